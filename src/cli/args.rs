@@ -1,0 +1,556 @@
+//! The command line's grammar, and the parsers that turn typed text into domain values.
+
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use clap::{Args, Parser, Subcommand};
+
+use crate::domain::deadline::ResponseRule;
+use crate::domain::*;
+use crate::i18n::Lang;
+use crate::store::SortKey;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "liaison",
+    version,
+    about = "Cross-department collaboration records and issue feedback (多部门协作沟通记录与问题反馈)",
+    long_about = "Cross-department collaboration records and issue feedback (多部门协作沟通记录与问题反馈).\n\n\
+        Times are local `YYYY-MM-DD HH:MM`; dates `YYYY-MM-DD`. Exit code 2 means the input was refused \
+        and nothing was written."
+)]
+pub struct Cli {
+    /// The database file [env: LIAISON_DB; default: $XDG_DATA_HOME/liaison/liaison.db]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Language of the output: en or zh [default: from the configuration or LANG]
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Act for another person (admins only; recorded as on behalf)
+    #[arg(long = "as", global = true, value_name = "LOGIN")]
+    pub run_as: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Set up a new database: the first department, and you as its first admin
+    Init(InitArgs),
+    /// Who you are in this database
+    Whoami,
+    /// Departments
+    #[command(subcommand)]
+    Dept(DeptCmd),
+    /// People and roles
+    #[command(subcommand)]
+    User(UserCmd),
+    /// The working-day calendar: holidays and make-up working days
+    #[command(subcommand)]
+    Calendar(CalendarCmd),
+    /// Numbering and response deadlines
+    #[command(subcommand)]
+    Settings(SettingsCmd),
+    /// Fill the database with realistic demo data in Chinese
+    Demo(DemoArgs),
+    /// Register an issue (登记问题/需求)
+    Add(AddArgs),
+    /// Edit an issue's description
+    Edit(EditArgs),
+    /// List issues
+    List(ListArgs),
+    /// Show one issue: every section of the template and its timeline
+    Show(ShowArgs),
+    /// Tasks that are overdue or need a risk alert
+    Alerts(AlertsArgs),
+    /// Acknowledge an issue (the first response of an involved department)
+    Ack(AckArgs),
+    /// Comment on an issue
+    Comment(CommentArgs),
+    /// Meetings and their minutes
+    #[command(subcommand)]
+    Meeting(MeetingCmd),
+    /// Tasks per department
+    #[command(subcommand)]
+    Task(TaskCmd),
+    /// Progress updates
+    #[command(subcommand)]
+    Progress(ProgressCmd),
+    /// Risk alerts
+    #[command(subcommand)]
+    Risk(RiskCmd),
+    /// Escalate an issue (需升级)
+    Escalate(EscalateArgs),
+    /// Enter the solution (解决方案); the issue then awaits acceptance
+    Resolve(ResolveArgs),
+    /// Accept the result (as the feedback person)
+    Accept(NumberArg),
+    /// Refuse the result with a reason; the issue goes back to in progress
+    Refuse(RefuseArgs),
+    /// Archive a resolved issue with its retrospective (复盘)
+    Archive(ArchiveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Your display name, e.g. 张三 [default: from the passwd entry]
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Code of your department (2–6 capital letters), e.g. OPS
+    #[arg(long, value_parser = dept_code)]
+    pub dept: String,
+    /// Name of your department, e.g. 运营部
+    #[arg(long)]
+    pub dept_name: String,
+    /// How issues are numbered: dated (20231025-RD-001) or running (RD-001)
+    #[arg(long, value_parser = vocab::<NumberFormat>)]
+    pub number_format: Option<NumberFormat>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeptCmd {
+    /// Add a department
+    Add {
+        #[arg(value_parser = dept_code)]
+        code: String,
+        name: String,
+        /// The department head's login
+        #[arg(long)]
+        head: Option<String>,
+    },
+    /// List departments
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Register a person by their OS login
+    Add {
+        login: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = dept_code)]
+        dept: String,
+        #[arg(long, value_parser = vocab::<Role>, default_value = "member")]
+        role: Role,
+    },
+    /// List people
+    List,
+    /// Change a person's role: viewer, member, coordinator, admin
+    SetRole {
+        login: String,
+        #[arg(value_parser = vocab::<Role>)]
+        role: Role,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCmd {
+    /// Mark a day (or a range with --to) as a public holiday
+    AddHoliday {
+        #[arg(value_parser = date)]
+        date: NaiveDate,
+        #[arg(long, value_parser = date)]
+        to: Option<NaiveDate>,
+        #[arg(long, default_value = "假日")]
+        name: String,
+    },
+    /// Mark a Saturday or Sunday as a make-up working day (调休上班)
+    AddWorkday {
+        #[arg(value_parser = date)]
+        date: NaiveDate,
+        #[arg(long, default_value = "调休上班")]
+        name: String,
+    },
+    /// Import an iCalendar (.ics) holiday feed
+    Import { file: PathBuf },
+    /// List the holidays and make-up days of a year
+    List {
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// The response deadline of an issue proposed at a time with a priority
+    Due {
+        #[arg(long, value_parser = time)]
+        from: NaiveDateTime,
+        #[arg(long, value_parser = vocab::<Priority>)]
+        priority: Priority,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCmd {
+    /// Show the settings
+    Show,
+    /// Choose how issues are numbered: dated or running
+    NumberFormat {
+        #[arg(value_parser = vocab::<NumberFormat>)]
+        format: NumberFormat,
+    },
+    /// Set the response deadline of a priority, e.g. `high 24h` or `medium 3wd`
+    Response {
+        #[arg(value_parser = vocab::<Priority>)]
+        priority: Priority,
+        #[arg(value_parser = rule)]
+        rule: ResponseRule,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many issues to create
+    #[arg(long, default_value_t = 200)]
+    pub issues: usize,
+    #[arg(long, default_value_t = 20231025)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// 标题
+    #[arg(long)]
+    pub title: String,
+    /// 背景: why the issue arose
+    #[arg(long)]
+    pub background: String,
+    /// 具体诉求: what the other departments should deliver, and by when
+    #[arg(long)]
+    pub request: String,
+    /// 涉及部门: codes, comma-separated, e.g. RD,QA
+    #[arg(long = "dept", value_delimiter = ',', required = true)]
+    pub departments: Vec<String>,
+    /// 优先级: high (24 h), medium (3 working days), low (5 working days)
+    #[arg(long, value_parser = vocab::<Priority>, default_value = "medium")]
+    pub priority: Priority,
+    /// The proposing department [default: yours]
+    #[arg(long, value_parser = dept_code)]
+    pub proposer_dept: Option<String>,
+    /// 提出时间, if not now
+    #[arg(long, value_parser = time)]
+    pub at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    pub number: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub background: Option<String>,
+    #[arg(long)]
+    pub request: Option<String>,
+    #[arg(long = "dept", value_delimiter = ',')]
+    pub departments: Option<Vec<String>>,
+    /// Refuse if the issue is no longer at this version (see `show`)
+    #[arg(long)]
+    pub if_version: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only these stages (repeatable): registered, in_progress, awaiting_acceptance, resolved, archived, open
+    #[arg(long, value_delimiter = ',')]
+    pub status: Vec<String>,
+    /// Proposed by or involving this department
+    #[arg(long, value_parser = dept_code)]
+    pub dept: Option<String>,
+    #[arg(long, value_parser = vocab::<Priority>)]
+    pub priority: Option<Priority>,
+    /// Involving my department or naming me
+    #[arg(long)]
+    pub mine: bool,
+    /// Response deadline breached or a task overdue
+    #[arg(long)]
+    pub overdue: bool,
+    /// Response or a task due by the end of the next working day
+    #[arg(long)]
+    pub due_soon: bool,
+    #[arg(long)]
+    pub escalated: bool,
+    /// Full-text search (Chinese substrings of 2+ characters match)
+    #[arg(long)]
+    pub text: Option<String>,
+    /// deadline, priority, updated or number
+    #[arg(long, value_parser = sort_key, default_value = "deadline")]
+    pub sort: SortKey,
+    #[arg(long)]
+    pub limit: Option<u32>,
+    #[arg(long, default_value_t = 0)]
+    pub offset: u32,
+    /// CSV for Excel (UTF-8 with BOM)
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    pub number: String,
+    /// The filled-in template as Markdown
+    #[arg(long)]
+    pub md: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsArgs {
+    /// Only my tasks
+    #[arg(long)]
+    pub mine: bool,
+    /// Only this department's tasks
+    #[arg(long, value_parser = dept_code)]
+    pub dept: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NumberArg {
+    pub number: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AckArgs {
+    pub number: String,
+    /// An optional note, e.g. who will look at it and when
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CommentArgs {
+    pub number: String,
+    pub text: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MeetingCmd {
+    /// Record a meeting (沟通记录)
+    Add {
+        number: String,
+        /// Participants' logins, comma-separated; their departments are their own
+        #[arg(long, value_delimiter = ',', required = true)]
+        participants: Vec<String>,
+        /// 沟通内容摘要
+        #[arg(long)]
+        summary: String,
+        /// 争议点
+        #[arg(long, default_value = "")]
+        disputes: String,
+        /// 达成共识
+        #[arg(long)]
+        consensus: String,
+        #[arg(long, value_parser = vocab::<MeetingMode>, default_value = "offline")]
+        mode: MeetingMode,
+        /// 沟通时间, if not now
+        #[arg(long, value_parser = time)]
+        at: Option<NaiveDateTime>,
+    },
+    /// Confirm the minutes of a meeting you took part in, or object with --object REASON
+    Confirm {
+        number: String,
+        /// The meeting's number within the issue (1, 2, …)
+        meeting: i64,
+        #[arg(long, value_name = "REASON")]
+        object: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCmd {
+    /// Add a task for a department
+    Add {
+        number: String,
+        #[arg(long, value_parser = dept_code)]
+        dept: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        owner: String,
+        /// YYYY-MM-DD
+        #[arg(long, value_parser = date)]
+        deadline: NaiveDate,
+    },
+    /// Update a task: state, % done, owner, deadline, title
+    Update {
+        number: String,
+        /// The task's number within the issue (1, 2, …)
+        task: i64,
+        #[arg(long, value_parser = vocab::<TaskState>)]
+        state: Option<TaskState>,
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
+        percent: Option<u8>,
+        #[arg(long)]
+        owner: Option<String>,
+        #[arg(long, value_parser = date)]
+        deadline: Option<NaiveDate>,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        if_version: Option<i64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProgressCmd {
+    /// Add a dated progress update (进度更新)
+    Add {
+        number: String,
+        #[arg(long)]
+        note: String,
+        /// The task it is about (its number within the issue)
+        #[arg(long)]
+        task: Option<i64>,
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
+        percent: Option<u8>,
+        /// Needs help from this department…
+        #[arg(long, value_parser = dept_code, requires = "help_what")]
+        help_dept: Option<String>,
+        /// …with this
+        #[arg(long, requires = "help_dept")]
+        help_what: Option<String>,
+        #[arg(long, value_parser = time)]
+        at: Option<NaiveDateTime>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RiskCmd {
+    /// Raise a risk alert on a task, at least one working day before its deadline (风险预警)
+    Add {
+        number: String,
+        #[arg(long)]
+        task: i64,
+        #[arg(long)]
+        reason: String,
+        /// The adjusted plan
+        #[arg(long)]
+        plan: String,
+        /// The new deadline, if any
+        #[arg(long, value_parser = date)]
+        new_date: Option<NaiveDate>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct EscalateArgs {
+    pub number: String,
+    #[arg(long)]
+    pub reason: String,
+    /// To whom, e.g. 分管副总 or a login
+    #[arg(long)]
+    pub to: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    pub number: String,
+    /// 解决方案
+    #[arg(long)]
+    pub solution: String,
+    /// 负责人 (login)
+    #[arg(long)]
+    pub owner: String,
+    /// 反馈人 (login) who accepts the result [default: the proposer]
+    #[arg(long)]
+    pub feedback: Option<String>,
+    /// 解决时间, if not now
+    #[arg(long, value_parser = time)]
+    pub at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Args)]
+pub struct RefuseArgs {
+    pub number: String,
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ArchiveArgs {
+    pub number: String,
+    /// 复盘: what went well, what to improve
+    #[arg(long)]
+    pub retro: String,
+}
+
+fn env_lang() -> Lang {
+    Lang::from_env().unwrap_or_default()
+}
+
+/// `YYYY-MM-DD HH:MM` (also `YYYY-MM-DDTHH:MM` and with seconds).
+pub fn time(text: &str) -> Result<NaiveDateTime, String> {
+    let text = text.trim();
+    ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+        .ok_or_else(|| {
+            env_lang()
+                .pick(
+                    "is not a time: write YYYY-MM-DD HH:MM, e.g. 2023-10-25 09:30",
+                    "不是有效时间:请写成 YYYY-MM-DD HH:MM,例如 2023-10-25 09:30",
+                )
+                .to_string()
+        })
+}
+
+/// `YYYY-MM-DD`.
+pub fn date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        env_lang()
+            .pick(
+                "is not a date: write YYYY-MM-DD, e.g. 2023-10-30",
+                "不是有效日期:请写成 YYYY-MM-DD,例如 2023-10-30",
+            )
+            .to_string()
+    })
+}
+
+fn dept_code(text: &str) -> Result<String, String> {
+    let code = text.trim().to_ascii_uppercase();
+    if crate::domain::number::is_valid_dept_code(&code) {
+        Ok(code)
+    } else {
+        Err(env_lang()
+            .pick(
+                "is not a department code: 2 to 6 letters, e.g. RD, MKT",
+                "不是部门代码:应为 2 到 6 个字母,如 RD、MKT",
+            )
+            .to_string())
+    }
+}
+
+/// Any closed vocabulary of the domain (priority, role, state…), by code or label.
+trait Vocabulary: Sized + Copy + Send + Sync + 'static {
+    fn parse_word(text: &str) -> Option<Self>;
+    fn all_codes() -> String;
+}
+
+macro_rules! vocabulary_arg {
+    ($($t:ty),+) => {$(
+        impl Vocabulary for $t {
+            fn parse_word(text: &str) -> Option<Self> { <$t>::parse(text) }
+            fn all_codes() -> String { <$t>::codes() }
+        }
+    )+};
+}
+
+vocabulary_arg!(Priority, Role, NumberFormat, MeetingMode, TaskState, Status);
+
+fn vocab<T: Vocabulary>(text: &str) -> Result<T, String> {
+    T::parse_word(text)
+        .ok_or_else(|| format!("{} {}", env_lang().pick("choose one of:", "可选:"), T::all_codes()))
+}
+
+fn rule(text: &str) -> Result<ResponseRule, String> {
+    ResponseRule::parse(text).ok_or_else(|| {
+        env_lang()
+            .pick("write hours like 24h or working days like 3wd", "请写成小时(如 24h)或工作日(如 3wd)")
+            .to_string()
+    })
+}
+
+fn sort_key(text: &str) -> Result<SortKey, String> {
+    SortKey::parse(text).ok_or_else(|| {
+        format!("{} deadline, priority, updated, number", env_lang().pick("choose one of:", "可选:"))
+    })
+}

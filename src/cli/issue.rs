@@ -1,0 +1,403 @@
+//! Commands on issues: register, list, show, and every step of the life cycle.
+
+use serde_json::json;
+
+use super::args::*;
+use super::render::{self, countdown, table};
+use super::{CliError, CliResult, Session, csv, markdown};
+use crate::domain::deadline::response_state;
+use crate::domain::lint::Finding;
+use crate::domain::text::{clean_input, sanitize_line};
+use crate::domain::*;
+use crate::store::{IssueFilter, MeetingInput, ProgressInput, RiskInput, TaskInput, TaskUpdate};
+
+fn clean_opt(text: &Option<String>) -> Option<String> {
+    text.as_deref().map(clean_input)
+}
+
+/// Prints the lint's warnings (they never block), each with its suggestion.
+fn warn(s: &Session, findings: &[Finding]) {
+    for f in findings.iter().filter(|f| !f.is_error()) {
+        eprintln!("{} {} — {}", s.pick("warning:", "提示:"), f.message(s.lang), f.suggestion(s.lang));
+    }
+}
+
+/// After a change: the issue as JSON, or one line for a person.
+fn done(s: &mut Session, issue: &Issue, en: &str, zh: &str) -> CliResult {
+    if s.json {
+        return s.print_json(issue);
+    }
+    let line = format!("{} {} — {}", issue.number, s.pick(en, zh), issue.status.label(s.lang));
+    s.say(&line)
+}
+
+pub fn add(s: &mut Session, a: AddArgs) -> CliResult {
+    let ctx = s.ctx()?;
+    let reg = crate::store::Registration {
+        proposer_dept: a.proposer_dept,
+        proposed_at: a.at,
+        priority: a.priority,
+        draft: IssueDraft {
+            title: clean_input(&a.title),
+            background: clean_input(&a.background),
+            request: clean_input(&a.request),
+            departments: a.departments,
+        },
+    };
+    let (issue, findings) = s.store.register(&ctx, &reg)?;
+    warn(s, &findings);
+    if s.json {
+        return s.print_json(&json!({"issue": issue, "warnings": findings}));
+    }
+    let line = format!(
+        "{} {} — {} {}",
+        s.pick("Registered", "已登记"),
+        issue.number,
+        s.pick("response due", "响应时限"),
+        render::time(issue.response_due_at)
+    );
+    s.say(&line)
+}
+
+pub fn edit(s: &mut Session, a: EditArgs) -> CliResult {
+    let ctx = s.ctx()?;
+    let current = s.store.issue(&a.number)?;
+    let draft = IssueDraft {
+        title: clean_opt(&a.title).unwrap_or(current.title),
+        background: clean_opt(&a.background).unwrap_or(current.background),
+        request: clean_opt(&a.request).unwrap_or(current.request),
+        departments: a.departments.unwrap_or(current.departments),
+    };
+    let (issue, findings) = s.store.edit_description(&ctx, &a.number, a.if_version, &draft)?;
+    warn(s, &findings);
+    done(s, &issue, "description saved", "描述已保存")
+}
+
+pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
+    let ctx = s.require_reader()?;
+    let mut statuses = Vec::new();
+    for word in &a.status {
+        if word.eq_ignore_ascii_case("open") {
+            statuses.extend([Status::Registered, Status::InProgress, Status::AwaitingAcceptance]);
+        } else {
+            statuses.push(Status::parse(word).ok_or_else(|| {
+                CliError::new(
+                    format!("--status {word}: choose open or one of {}", Status::codes()),
+                    format!("--status {word}:请选择 open 或 {}", Status::codes()),
+                )
+            })?);
+        }
+    }
+    let filter = IssueFilter {
+        statuses,
+        dept: a.dept,
+        priority: a.priority,
+        involving: a.mine.then(|| (ctx.actor.login().to_string(), ctx.actor.dept().to_string())),
+        overdue: a.overdue,
+        due_soon: a.due_soon,
+        escalated: a.escalated,
+        text: a.text.map(|t| clean_input(&t)).filter(|t| !t.is_empty()),
+        sort: a.sort,
+        limit: a.limit,
+        offset: a.offset,
+    };
+    let rows = s.store.list(&filter, s.now)?;
+    if s.json {
+        return s.print_json(&rows);
+    }
+    let lang = s.lang;
+    let headers = [
+        lang.pick("Number", "编号"),
+        lang.pick("Pri", "优先级"),
+        lang.pick("Status", "状态"),
+        lang.pick("Next deadline", "下一时限"),
+        lang.pick("Depts", "部门"),
+        lang.pick("Title", "标题"),
+    ];
+    if a.csv {
+        let mut out = String::from(csv::BOM);
+        let head = [
+            lang.pick("Number", "编号"),
+            lang.pick("Priority", "优先级"),
+            lang.pick("Status", "状态"),
+            lang.pick("Escalated", "需升级"),
+            lang.pick("Proposer dept", "提出部门"),
+            lang.pick("Proposer", "提出人"),
+            lang.pick("Proposed", "提出时间"),
+            lang.pick("Response due", "响应时限"),
+            lang.pick("First response", "首次响应"),
+            lang.pick("Next deadline", "下一时限"),
+            lang.pick("Departments", "涉及部门"),
+            lang.pick("Title", "标题"),
+        ];
+        out.push_str(&csv::row(&head.map(String::from)));
+        for r in &rows {
+            out.push_str(&csv::row(&[
+                r.number.clone(),
+                r.priority.label(lang).into(),
+                r.status.label(lang).into(),
+                if r.escalated { lang.pick("yes", "是").into() } else { String::new() },
+                r.proposer_dept.clone(),
+                r.proposer.clone(),
+                render::time(r.proposed_at),
+                render::time(r.response_due_at),
+                r.first_response_at.map(render::time).unwrap_or_default(),
+                r.next_due_at.map(render::time).unwrap_or_default(),
+                r.departments.join(" "),
+                r.title.clone(),
+            ]));
+        }
+        return s.write_raw(out.as_bytes());
+    }
+    let table_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut status = r.status.label(lang).to_string();
+            if r.escalated && r.status.is_open() {
+                status.push('↑');
+            }
+            let next = match r.next_due_at {
+                Some(due) => countdown(s.now, due, lang),
+                None => String::from("—"),
+            };
+            vec![
+                r.number.clone(),
+                r.priority.label(lang).into(),
+                status,
+                next,
+                r.departments.join(","),
+                r.title.clone(),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return s.say(lang.pick("No issue matches.", "没有符合条件的问题。"));
+    }
+    let total = s.store.count(&filter, s.now)?;
+    let mut out = table(&headers, &table_rows, &[20, 6, 14, 16, 16, 48]);
+    if (rows.len() as i64) < total {
+        out.push_str(&format!("\n({} / {total}; --limit/--offset)", rows.len()));
+    }
+    s.say(&out)
+}
+
+pub fn show(s: &mut Session, a: ShowArgs) -> CliResult {
+    s.require_reader()?;
+    let record = s.store.record(&a.number)?;
+    let people = s.store.people()?;
+    let depts = s.store.departments()?;
+    let cal = s.store.calendar()?;
+    if s.json {
+        let i = &record.issue;
+        let state = response_state(i.response_due_at, i.first_response_at, s.now, &cal);
+        let mut value = serde_json::to_value(&record)
+            .map_err(|e| CliError::new(format!("cannot encode JSON: {e}"), format!("无法生成 JSON:{e}")))?;
+        // The issue's fields at the top level, its sections beside them.
+        if let Some(issue) = value.get("issue").cloned().and_then(|v| v.as_object().cloned()) {
+            for (k, v) in issue {
+                value[k.as_str()] = v;
+            }
+            if let Some(obj) = value.as_object_mut() {
+                obj.remove("issue");
+            }
+        }
+        value["response_state"] = json!(state);
+        value["suggest_escalation"] = json!(
+            i.status.is_open() && i.escalation.is_none() && render::suggests_escalation(&record, s.now, &cal)
+        );
+        return s.print_json(&value);
+    }
+    let text = if a.md {
+        markdown::record(&record, &people, &depts, s.lang)
+    } else {
+        render::record(&record, &people, &depts, &cal, s.now, s.lang)
+    };
+    s.say(text.trim_end())
+}
+
+pub fn alerts(s: &mut Session, a: AlertsArgs) -> CliResult {
+    let ctx = s.require_reader()?;
+    let who = if a.mine { Some(ctx.actor.login().to_string()) } else { a.dept };
+    let alerts = s.store.task_alerts(s.now, who.as_deref())?;
+    if s.json {
+        return s.print_json(&alerts);
+    }
+    if alerts.is_empty() {
+        return s.say(s.pick("No task is overdue or needs a risk alert.", "没有逾期或应预警的任务。"));
+    }
+    let lang = s.lang;
+    let rows: Vec<Vec<String>> = alerts
+        .iter()
+        .map(|x| {
+            vec![
+                x.flag.label(lang).into(),
+                format!("{} #{}", x.number, x.task.seq),
+                render::date(x.task.deadline),
+                x.task.dept.clone(),
+                x.task.owner.clone(),
+                format!("{}%", x.task.percent),
+                x.task.title.clone(),
+            ]
+        })
+        .collect();
+    let headers = [
+        lang.pick("Flag", "标记"),
+        lang.pick("Task", "任务"),
+        lang.pick("Deadline", "截止"),
+        lang.pick("Dept", "部门"),
+        lang.pick("Owner", "负责人"),
+        "%",
+        lang.pick("Title", "内容"),
+    ];
+    s.say(&table(&headers, &rows, &[10, 24, 10, 6, 20, 4, 40]))
+}
+
+pub fn ack(s: &mut Session, a: AckArgs) -> CliResult {
+    let ctx = s.ctx()?;
+    let issue = s.store.acknowledge(&ctx, &a.number, clean_opt(&a.note).as_deref())?;
+    done(s, &issue, "acknowledged", "已确认收到")
+}
+
+pub fn comment(s: &mut Session, a: CommentArgs) -> CliResult {
+    let ctx = s.ctx()?;
+    let issue = s.store.comment(&ctx, &a.number, &clean_input(&a.text))?;
+    done(s, &issue, "comment added", "已评论")
+}
+
+pub fn meeting(s: &mut Session, cmd: MeetingCmd) -> CliResult {
+    let ctx = s.ctx()?;
+    match cmd {
+        MeetingCmd::Add { number, participants, summary, disputes, consensus, mode, at } => {
+            let input = MeetingInput {
+                held_at: at,
+                mode,
+                participants: participants
+                    .iter()
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect(),
+                summary: clean_input(&summary),
+                disputes: clean_input(&disputes),
+                consensus: clean_input(&consensus),
+            };
+            let seq = s.store.record_meeting(&ctx, &number, &input)?;
+            if s.json {
+                return s.print_json(&json!({"number": number, "meeting": seq}));
+            }
+            let line = format!(
+                "{number} {} #{seq}; {}",
+                s.pick("meeting recorded", "已记录会议"),
+                s.pick("participants are asked to confirm the minutes", "已通知参会人确认纪要")
+            );
+            s.say(&line)
+        }
+        MeetingCmd::Confirm { number, meeting, object } => {
+            let note = clean_opt(&object);
+            s.store.answer_minutes(&ctx, &number, meeting, note.is_none(), note.as_deref())?;
+            if s.json {
+                return s
+                    .print_json(&json!({"number": number, "meeting": meeting, "confirmed": note.is_none()}));
+            }
+            let what = if note.is_none() {
+                s.pick("minutes confirmed", "已确认纪要")
+            } else {
+                s.pick("objection recorded", "已记录异议")
+            };
+            s.say(&format!("{number} #{meeting} {what}"))
+        }
+    }
+}
+
+pub fn task(s: &mut Session, cmd: TaskCmd) -> CliResult {
+    let ctx = s.ctx()?;
+    match cmd {
+        TaskCmd::Add { number, dept, title, owner, deadline } => {
+            let input = TaskInput { dept, title: clean_input(&title), owner, deadline };
+            let seq = s.store.add_task(&ctx, &number, &input)?;
+            if s.json {
+                return s.print_json(&json!({"number": number, "task": seq}));
+            }
+            s.say(&format!("{number} {} #{seq}", s.pick("task added", "已新增任务")))
+        }
+        TaskCmd::Update { number, task, state, percent, owner, deadline, title, if_version } => {
+            let update = TaskUpdate { title: clean_opt(&title), owner, deadline, state, percent };
+            let t = s.store.update_task(&ctx, &number, if_version, task, &update)?;
+            if s.json {
+                return s.print_json(&t);
+            }
+            s.say(&format!("{number} #{task}: {} {}%", t.state.label(s.lang), t.percent))
+        }
+    }
+}
+
+pub fn progress(s: &mut Session, cmd: ProgressCmd) -> CliResult {
+    let ctx = s.ctx()?;
+    let ProgressCmd::Add { number, note, task, percent, help_dept, help_what, at } = cmd;
+    let help =
+        help_dept.map(|dept| HelpRequest { dept, what: clean_input(help_what.as_deref().unwrap_or("")) });
+    let input = ProgressInput { task, at, percent, note: clean_input(&note), help };
+    s.store.add_progress(&ctx, &number, &input)?;
+    if s.json {
+        return s.print_json(&json!({"number": number, "task": task, "percent": percent}));
+    }
+    s.say(&format!("{number} {}", s.pick("progress recorded", "已更新进度")))
+}
+
+pub fn risk(s: &mut Session, cmd: RiskCmd) -> CliResult {
+    let ctx = s.ctx()?;
+    let RiskCmd::Add { number, task, reason, plan, new_date } = cmd;
+    let input =
+        RiskInput { task, reason: clean_input(&reason), plan: clean_input(&plan), new_deadline: new_date };
+    let timely = s.store.raise_risk(&ctx, &number, &input)?;
+    if s.json {
+        return s.print_json(&json!({"number": number, "task": task, "timely": timely}));
+    }
+    let verdict = if timely {
+        s.pick("timely (at least one working day before the deadline)", "预警及时(提前至少1个工作日)")
+    } else {
+        s.pick("LATE: less than one working day before the deadline", "预警不及时:距截止不足1个工作日")
+    };
+    s.say(&format!("{number} #{task} {}: {verdict}", s.pick("risk alert raised", "已发起风险预警")))
+}
+
+pub fn escalate(s: &mut Session, a: EscalateArgs) -> CliResult {
+    let ctx = s.ctx()?;
+    let issue = s.store.escalate(&ctx, &a.number, &clean_input(&a.reason), &clean_input(&a.to))?;
+    done(s, &issue, "escalated", "已升级")
+}
+
+pub fn resolve(s: &mut Session, a: ResolveArgs) -> CliResult {
+    let ctx = s.ctx()?;
+    let issue =
+        s.store.resolve(&ctx, &a.number, &clean_input(&a.solution), &a.owner, a.feedback.as_deref(), a.at)?;
+    let feedback = issue.resolution.as_ref().map(|r| r.feedback.clone()).unwrap_or_default();
+    if s.json {
+        return s.print_json(&issue);
+    }
+    let line = format!(
+        "{} {} — {} {}",
+        issue.number,
+        s.pick("solution entered", "已填写解决方案"),
+        s.pick("awaiting acceptance by", "等待验收:"),
+        sanitize_line(&feedback)
+    );
+    s.say(&line)
+}
+
+pub fn accept(s: &mut Session, a: NumberArg) -> CliResult {
+    let ctx = s.ctx()?;
+    let issue = s.store.answer_acceptance(&ctx, &a.number, true, None)?;
+    done(s, &issue, "accepted", "验收通过")
+}
+
+pub fn refuse(s: &mut Session, a: RefuseArgs) -> CliResult {
+    let ctx = s.ctx()?;
+    let issue = s.store.answer_acceptance(&ctx, &a.number, false, Some(&clean_input(&a.reason)))?;
+    done(s, &issue, "acceptance refused", "验收不通过")
+}
+
+pub fn archive(s: &mut Session, a: ArchiveArgs) -> CliResult {
+    let ctx = s.ctx()?;
+    let issue = s.store.archive(&ctx, &a.number, &clean_input(&a.retro))?;
+    done(s, &issue, "archived", "已归档")
+}

@@ -1,0 +1,184 @@
+//! The command line: every action of the template, headless, for people, scripts and cron jobs.
+//!
+//! Human output by default (in the chosen language), `--json` for scripts. Any refusal is one line
+//! on stderr saying what is wrong and what to do, with exit code 2; nothing is written.
+
+mod admin;
+mod args;
+mod csv;
+mod issue;
+mod markdown;
+mod render;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use chrono::{Local, NaiveDateTime, Timelike};
+
+pub use args::{Cli, Command};
+
+use crate::config;
+use crate::domain::Actor;
+use crate::i18n::{Bilingual, Lang};
+use crate::store::{Ctx, Store, StoreError};
+
+/// A refusal: one line, exit code 2.
+#[derive(Debug)]
+pub struct CliError(pub Bilingual);
+
+impl CliError {
+    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> CliError {
+        CliError(Bilingual::new(en, zh))
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        CliError(Bilingual::new(e.message(Lang::En), e.message(Lang::Zh)))
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::new(format!("cannot write the output: {e}"), format!("无法写出结果:{e}"))
+    }
+}
+
+pub type CliResult<T = ()> = Result<T, CliError>;
+
+/// What every command has at hand: the store, the language, the clock and the output mode.
+pub struct Session {
+    pub store: Store,
+    pub lang: Lang,
+    pub json: bool,
+    pub now: NaiveDateTime,
+    run_as: Option<String>,
+    out: std::io::StdoutLock<'static>,
+}
+
+impl Session {
+    /// The person acting: the OS login, or with `--as` (admins only) the person they act for.
+    pub fn ctx(&mut self) -> CliResult<Ctx> {
+        let login = crate::identity::os_login().map_err(|e| CliError::new(e.clone(), e))?;
+        let me = self.store.actor(&login)?;
+        let actor = match self.run_as.clone() {
+            None => me,
+            Some(other) if other == login => me,
+            Some(other) => {
+                if me.role() != crate::domain::Role::Admin {
+                    return Err(CliError::new(
+                        format!("--as is for admins only; {login} is {}", me.role()),
+                        format!("只有管理员可以使用 --as;{login} 的角色是{}", me.role().label(Lang::Zh)),
+                    ));
+                }
+                let person = self.store.person(&other)?;
+                Actor { person, on_behalf_of: Some(login) }
+            }
+        };
+        Ok(Ctx { actor, now: self.now, lang: self.lang })
+    }
+
+    /// Reading also needs a registered login.
+    pub fn require_reader(&mut self) -> CliResult<Ctx> {
+        self.ctx()
+    }
+
+    pub fn say(&mut self, text: &str) -> CliResult {
+        writeln!(self.out, "{text}")?;
+        Ok(())
+    }
+
+    pub fn print_json(&mut self, value: &impl serde::Serialize) -> CliResult {
+        let text = serde_json::to_string_pretty(value)
+            .map_err(|e| CliError::new(format!("cannot encode JSON: {e}"), format!("无法生成 JSON:{e}")))?;
+        self.say(&text)
+    }
+
+    pub fn write_raw(&mut self, bytes: &[u8]) -> CliResult {
+        self.out.write_all(bytes)?;
+        Ok(())
+    }
+
+    pub fn pick<'a>(&self, en: &'a str, zh: &'a str) -> &'a str {
+        self.lang.pick(en, zh)
+    }
+}
+
+/// The clock, to the second.
+pub fn now() -> NaiveDateTime {
+    let now = Local::now().naive_local();
+    now.with_nanosecond(0).unwrap_or(now)
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let lang_flag = cli.lang.as_deref().and_then(Lang::parse);
+    let fallback_lang = lang_flag.or_else(Lang::from_env).unwrap_or_default();
+    match run_inner(cli, lang_flag) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err((e, lang)) => {
+            let lang = lang.unwrap_or(fallback_lang);
+            eprintln!("liaison: {}", crate::domain::text::sanitize_line(e.0.get(lang)));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_inner(cli: Cli, lang_flag: Option<Lang>) -> Result<(), (CliError, Option<Lang>)> {
+    if let Some(text) = &cli.lang
+        && lang_flag.is_none()
+    {
+        let e = CliError::new(
+            format!("--lang {text}: choose en or zh"),
+            format!("--lang {text}:请选择 en 或 zh"),
+        );
+        return Err((e, None));
+    }
+    let resolved = config::resolve(cli.db.clone(), lang_flag)
+        .map_err(|e| (CliError::new(format!("configuration: {e}"), format!("配置文件错误:{e}")), None))?;
+    let lang = resolved.lang;
+    let fail = |e: CliError| (e, Some(lang));
+    let store = open(&resolved.db).map_err(fail)?;
+    let mut session = Session {
+        store,
+        lang,
+        json: cli.json,
+        now: now(),
+        run_as: cli.run_as.clone(),
+        out: std::io::stdout().lock(),
+    };
+    dispatch(&mut session, cli.command).map_err(fail)
+}
+
+fn open(path: &std::path::Path) -> CliResult<Store> {
+    Ok(Store::open(path)?)
+}
+
+fn dispatch(s: &mut Session, command: Option<Command>) -> CliResult {
+    use Command::*;
+    match command {
+        None => admin::overview(s),
+        Some(Init(a)) => admin::init(s, a),
+        Some(Whoami) => admin::whoami(s),
+        Some(Dept(a)) => admin::dept(s, a),
+        Some(User(a)) => admin::user(s, a),
+        Some(Calendar(a)) => admin::calendar(s, a),
+        Some(Settings(a)) => admin::settings(s, a),
+        Some(Demo(a)) => admin::demo(s, a),
+        Some(Add(a)) => issue::add(s, a),
+        Some(Edit(a)) => issue::edit(s, a),
+        Some(List(a)) => issue::list(s, a),
+        Some(Show(a)) => issue::show(s, a),
+        Some(Alerts(a)) => issue::alerts(s, a),
+        Some(Ack(a)) => issue::ack(s, a),
+        Some(Comment(a)) => issue::comment(s, a),
+        Some(Meeting(a)) => issue::meeting(s, a),
+        Some(Task(a)) => issue::task(s, a),
+        Some(Progress(a)) => issue::progress(s, a),
+        Some(Risk(a)) => issue::risk(s, a),
+        Some(Escalate(a)) => issue::escalate(s, a),
+        Some(Resolve(a)) => issue::resolve(s, a),
+        Some(Accept(a)) => issue::accept(s, a),
+        Some(Refuse(a)) => issue::refuse(s, a),
+        Some(Archive(a)) => issue::archive(s, a),
+    }
+}

@@ -1,0 +1,17 @@
+//! Plain types and rules of the template: no SQL, no terminal, no clock.
+//!
+//! Every function here takes "now" and the calendar from its caller, so each rule can be
+//! tested with a table of cases.
+
+pub mod calendar;
+pub mod deadline;
+pub mod lint;
+pub mod model;
+pub mod number;
+pub mod permission;
+pub mod risk;
+pub mod status;
+pub mod text;
+
+pub use calendar::Calendar;
+pub use model::*;

@@ -1,0 +1,410 @@
+//! The template as data: departments, people, issues and every section of the form.
+//!
+//! Times are local wall-clock times (`NaiveDateTime`, server local time); the store converts
+//! them to and from instants. Deadlines of tasks are calendar days, ending at 23:59:59.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Lang;
+
+/// Declares a closed set of words with a stable code (stored and typed on the command line)
+/// and a label in each language.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $en:literal, $zh:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable code: stored in the database, typed on the command line, used in JSON.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn label(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $(($name::$variant, Lang::En) => $en, ($name::$variant, Lang::Zh) => $zh,)+
+                }
+            }
+
+            /// Parses a code, an English label or a Chinese label, ignoring case.
+            pub fn parse(text: &str) -> Option<Self> {
+                let text = text.trim();
+                Self::ALL.iter().copied().find(|v| {
+                    v.code().eq_ignore_ascii_case(text)
+                        || v.label(Lang::En).eq_ignore_ascii_case(text)
+                        || v.label(Lang::Zh) == text
+                })
+            }
+
+            /// The accepted codes, for error messages: "high, medium, low".
+            pub fn codes() -> String {
+                Self::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// 优先级: decides the response deadline.
+    Priority {
+        High => "high", "High", "高";
+        Medium => "medium", "Medium", "中";
+        Low => "low", "Low", "低";
+    }
+}
+
+vocabulary! {
+    /// What a person may do; each role includes the ones before it.
+    Role {
+        Viewer => "viewer", "Viewer", "只读";
+        Member => "member", "Member", "成员";
+        Coordinator => "coordinator", "Coordinator", "协调人";
+        Admin => "admin", "Admin", "管理员";
+    }
+}
+
+vocabulary! {
+    /// The stage an issue is in. Escalation is a flag beside the stage, not a stage.
+    Status {
+        Registered => "registered", "Registered", "已登记";
+        InProgress => "in_progress", "In progress", "进行中";
+        AwaitingAcceptance => "awaiting_acceptance", "Awaiting acceptance", "待验收";
+        Resolved => "resolved", "Resolved", "已解决";
+        Archived => "archived", "Archived", "已归档";
+    }
+}
+
+vocabulary! {
+    /// 线上 / 线下.
+    MeetingMode {
+        Online => "online", "Online", "线上";
+        Offline => "offline", "Offline", "线下";
+    }
+}
+
+vocabulary! {
+    /// A participant's answer to the minutes.
+    Confirmation {
+        Pending => "pending", "Pending", "待确认";
+        Confirmed => "confirmed", "Confirmed", "已确认";
+        Objected => "objected", "Objected", "有异议";
+    }
+}
+
+vocabulary! {
+    TaskState {
+        Todo => "todo", "To do", "未开始";
+        Doing => "doing", "Doing", "进行中";
+        Blocked => "blocked", "Blocked", "受阻";
+        Done => "done", "Done", "已完成";
+    }
+}
+
+vocabulary! {
+    /// How an issue's number is made.
+    NumberFormat {
+        Dated => "dated", "{date}-{dept}-{seq}", "{日期}-{部门}-{序号}";
+        Running => "running", "{dept}-{seq}", "{部门}-{序号}";
+    }
+}
+
+impl Status {
+    /// Open issues can still be worked on: the three boxes' 进行中 (or 需升级).
+    pub fn is_open(self) -> bool {
+        matches!(self, Status::Registered | Status::InProgress | Status::AwaitingAcceptance)
+    }
+}
+
+impl Priority {
+    /// Sort key: high first.
+    pub fn rank(self) -> u8 {
+        match self {
+            Priority::High => 0,
+            Priority::Medium => 1,
+            Priority::Low => 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Department {
+    pub code: String,
+    pub name: String,
+    pub head: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub login: String,
+    pub display_name: String,
+    pub dept: String,
+    pub role: Role,
+}
+
+/// Who performs an action: the person, and the admin acting on their behalf if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub person: Person,
+    pub on_behalf_of: Option<String>,
+}
+
+impl Actor {
+    pub fn login(&self) -> &str {
+        &self.person.login
+    }
+    pub fn dept(&self) -> &str {
+        &self.person.dept
+    }
+    pub fn role(&self) -> Role {
+        self.person.role
+    }
+}
+
+/// What the proposer writes when registering: 基本信息 and 问题描述与需求.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueDraft {
+    pub title: String,
+    pub background: String,
+    pub request: String,
+    pub departments: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Escalation {
+    pub reason: String,
+    pub to: String,
+    pub by: String,
+    #[serde(serialize_with = "local_time::serialize")]
+    pub at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Resolution {
+    pub solution: String,
+    #[serde(serialize_with = "local_time::serialize")]
+    pub resolved_at: NaiveDateTime,
+    pub owner: String,
+    pub feedback: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Acceptance {
+    pub accepted: bool,
+    pub by: String,
+    #[serde(serialize_with = "local_time::serialize")]
+    pub at: NaiveDateTime,
+    pub reason: Option<String>,
+}
+
+/// One issue's row: basic facts, description and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    pub id: i64,
+    pub number: String,
+    pub proposer_dept: String,
+    pub proposer: String,
+    #[serde(serialize_with = "local_time::serialize")]
+    pub proposed_at: NaiveDateTime,
+    pub priority: Priority,
+    pub title: String,
+    pub background: String,
+    pub request: String,
+    pub departments: Vec<String>,
+    pub status: Status,
+    #[serde(serialize_with = "local_time::serialize")]
+    pub response_due_at: NaiveDateTime,
+    #[serde(serialize_with = "local_time::serialize_opt")]
+    pub first_response_at: Option<NaiveDateTime>,
+    pub first_response_by: Option<String>,
+    pub escalation: Option<Escalation>,
+    pub resolution: Option<Resolution>,
+    pub acceptance: Option<Acceptance>,
+    pub retrospective: Option<String>,
+    #[serde(serialize_with = "local_time::serialize_opt")]
+    pub archived_at: Option<NaiveDateTime>,
+    pub version: i64,
+    #[serde(serialize_with = "local_time::serialize")]
+    pub updated_at: NaiveDateTime,
+    pub updated_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Participant {
+    pub login: String,
+    pub dept: String,
+    pub confirmation: Confirmation,
+    pub note: Option<String>,
+    #[serde(serialize_with = "local_time::serialize_opt")]
+    pub answered_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Meeting {
+    pub id: i64,
+    pub seq: i64,
+    #[serde(serialize_with = "local_time::serialize")]
+    pub held_at: NaiveDateTime,
+    pub mode: MeetingMode,
+    pub participants: Vec<Participant>,
+    pub summary: String,
+    pub disputes: String,
+    pub consensus: String,
+    pub recorder: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Task {
+    pub id: i64,
+    pub seq: i64,
+    pub dept: String,
+    pub title: String,
+    pub owner: String,
+    pub deadline: NaiveDate,
+    pub state: TaskState,
+    pub percent: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HelpRequest {
+    pub dept: String,
+    pub what: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub id: i64,
+    pub task_seq: Option<i64>,
+    #[serde(serialize_with = "local_time::serialize")]
+    pub at: NaiveDateTime,
+    pub by: String,
+    pub percent: Option<u8>,
+    pub note: String,
+    pub help: Option<HelpRequest>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Risk {
+    pub id: i64,
+    pub task_seq: i64,
+    #[serde(serialize_with = "local_time::serialize")]
+    pub raised_at: NaiveDateTime,
+    pub by: String,
+    pub reason: String,
+    pub plan: String,
+    pub new_deadline: Option<NaiveDate>,
+    pub timely: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comment {
+    pub id: i64,
+    #[serde(serialize_with = "local_time::serialize")]
+    pub at: NaiveDateTime,
+    pub by: String,
+    pub body: String,
+}
+
+/// One change, as the timeline shows it: who, when, what, before and after.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub id: i64,
+    pub issue_number: Option<String>,
+    #[serde(serialize_with = "local_time::serialize")]
+    pub at: NaiveDateTime,
+    pub actor: String,
+    pub on_behalf_of: Option<String>,
+    pub kind: EventKind,
+    pub before: serde_json::Value,
+    pub after: serde_json::Value,
+}
+
+/// An issue with every section of the template.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueRecord {
+    pub issue: Issue,
+    pub meetings: Vec<Meeting>,
+    pub tasks: Vec<Task>,
+    pub progress: Vec<Progress>,
+    pub risks: Vec<Risk>,
+    pub comments: Vec<Comment>,
+    pub events: Vec<Event>,
+}
+
+vocabulary! {
+    /// What an event records. The timeline tells these apart.
+    EventKind {
+        Registered => "registered", "Registered", "登记";
+        DescriptionEdited => "description_edited", "Description edited", "修改描述";
+        Acknowledged => "acknowledged", "Acknowledged", "确认收到";
+        Commented => "commented", "Comment", "评论";
+        MeetingRecorded => "meeting_recorded", "Meeting recorded", "记录会议";
+        MinutesConfirmed => "minutes_confirmed", "Minutes confirmed", "确认纪要";
+        MinutesObjected => "minutes_objected", "Objection to minutes", "纪要异议";
+        TaskAdded => "task_added", "Task added", "新增任务";
+        TaskUpdated => "task_updated", "Task updated", "更新任务";
+        ProgressAdded => "progress_added", "Progress", "进度更新";
+        RiskRaised => "risk_raised", "Risk alert", "风险预警";
+        Escalated => "escalated", "Escalated", "升级";
+        Resolved => "resolved", "Solution entered", "填写解决方案";
+        Accepted => "accepted", "Accepted", "验收通过";
+        Refused => "refused", "Acceptance refused", "验收不通过";
+        Archived => "archived", "Archived", "归档";
+        DepartmentAdded => "department_added", "Department added", "新增部门";
+        PersonAdded => "person_added", "Person added", "新增人员";
+        RoleChanged => "role_changed", "Role changed", "角色变更";
+        CalendarChanged => "calendar_changed", "Calendar changed", "日历变更";
+        SettingChanged => "setting_changed", "Setting changed", "设置变更";
+    }
+}
+
+// The vocabulary macro derives no Default, so the one enum that needs it says so here.
+#[allow(clippy::derivable_impls)]
+impl Default for NumberFormat {
+    fn default() -> Self {
+        NumberFormat::Dated
+    }
+}
+
+/// Configuration the template leaves to each organisation, kept in the database so that every
+/// user of one file numbers and times issues alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Settings {
+    pub number_format: NumberFormat,
+    pub response: super::deadline::ResponseRules,
+}
+
+
+/// JSON shows times as RFC 3339 with the server's offset: `2023-10-25T09:30:00+08:00`.
+pub mod local_time {
+    use chrono::{Local, NaiveDateTime, TimeZone};
+    use serde::Serializer;
+
+    pub fn rfc3339(t: &NaiveDateTime) -> String {
+        match Local.from_local_datetime(t).earliest() {
+            Some(t) => t.to_rfc3339(),
+            None => t.and_utc().to_rfc3339(),
+        }
+    }
+
+    pub fn serialize<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&rfc3339(t))
+    }
+
+    pub fn serialize_opt<S: Serializer>(t: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_str(&rfc3339(t)),
+            None => s.serialize_none(),
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! Start-up: errors, arguments, run. Nothing else.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+
+fn main() -> ExitCode {
+    if let Err(report) = color_eyre::install() {
+        eprintln!("liaison: {report}");
+    }
+    match liaison::cli::Cli::try_parse() {
+        Ok(cli) => liaison::cli::run(cli),
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            // One line: clap's message without its usage block.
+            let text = e.render().to_string();
+            let line: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                .filter(|l| !l.is_empty())
+                .collect();
+            let line = line.join(" ");
+            eprintln!("liaison: {}; see `liaison --help`", line.trim_start_matches("error: "));
+            ExitCode::from(2)
+        }
+    }
+}

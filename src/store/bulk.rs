@@ -1,0 +1,188 @@
+//! Writing whole records at once (demo data and imports): one transaction, prepared statements,
+//! numbers drawn from the same counters as registration.
+
+use std::collections::HashMap;
+
+use rusqlite::{Transaction, TransactionBehavior, named_params};
+
+use super::admin::settings;
+use super::convert::{Day, Instant};
+use super::issues::{description_text, index, next_number};
+use super::{Store, StoreResult};
+use crate::domain::permission::{AdminAction, check_admin};
+use crate::domain::*;
+use crate::i18n::Lang;
+
+/// An open bulk write. Nothing is visible to others until `commit`; dropping it rolls back.
+pub struct BulkWriter<'a> {
+    tx: Transaction<'a>,
+    format: NumberFormat,
+}
+
+impl Store {
+    /// Starts a bulk write as an admin.
+    pub fn bulk(&mut self, admin: &Person, lang: Lang) -> StoreResult<BulkWriter<'_>> {
+        check_admin(admin, AdminAction::ManagePeople, lang).map_err(super::StoreError::Denied)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let format = settings(&tx)?.number_format;
+        Ok(BulkWriter { tx, format })
+    }
+}
+
+impl BulkWriter<'_> {
+    /// Adds a department unless one with that code exists. Returns whether it was added.
+    pub fn ensure_department(&mut self, dept: &Department) -> StoreResult<bool> {
+        let n = self.tx.execute(
+            "INSERT INTO departments (code, name, head) VALUES (:code, :name, :head) ON CONFLICT DO NOTHING",
+            named_params! {":code": dept.code, ":name": dept.name, ":head": dept.head},
+        )?;
+        Ok(n > 0)
+    }
+
+    /// Adds a person unless that login exists. Returns whether they were added.
+    pub fn ensure_person(&mut self, p: &Person) -> StoreResult<bool> {
+        let n = self.tx.execute(
+            "INSERT INTO people (login, display_name, dept, role) VALUES (:login, :name, :dept, :role)
+             ON CONFLICT DO NOTHING",
+            named_params! {":login": p.login, ":name": p.display_name, ":dept": p.dept, ":role": p.role},
+        )?;
+        Ok(n > 0)
+    }
+
+    /// Writes one whole record with its history. An empty number is drawn from the counters.
+    /// Returns the number.
+    pub fn add_record(&mut self, r: &IssueRecord) -> StoreResult<String> {
+        let tx = &self.tx;
+        let i = &r.issue;
+        let number = if i.number.is_empty() {
+            next_number(tx, self.format, &i.proposer_dept, i.proposed_at)?
+        } else {
+            i.number.clone()
+        };
+        let esc = i.escalation.as_ref();
+        let res = i.resolution.as_ref();
+        let acc = i.acceptance.as_ref();
+        tx.prepare_cached(
+            "INSERT INTO issues (number, proposer_dept, proposer, proposed_at, priority, title, background,
+                 request, status, response_due_at, first_response_at, first_response_by, escalated_at,
+                 escalated_by, escalated_to, escalation_reason, solution, resolved_at, resolution_owner,
+                 feedback_person, accepted, accepted_by, accepted_at, acceptance_reason, retrospective,
+                 archived_at, version, updated_at, updated_by)
+             VALUES (:number, :dept, :proposer, :proposed_at, :priority, :title, :background, :request,
+                 :status, :due, :first_at, :first_by, :esc_at, :esc_by, :esc_to, :esc_reason, :solution,
+                 :resolved_at, :owner, :feedback, :accepted, :accepted_by, :accepted_at, :acc_reason,
+                 :retro, :archived_at, :version, :updated_at, :updated_by)",
+        )?
+        .execute(named_params! {
+            ":number": number, ":dept": i.proposer_dept, ":proposer": i.proposer,
+            ":proposed_at": Instant(i.proposed_at), ":priority": i.priority, ":title": i.title,
+            ":background": i.background, ":request": i.request, ":status": i.status,
+            ":due": Instant(i.response_due_at), ":first_at": i.first_response_at.map(Instant),
+            ":first_by": i.first_response_by, ":esc_at": esc.map(|e| Instant(e.at)), ":esc_by": esc.map(|e| &e.by),
+            ":esc_to": esc.map(|e| &e.to), ":esc_reason": esc.map(|e| &e.reason),
+            ":solution": res.map(|r| &r.solution), ":resolved_at": res.map(|r| Instant(r.resolved_at)),
+            ":owner": res.map(|r| &r.owner), ":feedback": res.map(|r| &r.feedback),
+            ":accepted": acc.map(|a| a.accepted), ":accepted_by": acc.map(|a| &a.by),
+            ":accepted_at": acc.map(|a| Instant(a.at)), ":acc_reason": acc.and_then(|a| a.reason.as_ref()),
+            ":retro": i.retrospective, ":archived_at": i.archived_at.map(Instant),
+            ":version": i.version.max(1), ":updated_at": Instant(i.updated_at), ":updated_by": i.updated_by,
+        })?;
+        let id = tx.last_insert_rowid();
+        super::issues::set_departments(tx, id, &i.departments)?;
+        index(tx, id, "issue", &description_text(&i.title, &i.background, &i.request))?;
+        if let Some(res) = res {
+            index(tx, id, "solution", &res.solution)?;
+        }
+        if let Some(retro) = &i.retrospective {
+            index(tx, id, "retrospective", retro)?;
+        }
+        for m in &r.meetings {
+            tx.prepare_cached(
+                "INSERT INTO meetings (issue_id, seq, held_at, mode, summary, disputes, consensus, recorder)
+                 VALUES (:issue, :seq, :held_at, :mode, :summary, :disputes, :consensus, :recorder)",
+            )?
+            .execute(named_params! {
+                ":issue": id, ":seq": m.seq, ":held_at": Instant(m.held_at), ":mode": m.mode,
+                ":summary": m.summary, ":disputes": m.disputes, ":consensus": m.consensus, ":recorder": m.recorder,
+            })?;
+            let meeting_id = tx.last_insert_rowid();
+            for p in &m.participants {
+                tx.prepare_cached(
+                    "INSERT INTO meeting_participants (meeting_id, login, dept, confirmation, note, answered_at)
+                     VALUES (:m, :login, :dept, :c, :note, :at)",
+                )?
+                .execute(named_params! {
+                    ":m": meeting_id, ":login": p.login, ":dept": p.dept, ":c": p.confirmation,
+                    ":note": p.note, ":at": p.answered_at.map(Instant),
+                })?;
+            }
+            index(
+                tx,
+                id,
+                &format!("meeting:{meeting_id}"),
+                &format!("{}\n{}\n{}", m.summary, m.disputes, m.consensus),
+            )?;
+        }
+        let mut task_ids = HashMap::new();
+        for t in &r.tasks {
+            tx.prepare_cached(
+                "INSERT INTO tasks (issue_id, seq, dept, title, owner, deadline, state, percent)
+                 VALUES (:issue, :seq, :dept, :title, :owner, :deadline, :state, :percent)",
+            )?
+            .execute(named_params! {
+                ":issue": id, ":seq": t.seq, ":dept": t.dept, ":title": t.title, ":owner": t.owner,
+                ":deadline": Day(t.deadline), ":state": t.state, ":percent": t.percent,
+            })?;
+            task_ids.insert(t.seq, tx.last_insert_rowid());
+        }
+        for p in &r.progress {
+            tx.prepare_cached(
+                "INSERT INTO progress (issue_id, task_id, at, by_login, percent, note, help_dept, help_what)
+                 VALUES (:issue, :task, :at, :by, :percent, :note, :help_dept, :help_what)",
+            )?
+            .execute(named_params! {
+                ":issue": id, ":task": p.task_seq.and_then(|s| task_ids.get(&s)), ":at": Instant(p.at),
+                ":by": p.by, ":percent": p.percent, ":note": p.note,
+                ":help_dept": p.help.as_ref().map(|h| &h.dept), ":help_what": p.help.as_ref().map(|h| &h.what),
+            })?;
+            let pid = tx.last_insert_rowid();
+            index(tx, id, &format!("progress:{pid}"), &p.note)?;
+        }
+        for k in &r.risks {
+            tx.prepare_cached(
+                "INSERT INTO risks (issue_id, task_id, raised_at, by_login, reason, plan, new_deadline, timely)
+                 VALUES (:issue, :task, :at, :by, :reason, :plan, :new_deadline, :timely)",
+            )?
+            .execute(named_params! {
+                ":issue": id, ":task": task_ids.get(&k.task_seq), ":at": Instant(k.raised_at), ":by": k.by,
+                ":reason": k.reason, ":plan": k.plan, ":new_deadline": k.new_deadline.map(Day), ":timely": k.timely,
+            })?;
+            let rid = tx.last_insert_rowid();
+            index(tx, id, &format!("risk:{rid}"), &format!("{}\n{}", k.reason, k.plan))?;
+        }
+        for c in &r.comments {
+            tx.prepare_cached(
+                "INSERT INTO comments (issue_id, at, by_login, body) VALUES (:issue, :at, :by, :body)",
+            )?
+            .execute(named_params! {":issue": id, ":at": Instant(c.at), ":by": c.by, ":body": c.body})?;
+            let cid = tx.last_insert_rowid();
+            index(tx, id, &format!("comment:{cid}"), &c.body)?;
+        }
+        for e in &r.events {
+            tx.prepare_cached(
+                "INSERT INTO events (issue_id, at, actor, on_behalf_of, kind, before, after)
+                 VALUES (:issue, :at, :actor, :behalf, :kind, :before, :after)",
+            )?
+            .execute(named_params! {
+                ":issue": id, ":at": Instant(e.at), ":actor": e.actor, ":behalf": e.on_behalf_of,
+                ":kind": e.kind, ":before": e.before.to_string(), ":after": e.after.to_string(),
+            })?;
+        }
+        Ok(number)
+    }
+
+    pub fn commit(self) -> StoreResult<()> {
+        self.tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,354 @@
+//! Registering and reading issues, and the steps every change to an issue goes through.
+
+use chrono::NaiveDateTime;
+use rusqlite::{OptionalExtension, Transaction, named_params};
+use serde_json::{Value, json};
+
+use super::admin::{calendar, require_department, settings};
+use super::convert::*;
+use super::error::Kind;
+use super::{Ctx, Store, StoreError, StoreResult, events};
+use crate::domain::deadline::response_due;
+use crate::domain::lint::{self, Finding};
+use crate::domain::number::{format_number, sequence_scope};
+use crate::domain::permission::{self, Scope};
+use crate::domain::status::{self, Action, counts_as_response};
+use crate::domain::*;
+use crate::i18n::Lang;
+
+/// What registering an issue needs besides the description.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    /// Defaults to the actor's department.
+    pub proposer_dept: Option<String>,
+    /// Defaults to now; may be earlier (the template records it by hand), never later.
+    pub proposed_at: Option<NaiveDateTime>,
+    pub priority: Priority,
+    pub draft: IssueDraft,
+}
+
+impl Store {
+    /// Registers an issue and gives it its number. Returns it with the lint's warnings.
+    pub fn register(&mut self, ctx: &Ctx, reg: &Registration) -> StoreResult<(Issue, Vec<Finding>)> {
+        let draft = &reg.draft;
+        let findings = lint::lint(&draft.title, &draft.background, &draft.request, &draft.departments);
+        if lint::has_errors(&findings) {
+            return Err(lint_error(&findings));
+        }
+        let proposed_at = reg.proposed_at.unwrap_or(ctx.now);
+        not_in_future(proposed_at, ctx.now)?;
+        let dept = reg.proposer_dept.clone().unwrap_or_else(|| ctx.actor.dept().to_string());
+        let issue = self.write(|tx| {
+            require_department(tx, &dept)?;
+            let involved = distinct(&draft.departments);
+            for code in &involved {
+                require_department(tx, code)?;
+            }
+            let scope = Scope { proposer_dept: &dept, involved: &involved, target_dept: Some(&dept), target_person: None };
+            permission::check(&ctx.actor.person, Action::Register, &scope, ctx.lang).map_err(StoreError::Denied)?;
+            let settings = settings(tx)?;
+            let due = response_due(proposed_at, settings.response.rule(reg.priority), &calendar(tx)?);
+            let number = next_number(tx, settings.number_format, &dept, proposed_at)?;
+            tx.prepare_cached(
+                "INSERT INTO issues (number, proposer_dept, proposer, proposed_at, priority, title, background,
+                     request, status, response_due_at, updated_at, updated_by)
+                 VALUES (:number, :dept, :proposer, :proposed_at, :priority, :title, :background,
+                     :request, 'registered', :due, :now, :proposer)",
+            )?
+            .execute(named_params! {
+                ":number": number, ":dept": dept, ":proposer": ctx.actor.login(),
+                ":proposed_at": Instant(proposed_at), ":priority": reg.priority, ":title": draft.title,
+                ":background": draft.background, ":request": draft.request, ":due": Instant(due),
+                ":now": Instant(ctx.now),
+            })?;
+            let id = tx.last_insert_rowid();
+            set_departments(tx, id, &involved)?;
+            index(tx, id, "issue", &description_text(&draft.title, &draft.background, &draft.request))?;
+            let issue = load(tx, &number)?;
+            events::record(tx, ctx, Some(id), EventKind::Registered, Value::Null, json!({
+                "number": number, "priority": reg.priority, "title": draft.title, "departments": involved,
+                "proposed_at": proposed_at, "response_due_at": due,
+            }))?;
+            Ok(issue)
+        })?;
+        Ok((issue, findings))
+    }
+
+    /// Changes title, background, request and departments. The proposing department or a coordinator.
+    pub fn edit_description(
+        &mut self,
+        ctx: &Ctx,
+        number: &str,
+        expected_version: Option<i64>,
+        draft: &IssueDraft,
+    ) -> StoreResult<(Issue, Vec<Finding>)> {
+        let findings = lint::lint(&draft.title, &draft.background, &draft.request, &draft.departments);
+        if lint::has_errors(&findings) {
+            return Err(lint_error(&findings));
+        }
+        let issue = self.write(|tx| {
+            let issue = begin(tx, number, expected_version, Action::EditDescription)?;
+            authorize(ctx, &issue, Action::EditDescription, None, None)?;
+            let involved = distinct(&draft.departments);
+            for code in &involved {
+                require_department(tx, code)?;
+            }
+            tx.execute(
+                "UPDATE issues SET title = :title, background = :background, request = :request WHERE id = :id",
+                named_params! {":title": draft.title, ":background": draft.background, ":request": draft.request, ":id": issue.id},
+            )?;
+            tx.execute("DELETE FROM issue_departments WHERE issue_id = :id", named_params! {":id": issue.id})?;
+            set_departments(tx, issue.id, &involved)?;
+            reindex(tx, issue.id, "issue", &description_text(&draft.title, &draft.background, &draft.request))?;
+            let before = json!({"title": issue.title, "background": issue.background, "request": issue.request, "departments": issue.departments});
+            let after = json!({"title": draft.title, "background": draft.background, "request": draft.request, "departments": involved});
+            finish(tx, ctx, &issue, Action::EditDescription, EventKind::DescriptionEdited, before, after)?;
+            load(tx, number)
+        })?;
+        Ok((issue, findings))
+    }
+
+    /// One issue's row.
+    pub fn issue(&mut self, number: &str) -> StoreResult<Issue> {
+        self.read(|tx| load(tx, number))
+    }
+
+    /// One issue with every section of the template and its timeline.
+    pub fn record(&mut self, number: &str) -> StoreResult<IssueRecord> {
+        self.read(|tx| {
+            let issue = load(tx, number)?;
+            let id = issue.id;
+            let mut meetings = query(
+                tx,
+                "SELECT id, seq, held_at, mode, summary, disputes, consensus, recorder
+                 FROM meetings WHERE issue_id = :id ORDER BY held_at, seq",
+                id,
+                meeting_row,
+            )?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT login, dept, confirmation, note, answered_at FROM meeting_participants
+                 WHERE meeting_id = :id ORDER BY dept, login",
+            )?;
+            for meeting in &mut meetings {
+                let rows = stmt.query_map(named_params! {":id": meeting.id}, participant_row)?;
+                meeting.participants = rows.collect::<Result<_, _>>()?;
+            }
+            let tasks_sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE issue_id = :id ORDER BY seq");
+            Ok(IssueRecord {
+                meetings,
+                tasks: query(tx, &tasks_sql, id, task_row)?,
+                progress: query(
+                    tx,
+                    "SELECT p.id, t.seq AS task_seq, p.at, p.by_login, p.percent, p.note, p.help_dept, p.help_what
+                     FROM progress p LEFT JOIN tasks t ON t.id = p.task_id
+                     WHERE p.issue_id = :id ORDER BY p.at, p.id",
+                    id,
+                    progress_row,
+                )?,
+                risks: query(
+                    tx,
+                    "SELECT r.id, t.seq AS task_seq, r.raised_at, r.by_login, r.reason, r.plan, r.new_deadline, r.timely
+                     FROM risks r JOIN tasks t ON t.id = r.task_id WHERE r.issue_id = :id ORDER BY r.raised_at, r.id",
+                    id,
+                    risk_row,
+                )?,
+                comments: query(
+                    tx,
+                    "SELECT id, at, by_login, body FROM comments WHERE issue_id = :id ORDER BY at, id",
+                    id,
+                    comment_row,
+                )?,
+                events: events::for_issue(tx, id)?,
+                issue,
+            })
+        })
+    }
+
+    /// The latest changes in the whole database, newest first.
+    pub fn recent_events(&mut self, limit: u32) -> StoreResult<Vec<Event>> {
+        self.read(|tx| events::recent(tx, limit))
+    }
+}
+
+fn query<T>(
+    tx: &Transaction,
+    sql: &str,
+    id: i64,
+    map: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> StoreResult<Vec<T>> {
+    let mut stmt = tx.prepare_cached(sql)?;
+    let rows = stmt.query_map(named_params! {":id": id}, map)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The issue's row by number, or NotFound.
+pub(super) fn load(tx: &Transaction, number: &str) -> StoreResult<Issue> {
+    let sql = format!("SELECT {ISSUE_COLUMNS} FROM issues i WHERE i.number = :number");
+    tx.prepare_cached(&sql)?
+        .query_row(named_params! {":number": number.trim()}, issue_row)
+        .optional()?
+        .ok_or_else(|| StoreError::not_found(Kind::Issue, number.trim()))
+}
+
+/// The first step of every change: the issue exists, is at the version the caller read, and its
+/// stage allows the action.
+pub(super) fn begin(
+    tx: &Transaction,
+    number: &str,
+    expected_version: Option<i64>,
+    action: Action,
+) -> StoreResult<Issue> {
+    let issue = load(tx, number)?;
+    if let Some(expected) = expected_version
+        && expected != issue.version
+    {
+        return Err(StoreError::Conflict {
+            number: issue.number,
+            version: issue.version,
+            by: issue.updated_by,
+            at: issue.updated_at,
+        });
+    }
+    status::apply(issue.status, action, false)?;
+    Ok(issue)
+}
+
+/// Checks the actor's permission for an action on this issue.
+pub(super) fn authorize(
+    ctx: &Ctx,
+    issue: &Issue,
+    action: Action,
+    target_dept: Option<&str>,
+    target_person: Option<&str>,
+) -> StoreResult<()> {
+    let scope = Scope {
+        proposer_dept: &issue.proposer_dept,
+        involved: &issue.departments,
+        target_dept,
+        target_person,
+    };
+    permission::check(&ctx.actor.person, action, &scope, ctx.lang).map_err(StoreError::Denied)
+}
+
+/// The last step of every change: records the first response, moves the stage, bumps the
+/// version and writes the event (with the stage change, if any, in before/after).
+pub(super) fn finish(
+    tx: &Transaction,
+    ctx: &Ctx,
+    issue: &Issue,
+    action: Action,
+    kind: EventKind,
+    mut before: Value,
+    mut after: Value,
+) -> StoreResult<Status> {
+    let first = issue.first_response_at.is_none()
+        && counts_as_response(
+            action,
+            &ctx.actor.person,
+            &issue.proposer,
+            &issue.proposer_dept,
+            &issue.departments,
+        );
+    let status = status::apply(issue.status, action, first)?;
+    if first {
+        tx.execute(
+            "UPDATE issues SET first_response_at = :now, first_response_by = :by WHERE id = :id",
+            named_params! {":now": Instant(ctx.now), ":by": ctx.actor.login(), ":id": issue.id},
+        )?;
+        after["first_response"] = json!(true);
+    }
+    if status != issue.status {
+        before["status"] = json!(issue.status);
+        after["status"] = json!(status);
+    }
+    tx.prepare_cached(
+        "UPDATE issues SET status = :status, version = version + 1, updated_at = :now, updated_by = :by
+         WHERE id = :id",
+    )?
+    .execute(named_params! {":status": status, ":now": Instant(ctx.now), ":by": ctx.actor.login(), ":id": issue.id})?;
+    events::record(tx, ctx, Some(issue.id), kind, before, after)?;
+    Ok(status)
+}
+
+/// Draws the next number from the department's counter. The IMMEDIATE transaction around it makes
+/// the read-and-increment atomic across processes; counters only grow, so numbers are never reused.
+pub(super) fn next_number(
+    tx: &Transaction,
+    format: NumberFormat,
+    dept: &str,
+    proposed_at: NaiveDateTime,
+) -> StoreResult<String> {
+    let date = proposed_at.date();
+    let scope = sequence_scope(format, dept, date);
+    loop {
+        let seq: u32 = tx
+            .prepare_cached(
+                "INSERT INTO number_sequences (scope, last) VALUES (:scope, 1)
+                 ON CONFLICT (scope) DO UPDATE SET last = last + 1 RETURNING last",
+            )?
+            .query_row(named_params! {":scope": scope}, |r| r.get(0))?;
+        let number = format_number(format, dept, date, seq);
+        // A number imported or made under another format may already hold this one: skip it.
+        let taken: bool = tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM issues WHERE number = :number)")?
+            .query_row(named_params! {":number": number}, |r| r.get(0))?;
+        if !taken {
+            return Ok(number);
+        }
+    }
+}
+
+pub(super) fn set_departments(tx: &Transaction, id: i64, depts: &[String]) -> StoreResult<()> {
+    let mut stmt = tx.prepare_cached("INSERT INTO issue_departments (issue_id, dept) VALUES (:id, :dept)")?;
+    for dept in depts {
+        stmt.execute(named_params! {":id": id, ":dept": dept})?;
+    }
+    Ok(())
+}
+
+/// Adds text to the full-text index under a source such as `issue` or `meeting:12`.
+pub(super) fn index(tx: &Transaction, issue_id: i64, source: &str, body: &str) -> StoreResult<()> {
+    tx.prepare_cached("INSERT INTO search (body, issue_id, source) VALUES (:body, :id, :source)")?
+        .execute(named_params! {":body": body, ":id": issue_id, ":source": source})?;
+    Ok(())
+}
+
+/// Replaces the indexed text of one source.
+pub(super) fn reindex(tx: &Transaction, issue_id: i64, source: &str, body: &str) -> StoreResult<()> {
+    tx.prepare_cached("DELETE FROM search WHERE issue_id = :id AND source = :source")?
+        .execute(named_params! {":id": issue_id, ":source": source})?;
+    index(tx, issue_id, source, body)
+}
+
+pub(super) fn description_text(title: &str, background: &str, request: &str) -> String {
+    format!("{title}\n{background}\n{request}")
+}
+
+/// Facts recorded by hand may be back-dated, but not put in the future (a minute of clock skew is fine).
+pub(super) fn not_in_future(at: NaiveDateTime, now: NaiveDateTime) -> StoreResult<()> {
+    if at > now + chrono::Duration::minutes(1) {
+        return Err(StoreError::invalid(
+            format!("{} is in the future; give the time it actually happened", at.format("%Y-%m-%d %H:%M")),
+            format!("{} 晚于当前时间;请填写实际发生的时间", at.format("%Y-%m-%d %H:%M")),
+        ));
+    }
+    Ok(())
+}
+
+fn distinct(codes: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for code in codes {
+        let code = code.trim().to_ascii_uppercase();
+        if !code.is_empty() && !out.contains(&code) {
+            out.push(code);
+        }
+    }
+    out
+}
+
+fn lint_error(findings: &[Finding]) -> StoreError {
+    let errors: Vec<&Finding> = findings.iter().filter(|f| f.severity == lint::Severity::Error).collect();
+    let join =
+        |lang: Lang| errors.iter().map(|f| f.message(lang)).collect::<Vec<_>>().join(lang.pick("; ", ";"));
+    StoreError::invalid(join(Lang::En), join(Lang::Zh))
+}

@@ -1,0 +1,294 @@
+//! Lists of issues (filtered, sorted, a window at a time), full-text search and task alerts.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Row, Transaction, params_from_iter};
+use serde::Serialize;
+
+use super::admin::calendar;
+use super::convert::{Day, Instant, TASK_COLUMNS, split_list, task_row};
+use super::{Store, StoreResult};
+use crate::domain::deadline::end_of_day;
+use crate::domain::model::local_time;
+use crate::domain::risk::{TaskFacts, TaskFlag, task_flag};
+use crate::domain::*;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    /// The next deadline first: the response deadline while unanswered, then the earliest open task.
+    #[default]
+    Deadline,
+    /// High priority first, then by deadline.
+    Priority,
+    /// Most recently changed first.
+    Updated,
+    /// By number, newest first.
+    Number,
+}
+
+impl SortKey {
+    pub fn parse(text: &str) -> Option<SortKey> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "deadline" | "due" => Some(SortKey::Deadline),
+            "priority" => Some(SortKey::Priority),
+            "updated" => Some(SortKey::Updated),
+            "number" => Some(SortKey::Number),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct IssueFilter {
+    /// Any of these stages; empty means any stage.
+    pub statuses: Vec<Status>,
+    /// Proposed by or involving this department.
+    pub dept: Option<String>,
+    pub priority: Option<Priority>,
+    /// Involving this person's department, or naming this person (proposer, owner, participant,
+    /// feedback person): (login, department).
+    pub involving: Option<(String, String)>,
+    /// Response deadline breached, or an open task past its deadline.
+    pub overdue: bool,
+    /// Response or an open task due by the end of the next working day.
+    pub due_soon: bool,
+    pub escalated: bool,
+    /// Full-text search; Chinese substrings of two or more characters match.
+    pub text: Option<String>,
+    pub sort: SortKey,
+    pub limit: Option<u32>,
+    pub offset: u32,
+}
+
+/// One row of the issue list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueSummary {
+    pub id: i64,
+    pub number: String,
+    pub priority: Priority,
+    pub title: String,
+    pub status: Status,
+    pub escalated: bool,
+    pub proposer_dept: String,
+    pub proposer: String,
+    pub departments: Vec<String>,
+    #[serde(serialize_with = "local_time::serialize")]
+    pub proposed_at: NaiveDateTime,
+    #[serde(serialize_with = "local_time::serialize")]
+    pub response_due_at: NaiveDateTime,
+    #[serde(serialize_with = "local_time::serialize_opt")]
+    pub first_response_at: Option<NaiveDateTime>,
+    /// The deadline that matters next, if any.
+    #[serde(serialize_with = "local_time::serialize_opt")]
+    pub next_due_at: Option<NaiveDateTime>,
+    pub overdue_tasks: i64,
+    #[serde(serialize_with = "local_time::serialize")]
+    pub updated_at: NaiveDateTime,
+}
+
+/// An open task the system flags on its own.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskAlert {
+    pub number: String,
+    pub issue_title: String,
+    pub task: Task,
+    pub flag: TaskFlag,
+}
+
+const OPEN: &str = "i.status IN ('registered', 'in_progress', 'awaiting_acceptance')";
+
+impl Store {
+    /// A window of the issue list.
+    pub fn list(&mut self, filter: &IssueFilter, now: NaiveDateTime) -> StoreResult<Vec<IssueSummary>> {
+        self.read(|tx| {
+            let (clause, params) = where_clause(tx, filter, now)?;
+            let order = match filter.sort {
+                SortKey::Deadline => "next_due IS NULL, next_due, i.id",
+                SortKey::Priority => {
+                    "CASE i.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, next_due IS NULL, next_due, i.id"
+                }
+                SortKey::Updated => "i.updated_at DESC, i.id DESC",
+                SortKey::Number => "i.id DESC",
+            };
+            let sql = format!(
+                "SELECT i.id, i.number, i.priority, i.title, i.status, i.escalated_at IS NOT NULL AS escalated,
+                     i.proposer_dept, i.proposer, i.proposed_at, i.response_due_at, i.first_response_at, i.updated_at,
+                     (SELECT group_concat(dept, ',') FROM issue_departments d WHERE d.issue_id = i.id) AS departments,
+                     CASE WHEN i.status = 'registered' AND i.first_response_at IS NULL THEN i.response_due_at
+                          WHEN {OPEN} THEN (SELECT unixepoch(min(t.deadline), '+1 day', 'utc') - 1 FROM tasks t
+                                            WHERE t.issue_id = i.id AND t.state != 'done')
+                     END AS next_due,
+                     (SELECT count(*) FROM tasks t WHERE t.issue_id = i.id AND t.state != 'done'
+                          AND t.deadline < ?1 AND {OPEN}) AS overdue_tasks
+                 FROM issues i {clause} ORDER BY {order} LIMIT {} OFFSET {}",
+                filter.limit.map_or(-1, i64::from),
+                filter.offset,
+            );
+            let mut stmt = tx.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(params), summary_row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// How many issues the filter matches (ignoring its window).
+    pub fn count(&mut self, filter: &IssueFilter, now: NaiveDateTime) -> StoreResult<i64> {
+        self.read(|tx| {
+            let (clause, params) = where_clause(tx, filter, now)?;
+            let sql = format!("SELECT count(*) FROM issues i {clause}");
+            let mut stmt = tx.prepare_cached(&sql)?;
+            // Today (?1) is bound for every query; this one may not use it.
+            let used = stmt.parameter_count();
+            Ok(stmt.query_row(params_from_iter(params.into_iter().take(used)), |r| r.get(0))?)
+        })
+    }
+
+    /// Open tasks of open issues that are overdue or need a risk alert, most urgent first.
+    /// `owner_or_dept` narrows them to one person's tasks or one department's.
+    pub fn task_alerts(
+        &mut self,
+        now: NaiveDateTime,
+        owner_or_dept: Option<&str>,
+    ) -> StoreResult<Vec<TaskAlert>> {
+        self.read(|tx| {
+            let cal = calendar(tx)?;
+            let horizon = cal.next_working_day(now.date());
+            let columns = TASK_COLUMNS.split(", ").map(|c| format!("t.{c}")).collect::<Vec<_>>().join(", ");
+            let sql = format!(
+                "SELECT {columns}, i.number, i.title AS issue_title,
+                     (SELECT max(p.at) FROM progress p WHERE p.task_id = t.id) AS last_progress,
+                     EXISTS (SELECT 1 FROM risks r WHERE r.task_id = t.id) AS has_alert
+                 FROM tasks t JOIN issues i ON i.id = t.issue_id
+                 WHERE t.state != 'done' AND t.deadline <= :horizon AND {OPEN}
+                     AND (:who IS NULL OR t.owner = :who OR t.dept = :who)
+                 ORDER BY t.deadline, i.id, t.seq"
+            );
+            let mut stmt = tx.prepare_cached(&sql)?;
+            let rows = stmt.query_map(
+                rusqlite::named_params! {":horizon": Day(horizon), ":who": owner_or_dept},
+                |r| {
+                    Ok((
+                        task_row(r)?,
+                        r.get::<_, String>("number")?,
+                        r.get::<_, String>("issue_title")?,
+                        r.get::<_, Option<Instant>>("last_progress")?.map(|i| i.0),
+                        r.get::<_, bool>("has_alert")?,
+                    ))
+                },
+            )?;
+            let mut alerts = Vec::new();
+            for row in rows {
+                let (task, number, issue_title, last_progress, has_alert) = row?;
+                let facts =
+                    TaskFacts { state: task.state, deadline: task.deadline, last_progress, has_alert };
+                if let Some(flag) = task_flag(facts, now, &cal) {
+                    alerts.push(TaskAlert { number, issue_title, task, flag });
+                }
+            }
+            Ok(alerts)
+        })
+    }
+}
+
+fn summary_row(row: &Row) -> rusqlite::Result<IssueSummary> {
+    Ok(IssueSummary {
+        id: row.get("id")?,
+        number: row.get("number")?,
+        priority: row.get("priority")?,
+        title: row.get("title")?,
+        status: row.get("status")?,
+        escalated: row.get("escalated")?,
+        proposer_dept: row.get("proposer_dept")?,
+        proposer: row.get("proposer")?,
+        departments: split_list(row.get("departments")?),
+        proposed_at: row.get::<_, Instant>("proposed_at")?.0,
+        response_due_at: row.get::<_, Instant>("response_due_at")?.0,
+        first_response_at: row.get::<_, Option<Instant>>("first_response_at")?.map(|i| i.0),
+        next_due_at: row.get::<_, Option<Instant>>("next_due")?.map(|i| i.0),
+        overdue_tasks: row.get("overdue_tasks")?,
+        updated_at: row.get::<_, Instant>("updated_at")?.0,
+    })
+}
+
+/// Builds the WHERE clause; parameter 1 is always today's date (used by the select list too).
+fn where_clause(
+    tx: &Transaction,
+    f: &IssueFilter,
+    now: NaiveDateTime,
+) -> StoreResult<(String, Vec<SqlValue>)> {
+    let today = now.date();
+    let mut params: Vec<SqlValue> = vec![SqlValue::Text(day(today))];
+    let mut conds: Vec<String> = Vec::new();
+    let push = |params: &mut Vec<SqlValue>, value: SqlValue| {
+        params.push(value);
+        format!("?{}", params.len())
+    };
+    if !f.statuses.is_empty() {
+        let list: Vec<String> = f.statuses.iter().map(|s| format!("'{}'", s.code())).collect();
+        conds.push(format!("i.status IN ({})", list.join(", ")));
+    }
+    if let Some(dept) = &f.dept {
+        let p = push(&mut params, SqlValue::Text(dept.clone()));
+        conds.push(format!(
+            "(i.proposer_dept = {p} OR EXISTS (SELECT 1 FROM issue_departments d WHERE d.issue_id = i.id AND d.dept = {p}))"
+        ));
+    }
+    if let Some(priority) = f.priority {
+        conds.push(format!("i.priority = '{}'", priority.code()));
+    }
+    if let Some((login, dept)) = &f.involving {
+        let l = push(&mut params, SqlValue::Text(login.clone()));
+        let d = push(&mut params, SqlValue::Text(dept.clone()));
+        conds.push(format!(
+            "(i.proposer = {l} OR i.feedback_person = {l} OR i.resolution_owner = {l} OR i.proposer_dept = {d}
+              OR EXISTS (SELECT 1 FROM issue_departments x WHERE x.issue_id = i.id AND x.dept = {d})
+              OR EXISTS (SELECT 1 FROM tasks t WHERE t.issue_id = i.id AND t.owner = {l})
+              OR EXISTS (SELECT 1 FROM meetings m JOIN meeting_participants mp ON mp.meeting_id = m.id
+                         WHERE m.issue_id = i.id AND mp.login = {l}))"
+        ));
+    }
+    if f.overdue || f.due_soon {
+        let cal = calendar(tx)?;
+        let soon_day = cal.next_working_day(today);
+        let n = push(&mut params, SqlValue::Integer(super::convert::instant(now)));
+        let mut either = Vec::new();
+        if f.overdue {
+            either.push(format!(
+                "({OPEN} AND ((i.first_response_at IS NULL AND i.response_due_at < {n})
+                  OR EXISTS (SELECT 1 FROM tasks t WHERE t.issue_id = i.id AND t.state != 'done' AND t.deadline < ?1)))"
+            ));
+        }
+        if f.due_soon {
+            let s = push(&mut params, SqlValue::Integer(super::convert::instant(end_of_day(soon_day))));
+            let sd = push(&mut params, SqlValue::Text(day(soon_day)));
+            either.push(format!(
+                "({OPEN} AND ((i.first_response_at IS NULL AND i.response_due_at BETWEEN {n} AND {s})
+                  OR EXISTS (SELECT 1 FROM tasks t WHERE t.issue_id = i.id AND t.state != 'done'
+                             AND t.deadline BETWEEN ?1 AND {sd})))"
+            ));
+        }
+        conds.push(format!("({})", either.join(" OR ")));
+    }
+    if f.escalated {
+        conds.push(format!("i.escalated_at IS NOT NULL AND {OPEN}"));
+    }
+    if let Some(text) = f.text.as_deref() {
+        for term in text.split_whitespace() {
+            if term.chars().count() >= 3 {
+                let p = push(&mut params, SqlValue::Text(format!("\"{}\"", term.replace('"', "\"\""))));
+                conds.push(format!("i.id IN (SELECT issue_id FROM search WHERE search MATCH {p})"));
+            } else {
+                // Trigram tokens need three characters; shorter terms scan the indexed text.
+                let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                let p = push(&mut params, SqlValue::Text(format!("%{escaped}%")));
+                conds.push(format!("i.id IN (SELECT issue_id FROM search WHERE body LIKE {p} ESCAPE '\\')"));
+            }
+        }
+    }
+    let clause = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
+    Ok((clause, params))
+}
+
+fn day(d: NaiveDate) -> String {
+    super::convert::date_text(d)
+}

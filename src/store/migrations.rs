@@ -1,0 +1,226 @@
+//! Append-only schema migrations, tracked by `PRAGMA user_version`.
+//!
+//! Never edit a migration that has shipped: add a new one at the end.
+
+use rusqlite::Connection;
+
+use super::{StoreError, StoreResult};
+
+/// Migration N (1-based) brings the schema from version N-1 to N.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the template as tables.
+    r#"
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE departments (
+        code TEXT PRIMARY KEY CHECK (length(code) BETWEEN 2 AND 6 AND code NOT GLOB '*[^A-Z]*'),
+        name TEXT NOT NULL UNIQUE,
+        head TEXT
+    ) STRICT;
+
+    CREATE TABLE people (
+        login        TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL,
+        dept         TEXT NOT NULL REFERENCES departments(code),
+        role         TEXT NOT NULL CHECK (role IN ('viewer', 'member', 'coordinator', 'admin'))
+    ) STRICT;
+
+    CREATE TABLE calendar_days (
+        day    TEXT PRIMARY KEY,
+        kind   TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
+        name   TEXT NOT NULL,
+        source TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE number_sequences (
+        scope TEXT PRIMARY KEY,
+        last  INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE TABLE issues (
+        id                  INTEGER PRIMARY KEY,
+        number              TEXT NOT NULL UNIQUE,
+        proposer_dept       TEXT NOT NULL REFERENCES departments(code),
+        proposer            TEXT NOT NULL REFERENCES people(login),
+        proposed_at         INTEGER NOT NULL,
+        priority            TEXT NOT NULL CHECK (priority IN ('high', 'medium', 'low')),
+        title               TEXT NOT NULL,
+        background          TEXT NOT NULL,
+        request             TEXT NOT NULL,
+        status              TEXT NOT NULL CHECK (status IN
+                              ('registered', 'in_progress', 'awaiting_acceptance', 'resolved', 'archived')),
+        response_due_at     INTEGER NOT NULL,
+        first_response_at   INTEGER,
+        first_response_by   TEXT,
+        escalated_at        INTEGER,
+        escalated_by        TEXT,
+        escalated_to        TEXT,
+        escalation_reason   TEXT,
+        solution            TEXT,
+        resolved_at         INTEGER,
+        resolution_owner    TEXT REFERENCES people(login),
+        feedback_person     TEXT REFERENCES people(login),
+        accepted            INTEGER,
+        accepted_by         TEXT,
+        accepted_at         INTEGER,
+        acceptance_reason   TEXT,
+        retrospective       TEXT,
+        archived_at         INTEGER,
+        version             INTEGER NOT NULL DEFAULT 1,
+        updated_at          INTEGER NOT NULL,
+        updated_by          TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX issues_status ON issues (status, response_due_at);
+    CREATE INDEX issues_updated ON issues (updated_at);
+    CREATE INDEX issues_proposer ON issues (proposer);
+
+    CREATE TABLE issue_departments (
+        issue_id INTEGER NOT NULL REFERENCES issues(id),
+        dept     TEXT NOT NULL REFERENCES departments(code),
+        PRIMARY KEY (issue_id, dept)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX issue_departments_dept ON issue_departments (dept, issue_id);
+
+    CREATE TABLE meetings (
+        id        INTEGER PRIMARY KEY,
+        issue_id  INTEGER NOT NULL REFERENCES issues(id),
+        seq       INTEGER NOT NULL,
+        held_at   INTEGER NOT NULL,
+        mode      TEXT NOT NULL CHECK (mode IN ('online', 'offline')),
+        summary   TEXT NOT NULL,
+        disputes  TEXT NOT NULL,
+        consensus TEXT NOT NULL,
+        recorder  TEXT NOT NULL REFERENCES people(login),
+        UNIQUE (issue_id, seq)
+    ) STRICT;
+
+    CREATE TABLE meeting_participants (
+        meeting_id   INTEGER NOT NULL REFERENCES meetings(id),
+        login        TEXT NOT NULL REFERENCES people(login),
+        dept         TEXT NOT NULL REFERENCES departments(code),
+        confirmation TEXT NOT NULL CHECK (confirmation IN ('pending', 'confirmed', 'objected')),
+        note         TEXT,
+        answered_at  INTEGER,
+        PRIMARY KEY (meeting_id, login)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX meeting_participants_login ON meeting_participants (login, confirmation);
+
+    CREATE TABLE tasks (
+        id       INTEGER PRIMARY KEY,
+        issue_id INTEGER NOT NULL REFERENCES issues(id),
+        seq      INTEGER NOT NULL,
+        dept     TEXT NOT NULL REFERENCES departments(code),
+        title    TEXT NOT NULL,
+        owner    TEXT NOT NULL REFERENCES people(login),
+        deadline TEXT NOT NULL,
+        state    TEXT NOT NULL CHECK (state IN ('todo', 'doing', 'blocked', 'done')),
+        percent  INTEGER NOT NULL CHECK (percent BETWEEN 0 AND 100),
+        UNIQUE (issue_id, seq)
+    ) STRICT;
+    CREATE INDEX tasks_owner ON tasks (owner, state);
+    CREATE INDEX tasks_open ON tasks (state, deadline);
+
+    CREATE TABLE progress (
+        id        INTEGER PRIMARY KEY,
+        issue_id  INTEGER NOT NULL REFERENCES issues(id),
+        task_id   INTEGER REFERENCES tasks(id),
+        at        INTEGER NOT NULL,
+        by_login  TEXT NOT NULL REFERENCES people(login),
+        percent   INTEGER CHECK (percent BETWEEN 0 AND 100),
+        note      TEXT NOT NULL,
+        help_dept TEXT REFERENCES departments(code),
+        help_what TEXT
+    ) STRICT;
+    CREATE INDEX progress_issue ON progress (issue_id, at);
+    CREATE INDEX progress_task ON progress (task_id, at);
+
+    CREATE TABLE risks (
+        id           INTEGER PRIMARY KEY,
+        issue_id     INTEGER NOT NULL REFERENCES issues(id),
+        task_id      INTEGER NOT NULL REFERENCES tasks(id),
+        raised_at    INTEGER NOT NULL,
+        by_login     TEXT NOT NULL REFERENCES people(login),
+        reason       TEXT NOT NULL,
+        plan         TEXT NOT NULL,
+        new_deadline TEXT,
+        timely       INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX risks_issue ON risks (issue_id);
+    CREATE INDEX risks_task ON risks (task_id);
+
+    CREATE TABLE comments (
+        id       INTEGER PRIMARY KEY,
+        issue_id INTEGER NOT NULL REFERENCES issues(id),
+        at       INTEGER NOT NULL,
+        by_login TEXT NOT NULL REFERENCES people(login),
+        body     TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX comments_issue ON comments (issue_id);
+
+    CREATE TABLE events (
+        id           INTEGER PRIMARY KEY,
+        issue_id     INTEGER REFERENCES issues(id),
+        at           INTEGER NOT NULL,
+        actor        TEXT NOT NULL,
+        on_behalf_of TEXT,
+        kind         TEXT NOT NULL,
+        before       TEXT NOT NULL,
+        after        TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX events_issue ON events (issue_id, id);
+    "#,
+    // 2: full-text search that finds Chinese substrings (trigram tokens), filled from what exists.
+    r#"
+    CREATE VIRTUAL TABLE search USING fts5 (
+        body, issue_id UNINDEXED, source UNINDEXED, tokenize = 'trigram'
+    );
+    INSERT INTO search (body, issue_id, source)
+        SELECT title || char(10) || background || char(10) || request, id, 'issue' FROM issues;
+    INSERT INTO search (body, issue_id, source)
+        SELECT summary || char(10) || disputes || char(10) || consensus, issue_id, 'meeting:' || id FROM meetings;
+    INSERT INTO search (body, issue_id, source)
+        SELECT note || coalesce(char(10) || help_what, ''), issue_id, 'progress:' || id FROM progress;
+    INSERT INTO search (body, issue_id, source)
+        SELECT reason || char(10) || plan, issue_id, 'risk:' || id FROM risks;
+    INSERT INTO search (body, issue_id, source)
+        SELECT body, issue_id, 'comment:' || id FROM comments;
+    INSERT INTO search (body, issue_id, source)
+        SELECT solution, id, 'solution' FROM issues WHERE solution IS NOT NULL;
+    INSERT INTO search (body, issue_id, source)
+        SELECT retrospective, id, 'retrospective' FROM issues WHERE retrospective IS NOT NULL;
+    "#,
+];
+
+/// The schema version this program writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Brings the database to the latest version; refuses one written by a newer program.
+pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    migrate_to(conn, latest())
+}
+
+/// Applies migrations up to `target`, each in its own transaction with its version bump.
+pub fn migrate_to(conn: &mut Connection, target: i64) -> StoreResult<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > latest() {
+        return Err(StoreError::NewerSchema { found: current, supported: latest() });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().take(target as usize).skip(current as usize) {
+        let version = index as i64 + 1;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now >= version {
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

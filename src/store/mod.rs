@@ -1,0 +1,110 @@
+//! The only place with SQL: the connection, migrations, and every read and write of the template.
+//!
+//! `Store` is the repository interface the command line and the console call. Every write is one
+//! short IMMEDIATE transaction that checks permissions and the status machine, writes the change
+//! and its event, and commits; no transaction waits for a person.
+
+mod admin;
+mod bulk;
+mod convert;
+mod error;
+mod events;
+mod issues;
+mod list;
+pub mod migrations;
+mod work;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+pub use bulk::BulkWriter;
+pub use error::{StoreError, StoreResult};
+pub use issues::Registration;
+pub use list::{IssueFilter, IssueSummary, SortKey, TaskAlert};
+pub use work::{MeetingInput, ProgressInput, RiskInput, TaskInput, TaskUpdate};
+
+use crate::domain::Actor;
+use crate::i18n::Lang;
+
+/// How long a writer waits for another writer before reporting the database as busy.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Who acts, when, and in which language refusals are worded.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub actor: Actor,
+    /// The real clock: events carry this time.
+    pub now: NaiveDateTime,
+    pub lang: Lang,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> StoreResult<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::io(path, &e))?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::open(path, e))?;
+        let mut store = Store { conn, path: path.to_path_buf() };
+        store.configure().map_err(|e| e.at_open(path))?;
+        migrations::migrate(&mut store.conn).map_err(|e| e.at_open(path))?;
+        Ok(store)
+    }
+
+    fn configure(&self) -> StoreResult<()> {
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        let mode: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::invalid(
+                format!("the database could not switch to WAL mode (it reports `{mode}`)"),
+                format!("数据库无法切换到 WAL 模式(当前为 `{mode}`)"),
+            ));
+        }
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version this database is at.
+    pub fn schema_version(&self) -> StoreResult<i64> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Changes whenever another connection commits: poll this to refresh a screen.
+    pub fn data_version(&self) -> StoreResult<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: it takes the write lock at once, so two writers
+    /// never deadlock on an upgrade, and everything `f` wrote is committed or nothing is.
+    fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> StoreResult<T>) -> StoreResult<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `f` in one read transaction, so that what it reads is one consistent snapshot.
+    fn read<T>(&mut self, f: impl FnOnce(&Transaction) -> StoreResult<T>) -> StoreResult<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let value = f(&tx)?;
+        tx.finish()?;
+        Ok(value)
+    }
+}
