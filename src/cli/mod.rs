@@ -153,10 +153,24 @@ fn open(path: &std::path::Path) -> CliResult<Store> {
     Ok(Store::open(path)?)
 }
 
+/// `liaison` alone: the console on a terminal, an overview when piped.
+fn console(s: &mut Session) -> CliResult {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() || !s.store.is_initialized()? {
+        return admin::overview(s);
+    }
+    let ctx = s.ctx()?;
+    let path = s.store.path().to_path_buf();
+    let store = Store::open(&path)?;
+    let mut app = crate::tui::app::App::new(store, ctx.actor.person, s.lang, s.now)?;
+    crate::tui::run(&mut app)
+        .map_err(|e| CliError::new(format!("the terminal failed: {e}"), format!("终端出错:{e}")))
+}
+
 fn dispatch(s: &mut Session, command: Option<Command>) -> CliResult {
     use Command::*;
     match command {
-        None => admin::overview(s),
+        None => console(s),
         Some(Init(a)) => admin::init(s, a),
         Some(Whoami) => admin::whoami(s),
         Some(Dept(a)) => admin::dept(s, a),

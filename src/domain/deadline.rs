@@ -159,6 +159,55 @@ pub fn response_state(
     }
 }
 
+/// Time left until a deadline, in working time: whole working days while more than the rest of
+/// today is left, hours on the last day, and how late once it has passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Countdown {
+    /// Working days left after today.
+    WorkingDays(i64),
+    /// Due today (or within the next hours): hours left, at least 0.
+    Hours(i64),
+    /// Past due: working days late (0 on the same day) and hours late.
+    Overdue { working_days: i64, hours: i64 },
+}
+
+pub fn countdown(now: NaiveDateTime, due: NaiveDateTime, cal: &Calendar) -> Countdown {
+    if due < now {
+        let working_days = cal.working_days_between(due.date(), now.date());
+        return Countdown::Overdue { working_days, hours: (now - due).num_hours() };
+    }
+    let days = cal.working_days_between(now.date(), due.date());
+    if days == 0 || (due - now).num_hours() < 24 {
+        Countdown::Hours((due - now).num_hours())
+    } else {
+        Countdown::WorkingDays(days)
+    }
+}
+
+impl Countdown {
+    pub fn label(self, lang: Lang) -> String {
+        match (self, lang) {
+            (Countdown::WorkingDays(n), Lang::En) => format!("{n}wd left"),
+            (Countdown::WorkingDays(n), Lang::Zh) => format!("剩{n}工作日"),
+            (Countdown::Hours(h), Lang::En) => format!("{h}h left"),
+            (Countdown::Hours(h), Lang::Zh) => format!("剩{h}小时"),
+            (Countdown::Overdue { working_days: 0, hours }, Lang::En) => format!("{hours}h late"),
+            (Countdown::Overdue { working_days: 0, hours }, Lang::Zh) => format!("超{hours}小时"),
+            (Countdown::Overdue { working_days, .. }, Lang::En) => format!("{working_days}wd late"),
+            (Countdown::Overdue { working_days, .. }, Lang::Zh) => format!("超{working_days}工作日"),
+        }
+    }
+
+    pub fn is_overdue(self) -> bool {
+        matches!(self, Countdown::Overdue { .. })
+    }
+
+    /// Due within the rest of today or the next working day.
+    pub fn is_urgent(self) -> bool {
+        matches!(self, Countdown::Hours(_) | Countdown::WorkingDays(1))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
@@ -224,6 +273,26 @@ mod tests {
         for (first, now, want) in cases {
             assert_eq!(response_state(due, first.map(at), at(now), &cal), want, "{first:?} at {now}");
         }
+    }
+
+    #[test]
+    fn countdowns_in_working_time() {
+        let cal = Calendar::weekends_only();
+        let cases = [
+            // (now, due, want)
+            ("2023-10-25 09:00", "2023-10-30 23:59", Countdown::WorkingDays(3)), // Wed → Mon: Thu, Fri, Mon
+            ("2023-10-27 09:00", "2023-10-30 23:59", Countdown::WorkingDays(1)), // over the weekend
+            ("2023-10-25 09:00", "2023-10-25 23:59", Countdown::Hours(14)),
+            ("2023-10-25 09:00", "2023-10-26 08:00", Countdown::Hours(23)), // 24h rules count hours
+            ("2023-10-26 10:00", "2023-10-25 23:59", Countdown::Overdue { working_days: 1, hours: 10 }),
+            ("2023-10-30 10:00", "2023-10-27 23:59", Countdown::Overdue { working_days: 1, hours: 58 }),
+            ("2023-10-25 23:00", "2023-10-25 18:00", Countdown::Overdue { working_days: 0, hours: 5 }),
+        ];
+        for (now, due, want) in cases {
+            assert_eq!(countdown(at(now), at(due), &cal), want, "{now} → {due}");
+        }
+        assert_eq!(Countdown::WorkingDays(3).label(Lang::Zh), "剩3工作日");
+        assert_eq!(Countdown::Overdue { working_days: 2, hours: 50 }.label(Lang::En), "2wd late");
     }
 
     #[test]

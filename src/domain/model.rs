@@ -384,7 +384,6 @@ pub struct Settings {
     pub response: super::deadline::ResponseRules,
 }
 
-
 /// JSON shows times as RFC 3339 with the server's offset: `2023-10-25T09:30:00+08:00`.
 pub mod local_time {
     use chrono::{Local, NaiveDateTime, TimeZone};

@@ -1,0 +1,245 @@
+//! Keys become actions here, once. The help overlay and the status-bar hints are generated from
+//! this table, so they never disagree with what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::i18n::Lang;
+
+/// Everything the console does in response to a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    NextPane,
+    PrevPane,
+    Open,
+    Back,
+    Search,
+    CycleSort,
+    Help,
+    Refresh,
+    View(u8),
+}
+
+impl Action {
+    pub fn describe(self, lang: Lang) -> &'static str {
+        match self {
+            Action::Quit => lang.pick("quit", "退出"),
+            Action::Up => lang.pick("up", "上移"),
+            Action::Down => lang.pick("down", "下移"),
+            Action::PageUp => lang.pick("page up", "上翻页"),
+            Action::PageDown => lang.pick("page down", "下翻页"),
+            Action::Top => lang.pick("first", "首项"),
+            Action::Bottom => lang.pick("last", "末项"),
+            Action::NextPane => lang.pick("next pane", "下一窗格"),
+            Action::PrevPane => lang.pick("previous pane", "上一窗格"),
+            Action::Open => lang.pick("open", "打开"),
+            Action::Back => lang.pick("back", "返回"),
+            Action::Search => lang.pick("search", "搜索"),
+            Action::CycleSort => lang.pick("sort", "排序"),
+            Action::Help => lang.pick("help", "帮助"),
+            Action::Refresh => lang.pick("refresh", "刷新"),
+            Action::View(n) => View::from_key(n).map_or("", |v| v.label(lang)),
+        }
+    }
+}
+
+/// The lists the number keys switch between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    Inbox,
+    Open,
+    Deadlines,
+    Escalated,
+    Awaiting,
+    Archived,
+    All,
+}
+
+impl View {
+    pub const ALL: [View; 7] = [
+        View::Inbox,
+        View::Open,
+        View::Deadlines,
+        View::Escalated,
+        View::Awaiting,
+        View::Archived,
+        View::All,
+    ];
+
+    pub fn from_key(n: u8) -> Option<View> {
+        View::ALL.get(usize::from(n).checked_sub(1)?).copied()
+    }
+
+    pub fn key(self) -> u8 {
+        View::ALL.iter().position(|v| *v == self).map_or(0, |i| i as u8 + 1)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            View::Inbox => lang.pick("My inbox", "我的待办"),
+            View::Open => lang.pick("All open", "全部未结"),
+            View::Deadlines => lang.pick("Deadlines", "时限预警"),
+            View::Escalated => lang.pick("Escalated", "已升级"),
+            View::Awaiting => lang.pick("Awaiting acceptance", "待验收"),
+            View::Archived => lang.pick("Archived", "已归档"),
+            View::All => lang.pick("All", "全部"),
+        }
+    }
+}
+
+/// One key, as typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    const fn plain(code: KeyCode) -> Key {
+        Key { code, mods: KeyModifiers::NONE }
+    }
+
+    const fn ch(c: char) -> Key {
+        Key::plain(KeyCode::Char(c))
+    }
+
+    /// How the help shows the key: `j`, `↓`, `Tab`, `Ctrl-r`.
+    pub fn name(self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        };
+        if self.mods.contains(KeyModifiers::CONTROL) { format!("Ctrl-{base}") } else { base }
+    }
+}
+
+/// The table from keys to actions.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<(Key, Action)>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        use Action::*;
+        let mut bindings = vec![
+            (Key::ch('q'), Quit),
+            (Key { code: KeyCode::Char('c'), mods: KeyModifiers::CONTROL }, Quit),
+            (Key::ch('k'), Up),
+            (Key::plain(KeyCode::Up), Up),
+            (Key::ch('j'), Down),
+            (Key::plain(KeyCode::Down), Down),
+            (Key::plain(KeyCode::PageUp), PageUp),
+            (Key { code: KeyCode::Char('u'), mods: KeyModifiers::CONTROL }, PageUp),
+            (Key::plain(KeyCode::PageDown), PageDown),
+            (Key { code: KeyCode::Char('d'), mods: KeyModifiers::CONTROL }, PageDown),
+            (Key::ch('g'), Top),
+            (Key::plain(KeyCode::Home), Top),
+            (Key::ch('G'), Bottom),
+            (Key::plain(KeyCode::End), Bottom),
+            (Key::plain(KeyCode::Tab), NextPane),
+            (Key::ch('l'), NextPane),
+            (Key::plain(KeyCode::Right), NextPane),
+            (Key::plain(KeyCode::BackTab), PrevPane),
+            (Key::ch('h'), PrevPane),
+            (Key::plain(KeyCode::Left), PrevPane),
+            (Key::plain(KeyCode::Enter), Open),
+            (Key::plain(KeyCode::Esc), Back),
+            (Key::ch('/'), Search),
+            (Key::ch('s'), CycleSort),
+            (Key::ch('?'), Help),
+            (Key { code: KeyCode::Char('r'), mods: KeyModifiers::CONTROL }, Refresh),
+        ];
+        for n in 1..=self::View::ALL.len() as u8 {
+            bindings.push((Key::ch(char::from(b'0' + n)), View(n)));
+        }
+        Keymap { bindings }
+    }
+}
+
+impl Keymap {
+    pub fn action(&self, key: KeyEvent) -> Option<Action> {
+        // Shift is part of the character for letters and symbols ('G', '?').
+        let mods = key.modifiers - KeyModifiers::SHIFT;
+        self.bindings.iter().find(|(k, _)| k.code == key.code && k.mods == mods).map(|(_, a)| *a)
+    }
+
+    /// The keys bound to an action, as shown to people: `j ↓`.
+    pub fn keys(&self, action: Action) -> Vec<String> {
+        self.bindings.iter().filter(|(_, a)| *a == action).map(|(k, _)| k.name()).collect()
+    }
+
+    /// The first key bound to an action, for hints: `j`.
+    pub fn first_key(&self, action: Action) -> String {
+        self.keys(action).into_iter().next().unwrap_or_default()
+    }
+
+    /// Every action once, in table order, with its keys: the help overlay.
+    pub fn help(&self, lang: Lang) -> Vec<(String, &'static str)> {
+        let mut seen = Vec::new();
+        let mut lines = Vec::new();
+        for (_, action) in &self.bindings {
+            if !seen.contains(action) {
+                seen.push(*action);
+                lines.push((self.keys(*action).join(" "), action.describe(lang)));
+            }
+        }
+        lines
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn keys_map_to_actions() {
+        let map = Keymap::default();
+        let cases = [
+            (key(KeyCode::Char('j'), KeyModifiers::NONE), Some(Action::Down)),
+            (key(KeyCode::Down, KeyModifiers::NONE), Some(Action::Down)),
+            (key(KeyCode::Char('G'), KeyModifiers::SHIFT), Some(Action::Bottom)),
+            (key(KeyCode::Char('?'), KeyModifiers::SHIFT), Some(Action::Help)),
+            (key(KeyCode::BackTab, KeyModifiers::SHIFT), Some(Action::PrevPane)),
+            (key(KeyCode::Char('c'), KeyModifiers::CONTROL), Some(Action::Quit)),
+            (key(KeyCode::Char('3'), KeyModifiers::NONE), Some(Action::View(3))),
+            (key(KeyCode::Char('z'), KeyModifiers::NONE), None),
+        ];
+        for (event, want) in cases {
+            assert_eq!(map.action(event), want, "{event:?}");
+        }
+    }
+
+    #[test]
+    fn help_lists_every_action_with_all_its_keys() {
+        let help = Keymap::default().help(Lang::En);
+        assert!(help.contains(&("k ↑".to_string(), "up")), "{help:?}");
+        assert!(help.contains(&("q Ctrl-c".to_string(), "quit")), "{help:?}");
+        assert!(help.contains(&("/".to_string(), "search")), "{help:?}");
+        assert!(help.iter().any(|(k, d)| k == "1" && *d == "My inbox"));
+    }
+}

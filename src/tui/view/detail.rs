@@ -1,0 +1,186 @@
+//! The detail pane: the template's sections in order, wrapped by display width, scrollable.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Theme, pane_block};
+use crate::domain::deadline::response_state;
+use crate::domain::risk::{TaskFacts, task_flag};
+use crate::domain::text::{sanitize, sanitize_line, wrap};
+use crate::domain::*;
+use crate::tui::app::{Pane, State};
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let lang = state.lang;
+    let number = state.record.as_ref().map(|r| format!(" {}", r.issue.number)).unwrap_or_default();
+    let block =
+        pane_block(format!(" {}{number} ", Pane::Detail.label(lang)), state.focus == Pane::Detail, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(record) = &state.record else {
+        let text = lang.pick("Select an issue in the list.", "请在列表中选择一个问题。");
+        frame.render_widget(Paragraph::new(Line::styled(text, theme.hint)), inner);
+        return;
+    };
+    let lines = lines(record, state, theme, inner.width.max(10) as usize);
+    let max_scroll = lines.len().saturating_sub(inner.height as usize) as u16;
+    frame.render_widget(Paragraph::new(lines).scroll((state.detail_scroll.min(max_scroll), 0)), inner);
+}
+
+/// Builds the pane's lines; long text wraps at `width` columns.
+pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    let lang = state.lang;
+    let i = &r.issue;
+    let name = |login: &str| match state.people.iter().find(|p| p.login == login) {
+        Some(p) => sanitize_line(&p.display_name).into_owned(),
+        None => sanitize_line(login).into_owned(),
+    };
+    let mut out: Vec<Line<'static>> = Vec::new();
+    let heading = |out: &mut Vec<Line<'static>>, text: &str| {
+        if !out.is_empty() {
+            out.push(Line::from(""));
+        }
+        out.push(Line::styled(format!("■ {text}"), theme.heading));
+    };
+    let field = |out: &mut Vec<Line<'static>>, label: &str, value: String, style: Style| {
+        out.push(Line::from(vec![
+            Span::styled(format!("{label}: "), theme.label),
+            Span::styled(value, style),
+        ]));
+    };
+    let prose = |out: &mut Vec<Line<'static>>, label: &str, text: &str| {
+        out.push(Line::styled(format!("{label}:"), theme.label));
+        for l in wrap(&sanitize(text), width.saturating_sub(2)) {
+            out.push(Line::from(format!("  {l}")));
+        }
+    };
+    let time = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
+
+    heading(&mut out, lang.pick("Basic information", "基本信息"));
+    field(&mut out, lang.pick("Number", "问题编号"), i.number.clone(), Style::new());
+    field(
+        &mut out,
+        lang.pick("Proposer", "提出部门/人"),
+        format!("{} / {}", i.proposer_dept, name(&i.proposer)),
+        Style::new(),
+    );
+    field(&mut out, lang.pick("Proposed", "提出时间"), time(i.proposed_at), Style::new());
+    let pstyle = if i.priority == Priority::High { theme.urgent } else { Style::new() };
+    field(&mut out, lang.pick("Priority", "优先级"), i.priority.label(lang).to_string(), pstyle);
+    let mut status = i.status.label(lang).to_string();
+    if i.escalation.is_some() && i.status.is_open() {
+        status.push_str(lang.pick(" · needs escalation", " · 需升级"));
+    }
+    field(&mut out, lang.pick("Status", "状态"), status, theme.stage);
+    let state_now = response_state(i.response_due_at, i.first_response_at, state.now, &state.calendar);
+    let rstyle = if state_now.is_breached() { theme.late } else { Style::new() };
+    let response = match (&i.first_response_at, &i.first_response_by) {
+        (Some(at), Some(by)) => format!("{} {} ({})", time(*at), name(by), state_now.label(lang)),
+        _ => format!("{} {} ({})", lang.pick("due", "时限"), time(i.response_due_at), state_now.label(lang)),
+    };
+    field(&mut out, lang.pick("First response", "首次响应"), response, rstyle);
+
+    heading(&mut out, lang.pick("Description and request", "问题描述与需求"));
+    prose(&mut out, lang.pick("Title", "标题"), &i.title);
+    prose(&mut out, lang.pick("Background", "背景"), &i.background);
+    prose(&mut out, lang.pick("Request", "具体诉求"), &i.request);
+    field(&mut out, lang.pick("Departments", "涉及部门"), i.departments.join(", "), Style::new());
+
+    heading(&mut out, lang.pick("Communication", "沟通记录"));
+    if r.meetings.is_empty() {
+        out.push(Line::styled(lang.pick("(no meeting yet)", "(暂无会议)"), theme.hint));
+    }
+    for m in &r.meetings {
+        out.push(Line::styled(
+            format!("#{} {} {}", m.seq, time(m.held_at), m.mode.label(lang)),
+            theme.meeting,
+        ));
+        let mut who =
+            vec![Span::styled(format!("{}: ", lang.pick("Participants", "参与部门/人")), theme.label)];
+        for p in &m.participants {
+            let (mark, style) = match p.confirmation {
+                Confirmation::Confirmed => ("✓", theme.done),
+                Confirmation::Pending => ("…", theme.urgent),
+                Confirmation::Objected => ("✗", theme.late),
+            };
+            who.push(Span::styled(format!("{}/{}{mark} ", p.dept, name(&p.login)), style));
+        }
+        out.push(Line::from(who));
+        prose(&mut out, lang.pick("Summary", "沟通内容摘要"), &m.summary);
+        if !m.disputes.trim().is_empty() {
+            prose(&mut out, lang.pick("Disputes", "争议点"), &m.disputes);
+        }
+        prose(&mut out, lang.pick("Consensus", "达成共识"), &m.consensus);
+    }
+
+    heading(&mut out, lang.pick("Execution and tracking", "执行与跟踪"));
+    if r.tasks.is_empty() {
+        out.push(Line::styled(lang.pick("(no task yet)", "(暂无任务)"), theme.hint));
+    }
+    for t in &r.tasks {
+        let last_progress = r.progress.iter().filter(|p| p.task_seq == Some(t.seq)).map(|p| p.at).max();
+        let has_alert = r.risks.iter().any(|k| k.task_seq == t.seq);
+        let facts = TaskFacts { state: t.state, deadline: t.deadline, last_progress, has_alert };
+        let flag = task_flag(facts, state.now, &state.calendar);
+        let mark = flag.map(|f| format!("[{}] ", f.label(lang))).unwrap_or_default();
+        let text = format!(
+            "{}. {mark}{} {} · {} · {} {} · {} {}%",
+            t.seq,
+            t.dept,
+            sanitize_line(&t.title),
+            name(&t.owner),
+            lang.pick("due", "截止"),
+            t.deadline.format("%m-%d"),
+            t.state.label(lang),
+            t.percent
+        );
+        let style = match flag {
+            Some(_) => theme.late,
+            None if t.state == TaskState::Done => theme.done,
+            None => Style::new(),
+        };
+        for l in wrap(&text, width) {
+            out.push(Line::styled(l, style));
+        }
+    }
+    for k in &r.risks {
+        let timely = if k.timely { lang.pick("timely", "及时") } else { lang.pick("late", "不及时") };
+        let text = format!("⚠ #{} {}: {} → {} ({timely})", k.task_seq, time(k.raised_at), k.reason, k.plan);
+        for l in wrap(&sanitize(&text), width) {
+            out.push(Line::styled(l, theme.risk));
+        }
+    }
+
+    heading(&mut out, lang.pick("Resolution", "解决结果"));
+    match &i.resolution {
+        Some(res) => {
+            prose(&mut out, lang.pick("Solution", "解决方案"), &res.solution);
+            field(&mut out, lang.pick("Resolved", "解决时间"), time(res.resolved_at), Style::new());
+            field(&mut out, lang.pick("Owner", "负责人"), name(&res.owner), Style::new());
+            field(&mut out, lang.pick("Feedback", "反馈人"), name(&res.feedback), Style::new());
+        }
+        None => out.push(Line::styled(lang.pick("(not resolved yet)", "(尚未解决)"), theme.hint)),
+    }
+    if let Some(a) = &i.acceptance {
+        let verdict = if a.accepted {
+            lang.pick("accepted", "验收通过")
+        } else {
+            lang.pick("refused", "验收不通过")
+        };
+        let reason = a.reason.as_deref().map(|x| format!(": {}", sanitize_line(x))).unwrap_or_default();
+        field(
+            &mut out,
+            lang.pick("Acceptance", "验收"),
+            format!("{verdict} {}{reason}", time(a.at)),
+            Style::new(),
+        );
+    }
+    if let Some(retro) = &i.retrospective {
+        heading(&mut out, lang.pick("Archive and retrospective", "归档与复盘"));
+        prose(&mut out, lang.pick("Retrospective", "复盘"), retro);
+    }
+    out
+}

@@ -1,0 +1,145 @@
+//! The issue list: number, priority, status, the next deadline in working time, departments, title.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+use super::{Theme, pane_block};
+use crate::domain::deadline::countdown;
+use crate::domain::text::{sanitize_line, truncate};
+use crate::domain::*;
+use crate::tui::app::{Pane, State};
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let lang = state.lang;
+    let position =
+        if state.total > 0 { format!(" {}/{} ", state.selected + 1, state.total) } else { String::new() };
+    let title = format!(" {} · {}{position}", Pane::List.label(lang), state.view.label(lang));
+    let block = pane_block(title, state.focus == Pane::List, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if state.rows.is_empty() {
+        let text = if state.query.trim().is_empty() {
+            lang.pick(
+                "No issue here. Number keys switch lists; ? shows the keys.",
+                "此列表为空。数字键切换列表,? 查看按键。",
+            )
+        } else {
+            lang.pick("No issue matches the search. Esc clears it.", "没有匹配的问题。按 Esc 清除搜索。")
+        };
+        frame.render_widget(Paragraph::new(Line::styled(text, theme.hint)), inner);
+        return;
+    }
+    let visible = inner.height.saturating_sub(1).max(1) as usize;
+    let total = state.total.max(0) as usize;
+    let first = state.selected.saturating_sub(visible / 2).min(total.saturating_sub(visible));
+    let start = first.saturating_sub(state.window_start as usize);
+    let slice = state.rows.iter().skip(start).take(visible);
+
+    // Number, priority, status, deadline, departments; the title takes the rest.
+    let widths_fixed: [u16; 5] = match inner.width {
+        w if w >= 100 => [18, 6, 12, 13, 12],
+        w if w >= 76 => [18, 4, 8, 13, 9],
+        _ => [18, 2, 8, 13, 0],
+    };
+    let fixed: u16 = widths_fixed.iter().sum::<u16>() + 5;
+    let title_width = inner.width.saturating_sub(fixed).max(8) as usize;
+    let header = Row::new(
+        [
+            lang.pick("Number", "编号"),
+            lang.pick("Pri", "优先"),
+            lang.pick("Status", "状态"),
+            lang.pick("Deadline", "时限"),
+            lang.pick("Depts", "部门"),
+            lang.pick("Title", "标题"),
+        ]
+        .map(|h| Cell::from(h).style(theme.label)),
+    );
+    let mut rows = Vec::new();
+    for (i, r) in slice.enumerate() {
+        let absolute = first + i;
+        let (due_text, due_style) = match r.next_due_at {
+            Some(due) => {
+                let c = countdown(state.now, due, &state.calendar);
+                let style = if c.is_overdue() {
+                    theme.late
+                } else if c.is_urgent() {
+                    theme.urgent
+                } else {
+                    Style::new()
+                };
+                (c.label(lang), style)
+            }
+            None => (String::from("—"), theme.hint),
+        };
+        let mut status = r.status.label(lang).to_string();
+        if r.escalated && r.status.is_open() {
+            status.push('↑');
+        }
+        let status_style = match r.status {
+            Status::Resolved | Status::Archived => theme.done,
+            _ if r.escalated => theme.late,
+            _ => Style::new(),
+        };
+        let priority_style = if r.priority == Priority::High { theme.urgent } else { Style::new() };
+        let cell = |text: &str, w: u16| Cell::from(truncate(&sanitize_line(text), w as usize).into_owned());
+        let row = Row::new(vec![
+            cell(&r.number, widths_fixed[0]),
+            cell(r.priority.label(lang), widths_fixed[1]).style(priority_style),
+            cell(&status, widths_fixed[2]).style(status_style),
+            cell(&due_text, widths_fixed[3]).style(due_style),
+            cell(&r.departments.join(","), widths_fixed[4]),
+            Cell::from(highlight(&sanitize_line(&r.title), &state.query, title_width, theme)),
+        ]);
+        rows.push(if absolute == state.selected { row.style(theme.selected) } else { row });
+    }
+    let widths = [
+        Constraint::Length(widths_fixed[0]),
+        Constraint::Length(widths_fixed[1]),
+        Constraint::Length(widths_fixed[2]),
+        Constraint::Length(widths_fixed[3]),
+        Constraint::Length(widths_fixed[4]),
+        Constraint::Min(8),
+    ];
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), inner);
+}
+
+/// The title cut to its column, with the search terms picked out.
+fn highlight(text: &str, query: &str, max: usize, theme: &Theme) -> Line<'static> {
+    let text = truncate(text, max).into_owned();
+    let terms: Vec<&str> = query.split_whitespace().filter(|t| !t.is_empty()).collect();
+    if terms.is_empty() {
+        return Line::from(text);
+    }
+    let lower = text.to_lowercase();
+    let mut marks = vec![false; text.len()];
+    for term in terms {
+        let term = term.to_lowercase();
+        // Lowercasing can change byte lengths outside ASCII; only mark where it did not.
+        if lower.len() != text.len() {
+            break;
+        }
+        let mut from = 0;
+        while let Some(pos) = lower[from..].find(&term) {
+            let start = from + pos;
+            marks[start..start + term.len()].iter_mut().for_each(|m| *m = true);
+            from = start + term.len().max(1);
+        }
+    }
+    let mut spans = Vec::new();
+    let mut current = String::new();
+    let mut marked = false;
+    for (i, c) in text.char_indices() {
+        if marks[i] != marked && !current.is_empty() {
+            let style = if marked { theme.search } else { Style::new() };
+            spans.push(Span::styled(std::mem::take(&mut current), style));
+        }
+        marked = marks[i];
+        current.push(c);
+    }
+    let style = if marked { theme.search } else { Style::new() };
+    spans.push(Span::styled(current, style));
+    Line::from(spans)
+}

@@ -1,0 +1,162 @@
+//! Drawing: one function per pane, each reading `State` and nothing else.
+
+mod detail;
+mod list;
+mod theme;
+mod timeline;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+pub use theme::Theme;
+
+use super::app::{Pane, State};
+use super::keymap::{Action, View};
+use crate::domain::text::{sanitize_line, truncate, width};
+
+/// At this width and wider, the three panes stand side by side.
+pub const WIDE: u16 = 120;
+
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
+    let area = frame.area();
+    let [header, body, status] =
+        Layout::vertical([Constraint::Length(2), Constraint::Min(3), Constraint::Length(1)]).areas(area);
+    draw_header(frame, header, state, theme);
+    if area.width >= WIDE {
+        let [l, d, t] = Layout::horizontal([
+            Constraint::Percentage(42),
+            Constraint::Percentage(34),
+            Constraint::Percentage(24),
+        ])
+        .areas(body);
+        list::draw(frame, l, state, theme);
+        detail::draw(frame, d, state, theme);
+        timeline::draw(frame, t, state, theme);
+    } else {
+        match state.focus {
+            Pane::List => list::draw(frame, body, state, theme),
+            Pane::Detail => detail::draw(frame, body, state, theme),
+            Pane::Timeline => timeline::draw(frame, body, state, theme),
+        }
+    }
+    draw_status(frame, status, state, theme);
+    if state.help {
+        draw_help(frame, area, state, theme);
+    }
+}
+
+/// A pane's frame: highlighted when it has the focus.
+pub fn pane_block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
+    let style = if focused { theme.focus } else { theme.border };
+    Block::bordered().border_style(style).title(Span::styled(title, style))
+}
+
+fn draw_header(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let lang = state.lang;
+    let mut views = Vec::new();
+    for view in View::ALL {
+        let label = format!(" {} {} ", view.key(), view.label(lang));
+        let style = if view == state.view { theme.tab_active } else { theme.tab };
+        views.push(Span::styled(label, style));
+    }
+    let mut second = Vec::new();
+    if area.width < WIDE {
+        for pane in Pane::ALL {
+            let style = if pane == state.focus { theme.tab_active } else { theme.tab };
+            second.push(Span::styled(format!(" {} ", pane.label(lang)), style));
+        }
+        second.push(Span::styled(
+            format!("  {} {}  ", state.keymap.first_key(Action::NextPane), lang.pick("switch", "切换")),
+            theme.hint,
+        ));
+    }
+    if state.searching || !state.query.is_empty() {
+        let prompt = format!("/{}", sanitize_line(&state.query));
+        second.push(Span::styled(prompt, theme.search));
+    }
+    frame.render_widget(Paragraph::new(vec![Line::from(views), Line::from(second)]), area);
+    if state.searching {
+        // The terminal's own cursor sits where the next character goes, so an input method's
+        // candidate window appears there.
+        let used: usize = if area.width < WIDE {
+            Pane::ALL.iter().map(|p| width(p.label(lang)) + 2).sum::<usize>()
+                + width(&format!(
+                    "  {} {}  ",
+                    state.keymap.first_key(Action::NextPane),
+                    lang.pick("switch", "切换")
+                ))
+        } else {
+            0
+        };
+        let x = area.x as usize + used + 1 + width(&sanitize_line(&state.query));
+        frame.set_cursor_position((x.min(area.right().saturating_sub(1) as usize) as u16, area.y + 1));
+    }
+}
+
+fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let lang = state.lang;
+    let me = &state.me;
+    let who =
+        format!(" {} ({}) {} {} ", sanitize_line(&me.display_name), me.login, me.dept, me.role.label(lang));
+    let counts = format!(
+        " {} {}  {} {} ",
+        lang.pick("inbox", "待办"),
+        state.inbox_count,
+        lang.pick("alerts", "预警"),
+        state.alert_count
+    );
+    let hints: Vec<String> =
+        [Action::Help, Action::Search, Action::NextPane, Action::Open, Action::CycleSort, Action::Quit]
+            .iter()
+            .map(|a| format!("{} {}", state.keymap.first_key(*a), a.describe(lang)))
+            .collect();
+    let mut spans = vec![Span::styled(who, theme.status_me), Span::styled(counts, theme.status_counts)];
+    let used = spans.iter().map(|s| width(&s.content)).sum::<usize>();
+    let rest = (area.width as usize).saturating_sub(used);
+    let tail = match &state.message {
+        Some(message) => {
+            Span::styled(truncate(&format!(" {}", sanitize_line(message)), rest).into_owned(), theme.error)
+        }
+        None => {
+            let db = format!(" {} ", state.db);
+            let text = format!(" {}  │{db}", hints.join("  "));
+            Span::styled(truncate(&text, rest).into_owned(), theme.hint)
+        }
+    };
+    spans.push(tail);
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.status), area);
+}
+
+fn draw_help(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let lang = state.lang;
+    let entries = state.keymap.help(lang);
+    let key_width = entries.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
+    let mut lines: Vec<Line> = entries
+        .iter()
+        .map(|(keys, what)| {
+            Line::from(vec![
+                Span::styled(crate::domain::text::pad(keys, key_width + 2), theme.key),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::styled(lang.pick("Any key closes this help.", "按任意键关闭帮助。"), theme.hint));
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let w = (key_width as u16 + 30).min(area.width);
+    let popup = Rect {
+        x: area.x + (area.width.saturating_sub(w)) / 2,
+        y: area.y + (area.height.saturating_sub(h)) / 2,
+        width: w,
+        height: h,
+    };
+    frame.render_widget(Clear, popup);
+    let block = pane_block(lang.pick(" Keys ", " 按键 ").to_string(), true, theme);
+    frame.render_widget(
+        Paragraph::new(lines).block(block).style(theme.base.add_modifier(Modifier::empty())),
+        popup,
+    );
+}

@@ -1,0 +1,79 @@
+//! The progress timeline: every event in time order, who, when and what, told apart by colour.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Theme, pane_block};
+use crate::domain::text::{sanitize_line, truncate};
+use crate::domain::*;
+use crate::tui::app::{Pane, State};
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let lang = state.lang;
+    let block = pane_block(format!(" {} ", Pane::Timeline.label(lang)), state.focus == Pane::Timeline, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(record) = &state.record else {
+        return;
+    };
+    let name = |login: &str| match state.people.iter().find(|p| p.login == login) {
+        Some(p) => sanitize_line(&p.display_name).into_owned(),
+        None => sanitize_line(login).into_owned(),
+    };
+    let mut lines = Vec::new();
+    for e in &record.events {
+        let (mark, style) = match e.kind {
+            EventKind::MeetingRecorded | EventKind::MinutesConfirmed | EventKind::MinutesObjected => {
+                ("◆", theme.meeting)
+            }
+            EventKind::ProgressAdded | EventKind::TaskAdded | EventKind::TaskUpdated => ("●", theme.progress),
+            EventKind::RiskRaised | EventKind::Escalated | EventKind::Refused => ("▲", theme.risk),
+            EventKind::Registered | EventKind::Resolved | EventKind::Accepted | EventKind::Archived => {
+                ("■", theme.stage)
+            }
+            _ => ("·", Style::new()),
+        };
+        let detail = detail(e, lang);
+        let head = format!("{} {} {}", e.at.format("%m-%d %H:%M"), name(&e.actor), e.kind.label(lang));
+        lines.push(Line::from(vec![Span::styled(format!("{mark} "), style), Span::styled(head, style)]));
+        if !detail.is_empty() {
+            let room = (inner.width as usize).saturating_sub(4);
+            lines.push(Line::styled(format!("    {}", truncate(&sanitize_line(&detail), room)), theme.hint));
+        }
+    }
+    // Newest at the bottom; by default the view follows the newest entries.
+    let height = inner.height as usize;
+    let bottom = lines.len().saturating_sub(height);
+    let scroll = bottom.saturating_sub(state.timeline_scroll as usize);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
+}
+
+/// The one line under an event that says what changed.
+fn detail(e: &Event, lang: crate::i18n::Lang) -> String {
+    let text = |key: &str| e.after.get(key).and_then(|v| v.as_str()).map(str::to_string);
+    let number = |key: &str| e.after.get(key).and_then(|v| v.as_u64());
+    match e.kind {
+        EventKind::ProgressAdded => {
+            let percent = number("percent").map(|p| format!("{p}% ")).unwrap_or_default();
+            format!("{percent}{}", text("note").unwrap_or_default())
+        }
+        EventKind::RiskRaised => text("reason").unwrap_or_default(),
+        EventKind::TaskAdded => text("title").unwrap_or_default(),
+        EventKind::MeetingRecorded => text("consensus").unwrap_or_default(),
+        EventKind::Escalated => text("reason").unwrap_or_default(),
+        EventKind::Refused => text("reason").unwrap_or_default(),
+        EventKind::Commented => text("body").unwrap_or_default(),
+        EventKind::MinutesObjected => text("note").unwrap_or_default(),
+        _ => match (e.before.get("status").and_then(|v| v.as_str()), text("status")) {
+            (Some(from), Some(to)) => format!(
+                "{} → {}",
+                Status::parse(from).map_or(from, |s| s.label(lang)),
+                Status::parse(&to).map_or(to.as_str(), |s| s.label(lang))
+            ),
+            _ => String::new(),
+        },
+    }
+}
