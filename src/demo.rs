@@ -8,6 +8,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::{Value, json};
 
 use crate::domain::deadline::{ResponseRules, response_due};
+use crate::domain::model::local_time::rfc3339;
 use crate::domain::risk::alert_is_timely;
 use crate::domain::*;
 
@@ -325,7 +326,7 @@ impl Demo {
             updated_by: proposer.login.clone(),
         };
         h.event(&proposer.login, EventKind::Registered, Value::Null, json!({
-            "title": issue.title, "priority": priority, "departments": issue.departments, "response_due_at": due,
+            "title": issue.title, "priority": priority, "departments": issue.departments, "response_due_at": rfc3339(&due),
         }));
         let mut record = IssueRecord {
             issue: issue.clone(),
@@ -408,7 +409,7 @@ impl Demo {
                 &recorder,
                 EventKind::MeetingRecorded,
                 json!({}),
-                json!({"meeting": 1, "held_at": t, "summary": sc.summary, "consensus": sc.consensus}),
+                json!({"meeting": 1, "held_at": rfc3339(&t), "summary": sc.summary, "consensus": sc.consensus}),
             );
             for p in &mut participants {
                 if p.login == recorder || stage >= 3 || rng.chance(50) {
@@ -459,14 +460,20 @@ impl Demo {
         }
         if stage >= 3 {
             for (k, note) in sc.progress.iter().enumerate() {
+                // Not every step gets written down; the last one always is.
+                if k + 1 < sc.progress.len() && !rng.chance(65) {
+                    continue;
+                }
                 let seq = (k % record.tasks.len()) as i64 + 1;
                 let t = h.after(Duration::hours(18 + rng.below(40) as i64));
                 let percent = (((k + 1) * 100) / sc.progress.len()).min(100) as u8;
                 let task = &mut record.tasks[seq as usize - 1];
                 task.percent = task.percent.max(percent);
                 task.state = if task.percent == 100 { TaskState::Done } else { TaskState::Doing };
-                let help = (k == 1 && rng.chance(30)).then(|| HelpRequest {
-                    dept: sc.involved[sc.involved.len() - 1].to_string(),
+                // Help is asked of another department than the task's own.
+                let helper = sc.involved.iter().chain([&sc.proposer]).find(|d| **d != task.dept);
+                let help = helper.filter(|_| k == 1 && rng.chance(30)).map(|d| HelpRequest {
+                    dept: d.to_string(),
                     what: "需提供测试数据,已发送邮件,待反馈".into(),
                 });
                 record.progress.push(Progress {

@@ -25,7 +25,11 @@ fn main() -> ExitCode {
                 .filter(|l| !l.is_empty())
                 .collect();
             let line = line.join(" ");
-            eprintln!("liaison: {}; see `liaison --help`", line.trim_start_matches("error: "));
+            let line = line.trim_start_matches("error: ");
+            match liaison::cli::argument_lang() {
+                liaison::i18n::Lang::En => eprintln!("liaison: {line}; see `liaison --help`"),
+                liaison::i18n::Lang::Zh => eprintln!("liaison: 参数有误:{line};请查看 `liaison --help`"),
+            }
             ExitCode::from(2)
         }
     }

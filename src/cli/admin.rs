@@ -107,7 +107,7 @@ pub fn whoami(s: &mut Session) -> CliResult {
     let line = format!(
         "{} ({})  {}  {}{behalf}\n{}: {}",
         sanitize_line(&p.display_name),
-        p.login,
+        sanitize_line(&p.login),
         p.dept,
         p.role.label(s.lang),
         s.pick("database", "数据库"),
@@ -376,9 +376,24 @@ pub fn demo(s: &mut Session, a: DemoArgs) -> CliResult {
     for p in &demo.people {
         writer.ensure_person(p)?;
     }
-    for i in 0..a.issues {
-        writer.add_record(&demo.record(i, a.issues, s.now, &cal, &rules))?;
-    }
+    // One core makes the records while the other writes them.
+    let (total, now) = (a.issues, s.now);
+    std::thread::scope(|scope| -> CliResult {
+        let (send, receive) = std::sync::mpsc::sync_channel(256);
+        let demo = &demo;
+        let (cal, rules) = (&cal, &rules);
+        scope.spawn(move || {
+            for i in 0..total {
+                if send.send(demo.record(i, total, now, cal, rules)).is_err() {
+                    break; // the writer stopped on an error
+                }
+            }
+        });
+        for record in receive {
+            writer.add_record(&record)?;
+        }
+        Ok(())
+    })?;
     writer.commit()?;
     let secs = started.elapsed().as_secs_f64();
     if s.json {

@@ -473,8 +473,23 @@ pub struct ArchiveArgs {
     pub retro: String,
 }
 
+/// The language argument errors are written in: `--lang` if given, else the environment's.
+/// Value parsers run before `Cli` exists, so `--lang` is read from the raw arguments.
+pub fn argument_lang() -> Lang {
+    static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+    *LANG.get_or_init(|| {
+        let args: Vec<String> = std::env::args().collect();
+        let flag = args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix("--lang") {
+            Some("") => args.get(i + 1).cloned(),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => None,
+        });
+        flag.as_deref().and_then(Lang::parse).or_else(Lang::from_env).unwrap_or_default()
+    })
+}
+
 fn env_lang() -> Lang {
-    Lang::from_env().unwrap_or_default()
+    argument_lang()
 }
 
 /// `YYYY-MM-DD HH:MM` (also `YYYY-MM-DDTHH:MM` and with seconds).

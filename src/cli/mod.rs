@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use chrono::{Local, NaiveDateTime, Timelike};
 
-pub use args::{Cli, Command};
+pub use args::{Cli, Command, argument_lang};
 
 use crate::config;
 use crate::domain::Actor;

@@ -71,7 +71,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>], caps: &[usize]) -> String {
 /// Shows a person by display name and login, e.g. 张伟 (zhangweird).
 pub fn person(login: &str, people: &[Person]) -> String {
     match people.iter().find(|p| p.login == login) {
-        Some(p) => format!("{} ({})", sanitize_line(&p.display_name), p.login),
+        Some(p) => format!("{} ({})", sanitize_line(&p.display_name), sanitize_line(&p.login)),
         None => sanitize_line(login).into_owned(),
     }
 }

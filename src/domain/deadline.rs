@@ -122,7 +122,8 @@ pub enum ResponseState {
     MetLate,
     /// Waiting, with more than one working day left.
     Pending,
-    /// Waiting, due by the end of the next working day.
+    /// Waiting, due within one working day (by the end of the next working day, or on the
+    /// non-working days just after it).
     DueSoon,
     /// Waiting, and the deadline has passed.
     Breached,
@@ -154,7 +155,7 @@ pub fn response_state(
         Some(at) if at <= due => ResponseState::Met,
         Some(_) => ResponseState::MetLate,
         None if now > due => ResponseState::Breached,
-        None if due.date() <= cal.next_working_day(now.date()) => ResponseState::DueSoon,
+        None if due.date() <= super::risk::within_one_working_day(now.date(), cal) => ResponseState::DueSoon,
         None => ResponseState::Pending,
     }
 }

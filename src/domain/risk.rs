@@ -13,6 +13,12 @@ pub fn alert_is_timely(raised_at: NaiveDateTime, deadline: NaiveDate, cal: &Cale
     cal.working_days_between(raised_at.date(), deadline) >= 1
 }
 
+/// The last day whose deadline is "within one working day" of `today`: the day before the second
+/// working day after today. A deadline on the weekend after a Thursday counts (only Friday is left).
+pub fn within_one_working_day(today: NaiveDate, cal: &Calendar) -> NaiveDate {
+    cal.add_working_days(today, 2).pred_opt().unwrap_or(today)
+}
+
 /// What the system flags on its own about an open task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -49,7 +55,7 @@ pub fn task_flag(task: TaskFacts, now: NaiveDateTime, cal: &Calendar) -> Option<
     if today > task.deadline {
         return Some(TaskFlag::Overdue);
     }
-    let due_within_one_working_day = cal.working_days_between(today, task.deadline) <= 1;
+    let due_within_one_working_day = task.deadline <= within_one_working_day(today, cal);
     // "The last working day" starts at the beginning of the working day before today.
     let recent_since = cal.prev_working_day(today);
     let recent_progress = task.last_progress.is_some_and(|at| at.date() >= recent_since);
@@ -112,6 +118,10 @@ mod tests {
         for (task, want) in cases {
             assert_eq!(task_flag(task, now, &cal), want, "{task:?}");
         }
+        // A Saturday deadline seen on Thursday: only Friday is left.
+        assert_eq!(task_flag(facts(Doing, "2023-10-28", None, false), now, &cal), Some(TaskFlag::AlertDue));
+        assert_eq!(within_one_working_day(day("2023-10-26"), &cal), day("2023-10-29"));
+        assert_eq!(within_one_working_day(day("2023-10-27"), &cal), day("2023-10-30"));
         // On a Monday, Friday's progress counts as the last working day's.
         let monday = at("2023-10-30 09:00");
         assert_eq!(

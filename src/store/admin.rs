@@ -246,7 +246,9 @@ fn insert_department(tx: &Transaction, ctx: &Ctx, dept: &Department) -> StoreRes
 }
 
 fn insert_person(tx: &Transaction, ctx: &Ctx, p: &Person) -> StoreResult<()> {
-    if p.login.trim().is_empty() || p.login.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if p.login.trim().is_empty()
+        || p.login.chars().any(|c| c.is_whitespace() || crate::domain::text::is_control(c))
+    {
         return Err(StoreError::invalid(
             format!("login `{}` must be the person's OS login: no spaces", p.login),
             format!("登录名「{}」须为系统登录名,不能含空格", p.login),

@@ -17,15 +17,36 @@ use crate::i18n::Lang;
 pub struct BulkWriter<'a> {
     tx: Transaction<'a>,
     format: NumberFormat,
+    /// Secondary indexes dropped for the write, rebuilt (sorted, in one pass) at commit.
+    indexes: Vec<String>,
 }
 
 impl Store {
     /// Starts a bulk write as an admin.
     pub fn bulk(&mut self, admin: &Person, lang: Lang) -> StoreResult<BulkWriter<'_>> {
         check_admin(admin, AdminAction::ManagePeople, lang).map_err(super::StoreError::Denied)?;
+        // A larger page cache for this connection keeps the indexes of a big write in memory.
+        self.conn.pragma_update(None, "cache_size", -131_072)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let format = settings(&tx)?.number_format;
-        Ok(BulkWriter { tx, format })
+        // Keep the full-text index's pending terms in memory longer and merge once at the end:
+        // far fewer small segments to write and merge again.
+        tx.execute("INSERT INTO search (search, rank) VALUES ('hashsize', 67108864)", [])?;
+        tx.execute("INSERT INTO search (search, rank) VALUES ('automerge', 0)", [])?;
+        // Maintaining every secondary index row by row costs more than building each once at
+        // the end. Their definitions come from the schema itself and go back at commit.
+        let indexes: Vec<(String, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for (name, _) in &indexes {
+            tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+        }
+        let indexes = indexes.into_iter().map(|(_, sql)| sql).collect();
+        Ok(BulkWriter { tx, format, indexes })
     }
 }
 
@@ -182,6 +203,13 @@ impl BulkWriter<'_> {
     }
 
     pub fn commit(self) -> StoreResult<()> {
+        for sql in &self.indexes {
+            self.tx.execute_batch(sql)?;
+        }
+        // Back to FTS5's defaults for ordinary writes, with the index merged into one segment.
+        self.tx.execute("INSERT INTO search (search, rank) VALUES ('hashsize', 1048576)", [])?;
+        self.tx.execute("INSERT INTO search (search, rank) VALUES ('automerge', 4)", [])?;
+        self.tx.execute("INSERT INTO search (search) VALUES ('optimize')", [])?;
         self.tx.commit()?;
         Ok(())
     }

@@ -10,6 +10,7 @@ use super::error::Kind;
 use super::{Ctx, Store, StoreError, StoreResult, events};
 use crate::domain::deadline::response_due;
 use crate::domain::lint::{self, Finding};
+use crate::domain::model::local_time::rfc3339;
 use crate::domain::number::{format_number, sequence_scope};
 use crate::domain::permission::{self, Scope};
 use crate::domain::status::{self, Action, counts_as_response};
@@ -67,7 +68,7 @@ impl Store {
             let issue = load(tx, &number)?;
             events::record(tx, ctx, Some(id), EventKind::Registered, Value::Null, json!({
                 "number": number, "priority": reg.priority, "title": draft.title, "departments": involved,
-                "proposed_at": proposed_at, "response_due_at": due,
+                "proposed_at": rfc3339(&proposed_at), "response_due_at": rfc3339(&due),
             }))?;
             Ok(issue)
         })?;

@@ -10,7 +10,7 @@ use super::convert::{Day, Instant, TASK_COLUMNS, split_list, task_row};
 use super::{Store, StoreResult};
 use crate::domain::deadline::end_of_day;
 use crate::domain::model::local_time;
-use crate::domain::risk::{TaskFacts, TaskFlag, task_flag};
+use crate::domain::risk::{TaskFacts, TaskFlag, task_flag, within_one_working_day};
 use crate::domain::*;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -152,7 +152,7 @@ impl Store {
     ) -> StoreResult<Vec<TaskAlert>> {
         self.read(|tx| {
             let cal = calendar(tx)?;
-            let horizon = cal.next_working_day(now.date());
+            let horizon = within_one_working_day(now.date(), &cal);
             let columns = TASK_COLUMNS.split(", ").map(|c| format!("t.{c}")).collect::<Vec<_>>().join(", ");
             let sql = format!(
                 "SELECT {columns}, i.number, i.title AS issue_title,
@@ -249,7 +249,7 @@ fn where_clause(
     }
     if f.overdue || f.due_soon {
         let cal = calendar(tx)?;
-        let soon_day = cal.next_working_day(today);
+        let soon_day = within_one_working_day(today, &cal);
         let n = push(&mut params, SqlValue::Integer(super::convert::instant(now)));
         let mut either = Vec::new();
         if f.overdue {
@@ -274,15 +274,17 @@ fn where_clause(
     }
     if let Some(text) = f.text.as_deref() {
         for term in text.split_whitespace() {
-            if term.chars().count() >= 3 {
-                let p = push(&mut params, SqlValue::Text(format!("\"{}\"", term.replace('"', "\"\""))));
-                conds.push(format!("i.id IN (SELECT issue_id FROM search WHERE search MATCH {p})"));
+            // LIKE on the trigram table: three characters or more are answered from the index,
+            // two by scanning the indexed text. A term with LIKE's own wildcards is matched
+            // literally by instr() instead (an ESCAPE clause would keep FTS5 from the index).
+            let cond = if term.contains(['%', '_']) {
+                let p = push(&mut params, SqlValue::Text(term.to_lowercase()));
+                format!("instr(lower(body), {p}) > 0")
             } else {
-                // Trigram tokens need three characters; shorter terms scan the indexed text.
-                let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                let p = push(&mut params, SqlValue::Text(format!("%{escaped}%")));
-                conds.push(format!("i.id IN (SELECT issue_id FROM search WHERE body LIKE {p} ESCAPE '\\')"));
-            }
+                let p = push(&mut params, SqlValue::Text(format!("%{term}%")));
+                format!("body LIKE {p}")
+            };
+            conds.push(format!("i.id IN (SELECT issue_id FROM search WHERE {cond})"));
         }
     }
     let clause = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };

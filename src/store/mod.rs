@@ -21,7 +21,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use bulk::BulkWriter;
-pub use error::{StoreError, StoreResult};
+pub use error::{Kind, StoreError, StoreResult};
 pub use issues::Registration;
 pub use list::{IssueFilter, IssueSummary, SortKey, TaskAlert};
 pub use work::{MeetingInput, ProgressInput, RiskInput, TaskInput, TaskUpdate};
@@ -58,6 +58,8 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::open(path, e))?;
         let mut store = Store { conn, path: path.to_path_buf() };
+        // Refuse a newer file before anything (even the journal mode) is written to it.
+        migrations::check_version(&store.conn).map_err(|e| e.at_open(path))?;
         store.configure().map_err(|e| e.at_open(path))?;
         migrations::migrate(&mut store.conn).map_err(|e| e.at_open(path))?;
         Ok(store)
@@ -65,7 +67,9 @@ impl Store {
 
     fn configure(&self) -> StoreResult<()> {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
-        let mode: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        // Every statement the store runs fits, so none is prepared twice.
+        self.conn.set_prepared_statement_cache_capacity(128);
+        let mode = self.switch_to_wal()?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::invalid(
                 format!("the database could not switch to WAL mode (it reports `{mode}`)"),
@@ -75,6 +79,29 @@ impl Store {
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
         Ok(())
+    }
+
+    /// Switches the file to WAL unless it is already. SQLite does not wait on its busy handler
+    /// for this switch, so when several programs create the file at once it is retried here.
+    fn switch_to_wal(&self) -> StoreResult<String> {
+        let current: String = self.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if current.eq_ignore_ascii_case("wal") {
+            return Ok(current);
+        }
+        let started = std::time::Instant::now();
+        loop {
+            match self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+                Err(e)
+                    if matches!(
+                        e.sqlite_error_code(),
+                        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                    ) && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                other => return Ok(other?),
+            }
+        }
     }
 
     pub fn path(&self) -> &Path {

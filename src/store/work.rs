@@ -11,6 +11,7 @@ use super::convert::{Day, Instant, TASK_COLUMNS, task_row};
 use super::error::Kind;
 use super::issues::{authorize, begin, finish, index, load, not_in_future, reindex};
 use super::{Ctx, Store, StoreError, StoreResult};
+use crate::domain::model::local_time::rfc3339;
 use crate::domain::risk::alert_is_timely;
 use crate::domain::status::Action;
 use crate::domain::*;
@@ -146,7 +147,7 @@ impl Store {
             let participants: Vec<Value> =
                 people.iter().map(|p| json!({"login": p.login, "dept": p.dept})).collect();
             let after = json!({
-                "meeting": seq, "held_at": held_at, "mode": m.mode, "participants": participants,
+                "meeting": seq, "held_at": rfc3339(&held_at), "mode": m.mode, "participants": participants,
                 "summary": m.summary, "disputes": m.disputes, "consensus": m.consensus,
             });
             finish(tx, ctx, &issue, Action::RecordMeeting, EventKind::MeetingRecorded, json!({}), after)?;
@@ -287,7 +288,7 @@ impl Store {
                 before = json!({"percent": task.percent, "state": task.state});
             }
             let after = json!({
-                "task": p.task, "at": at, "percent": p.percent, "note": p.note,
+                "task": p.task, "at": rfc3339(&at), "percent": p.percent, "note": p.note,
                 "help": p.help.as_ref().map(|h| json!({"dept": h.dept, "what": h.what})),
             });
             finish(tx, ctx, &issue, Action::AddProgress, EventKind::ProgressAdded, before, after)?;
@@ -385,7 +386,7 @@ impl Store {
             )?;
             reindex(tx, issue.id, "solution", solution)?;
             let before = json!({"resolution": issue.resolution});
-            let after = json!({"solution": solution, "resolved_at": resolved_at, "owner": owner, "feedback": feedback});
+            let after = json!({"solution": solution, "resolved_at": rfc3339(&resolved_at), "owner": owner, "feedback": feedback});
             finish(tx, ctx, &issue, Action::Resolve, EventKind::Resolved, before, after)?;
             load(tx, number)
         })
