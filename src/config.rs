@@ -4,6 +4,7 @@
 //! (`$XDG_CONFIG_HOME/liaison/config.toml`), the system configuration (`/etc/liaison/config.toml`),
 //! then `$XDG_DATA_HOME/liaison/liaison.db` (by default `~/.local/share/liaison/liaison.db`).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -18,6 +19,42 @@ pub const SYSTEM_CONFIG: &str = "/etc/liaison/config.toml";
 pub struct FileConfig {
     pub db: Option<PathBuf>,
     pub lang: Option<String>,
+    /// The console's keys: action name → keys, e.g. `quit = ["q", "ctrl-c"]`.
+    #[serde(default)]
+    pub keys: BTreeMap<String, Vec<String>>,
+    /// Named filters the console offers in its palette.
+    #[serde(default)]
+    pub filters: Vec<SavedFilter>,
+    /// Whether the console takes the mouse (on by default).
+    pub mouse: Option<bool>,
+}
+
+/// A filter saved under a name:
+///
+/// ```toml
+/// [[filters]]
+/// name = "研发部高优先级"
+/// view = "open"          # inbox, open, department, deadlines, escalated, awaiting, archived, all
+/// dept = "RD"
+/// priority = "high"
+/// text = "接口"
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedFilter {
+    pub name: String,
+    pub view: Option<String>,
+    pub dept: Option<String>,
+    pub priority: Option<String>,
+    pub text: Option<String>,
+}
+
+/// What the console takes from the configuration files.
+#[derive(Debug, Clone, Default)]
+pub struct ConsoleConfig {
+    pub keys: BTreeMap<String, Vec<String>>,
+    pub filters: Vec<SavedFilter>,
+    pub mouse: bool,
 }
 
 impl FileConfig {
@@ -59,6 +96,7 @@ pub fn default_db_path() -> PathBuf {
 pub struct Resolved {
     pub db: PathBuf,
     pub lang: Lang,
+    pub console: ConsoleConfig,
 }
 
 /// Resolves the database and the language from the flag values and the files.
@@ -70,13 +108,45 @@ pub fn resolve(db_flag: Option<PathBuf>, lang_flag: Option<Lang>) -> Result<Reso
     let system = FileConfig::load(Path::new(SYSTEM_CONFIG))?;
     let db = db_flag
         .or_else(|| std::env::var_os("LIAISON_DB").filter(|v| !v.is_empty()).map(PathBuf::from))
-        .or(user.db)
-        .or(system.db)
+        .or(user.db.clone())
+        .or(system.db.clone())
         .unwrap_or_else(default_db_path);
     let lang = lang_flag
         .or_else(|| user.lang.as_deref().and_then(Lang::parse))
         .or_else(|| system.lang.as_deref().and_then(Lang::parse))
         .or_else(Lang::from_env)
         .unwrap_or_default();
-    Ok(Resolved { db, lang })
+    // The user's keys and filters come after (and win over) the system's.
+    let mut keys = system.keys;
+    keys.extend(user.keys);
+    let mut filters = system.filters;
+    filters.extend(user.filters);
+    let mouse = user.mouse.or(system.mouse).unwrap_or(true);
+    Ok(Resolved { db, lang, console: ConsoleConfig { keys, filters, mouse } })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_configuration_file_with_keys_and_filters() {
+        let text = r#"
+            lang = "zh"
+            mouse = false
+            [keys]
+            quit = ["x"]
+            [[filters]]
+            name = "研发部高优先级"
+            view = "open"
+            dept = "RD"
+            priority = "high"
+        "#;
+        let config: FileConfig = toml::from_str(text).expect("valid");
+        assert_eq!(config.keys["quit"], vec!["x".to_string()]);
+        assert_eq!(config.filters[0].dept.as_deref(), Some("RD"));
+        assert_eq!(config.mouse, Some(false));
+        let typo = toml::from_str::<FileConfig>("moose = true").expect_err("unknown keys are refused");
+        assert!(typo.to_string().contains("moose"), "{typo}");
+    }
 }

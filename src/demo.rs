@@ -582,6 +582,45 @@ impl Demo {
     }
 }
 
+/// Writes the demo's departments, people and `total` issues in one transaction, as `admin`.
+pub fn load(
+    store: &mut crate::store::Store,
+    admin: &Person,
+    lang: crate::i18n::Lang,
+    total: usize,
+    seed: u64,
+    now: NaiveDateTime,
+) -> crate::store::StoreResult<Demo> {
+    let cal = store.calendar()?;
+    let rules = store.settings()?.response;
+    let demo = Demo::new(seed);
+    let mut writer = store.bulk(admin, lang)?;
+    for d in &demo.departments {
+        writer.ensure_department(d)?;
+    }
+    for p in &demo.people {
+        writer.ensure_person(p)?;
+    }
+    // One core makes the records while the other writes them.
+    std::thread::scope(|scope| -> crate::store::StoreResult<()> {
+        let (send, receive) = std::sync::mpsc::sync_channel(256);
+        let (demo, cal, rules) = (&demo, &cal, &rules);
+        scope.spawn(move || {
+            for i in 0..total {
+                if send.send(demo.record(i, total, now, cal, rules)).is_err() {
+                    break; // the writer stopped on an error
+                }
+            }
+        });
+        for record in receive {
+            writer.add_record(&record)?;
+        }
+        Ok(())
+    })?;
+    writer.commit()?;
+    Ok(demo)
+}
+
 /// The day itself if it is a working day, else the working day before it.
 fn cal_back(cal: &Calendar, day: NaiveDate) -> NaiveDate {
     if cal.is_working_day(day) { day } else { cal.prev_working_day(day) }

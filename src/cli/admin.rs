@@ -6,7 +6,6 @@ use serde_json::json;
 use super::args::{CalendarCmd, DemoArgs, DeptCmd, InitArgs, SettingsCmd, UserCmd};
 use super::render::{self, table};
 use super::{CliError, CliResult, Session};
-use crate::demo::Demo;
 use crate::domain::calendar::{CalendarDay, DayKind, parse_ics};
 use crate::domain::deadline::{response_due, response_state};
 use crate::domain::text::{clean_input, sanitize_line};
@@ -54,6 +53,16 @@ pub fn overview(s: &mut Session) -> CliResult {
 }
 
 use crate::store::IssueFilter;
+
+/// The first admin when the console sets up an empty database: the OS user, in 运营部 (OPS).
+pub fn first_admin(login: &str) -> Person {
+    let name = crate::identity::os_display_name().unwrap_or_else(|| login.to_string());
+    Person { login: login.to_string(), display_name: name, dept: "OPS".into(), role: Role::Admin }
+}
+
+pub fn first_department(login: &str) -> Department {
+    Department { code: "OPS".into(), name: "运营部".into(), head: Some(login.to_string()) }
+}
 
 pub fn init(s: &mut Session, a: InitArgs) -> CliResult {
     let login = crate::identity::os_login().map_err(|e| CliError::new(e.clone(), e))?;
@@ -365,36 +374,8 @@ pub fn settings(s: &mut Session, cmd: SettingsCmd) -> CliResult {
 
 pub fn demo(s: &mut Session, a: DemoArgs) -> CliResult {
     let ctx = s.ctx()?;
-    let cal = s.store.calendar()?;
-    let rules = s.store.settings()?.response;
-    let demo = Demo::new(a.seed);
     let started = std::time::Instant::now();
-    let mut writer = s.store.bulk(&ctx.actor.person, ctx.lang)?;
-    for d in &demo.departments {
-        writer.ensure_department(d)?;
-    }
-    for p in &demo.people {
-        writer.ensure_person(p)?;
-    }
-    // One core makes the records while the other writes them.
-    let (total, now) = (a.issues, s.now);
-    std::thread::scope(|scope| -> CliResult {
-        let (send, receive) = std::sync::mpsc::sync_channel(256);
-        let demo = &demo;
-        let (cal, rules) = (&cal, &rules);
-        scope.spawn(move || {
-            for i in 0..total {
-                if send.send(demo.record(i, total, now, cal, rules)).is_err() {
-                    break; // the writer stopped on an error
-                }
-            }
-        });
-        for record in receive {
-            writer.add_record(&record)?;
-        }
-        Ok(())
-    })?;
-    writer.commit()?;
+    let demo = crate::demo::load(&mut s.store, &ctx.actor.person, ctx.lang, a.issues, a.seed, s.now)?;
     let secs = started.elapsed().as_secs_f64();
     if s.json {
         return s.print_json(&json!({"issues": a.issues, "departments": demo.departments.len(), "people": demo.people.len(), "seconds": secs}));

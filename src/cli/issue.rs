@@ -98,6 +98,7 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
         escalated: a.escalated,
         text: a.text.map(|t| clean_input(&t)).filter(|t| !t.is_empty()),
         sort: a.sort,
+        viewer: Some(ctx.actor.login().to_string()),
         limit: a.limit,
         offset: a.offset,
     };

@@ -49,6 +49,8 @@ pub type CliResult<T = ()> = Result<T, CliError>;
 /// What every command has at hand: the store, the language, the clock and the output mode.
 pub struct Session {
     pub store: Store,
+    /// Keys, saved filters and mouse for the console.
+    pub console: config::ConsoleConfig,
     pub lang: Lang,
     pub json: bool,
     pub now: NaiveDateTime,
@@ -140,6 +142,7 @@ fn run_inner(cli: Cli, lang_flag: Option<Lang>) -> Result<(), (CliError, Option<
     let store = open(&resolved.db).map_err(fail)?;
     let mut session = Session {
         store,
+        console: resolved.console,
         lang,
         json: cli.json,
         now: now(),
@@ -156,15 +159,32 @@ fn open(path: &std::path::Path) -> CliResult<Store> {
 /// `liaison` alone: the console on a terminal, an overview when piped.
 fn console(s: &mut Session) -> CliResult {
     use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() || !s.store.is_initialized()? {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return admin::overview(s);
     }
-    let ctx = s.ctx()?;
+    let login = crate::identity::os_login().map_err(|e| CliError::new(e.clone(), e))?;
+    let initialized = s.store.is_initialized()?;
+    let me = if initialized { Some(s.ctx()?.actor.person) } else { None };
     let path = s.store.path().to_path_buf();
-    let store = Store::open(&path)?;
-    let mut app = crate::tui::app::App::new(store, ctx.actor.person, s.lang, s.now)?;
-    crate::tui::run(&mut app)
-        .map_err(|e| CliError::new(format!("the terminal failed: {e}"), format!("终端出错:{e}")))
+    let (lang, now, config) = (s.lang, s.now, s.console.clone());
+    let db = path.display().to_string();
+    let open = |with_demo: bool| -> Result<crate::tui::app::App, String> {
+        let mut store = Store::open(&path).map_err(|e| e.message(lang))?;
+        let me = match me {
+            Some(me) => me,
+            None => {
+                let admin = admin::first_admin(&login);
+                store.init(now, &admin::first_department(&login), &admin).map_err(|e| e.message(lang))?;
+                if with_demo {
+                    crate::demo::load(&mut store, &admin, lang, 200, 20231025, now)
+                        .map_err(|e| e.message(lang))?;
+                }
+                admin
+            }
+        };
+        crate::tui::app::App::with_config(store, me, lang, now, config).map_err(|e| e.message(lang))
+    };
+    crate::tui::run(lang, &login, &db, initialized, open).map_err(|e| CliError::new(e.clone(), e))
 }
 
 fn dispatch(s: &mut Session, command: Option<Command>) -> CliResult {

@@ -120,6 +120,17 @@ vocabulary! {
 }
 
 impl Status {
+    /// A label that fits a narrow list column.
+    pub fn short(self, lang: Lang) -> &'static str {
+        match self {
+            Status::Registered => lang.pick("New", "已登记"),
+            Status::InProgress => lang.pick("Working", "进行中"),
+            Status::AwaitingAcceptance => lang.pick("To accept", "待验收"),
+            Status::Resolved => lang.pick("Resolved", "已解决"),
+            Status::Archived => lang.pick("Archived", "已归档"),
+        }
+    }
+
     /// Open issues can still be worked on: the three boxes' 进行中 (or 需升级).
     pub fn is_open(self) -> bool {
         matches!(self, Status::Registered | Status::InProgress | Status::AwaitingAcceptance)
@@ -127,6 +138,15 @@ impl Status {
 }
 
 impl Priority {
+    /// A label that fits a narrow list column.
+    pub fn short(self, lang: Lang) -> &'static str {
+        match self {
+            Priority::High => lang.pick("High", "高"),
+            Priority::Medium => lang.pick("Med", "中"),
+            Priority::Low => lang.pick("Low", "低"),
+        }
+    }
+
     /// Sort key: high first.
     pub fn rank(self) -> u8 {
         match self {

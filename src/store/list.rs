@@ -2,7 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{Row, Transaction, params_from_iter};
+use rusqlite::{OptionalExtension, Row, Transaction, params_from_iter};
 use serde::Serialize;
 
 use super::admin::calendar;
@@ -57,6 +57,8 @@ pub struct IssueFilter {
     /// Full-text search; Chinese substrings of two or more characters match.
     pub text: Option<String>,
     pub sort: SortKey,
+    /// Whose point of view the rows take: what is new to them and what waits on them.
+    pub viewer: Option<String>,
     pub limit: Option<u32>,
     pub offset: u32,
 }
@@ -83,6 +85,14 @@ pub struct IssueSummary {
     #[serde(serialize_with = "local_time::serialize_opt")]
     pub next_due_at: Option<NaiveDateTime>,
     pub overdue_tasks: i64,
+    /// Others changed it since the viewer last opened it.
+    pub unseen: bool,
+    /// Meetings whose minutes the viewer has yet to confirm.
+    pub minutes_to_confirm: i64,
+    /// The viewer is the feedback person and the solution waits for acceptance.
+    pub acceptance_due: bool,
+    /// The viewer's open tasks due within one working day or overdue.
+    pub my_tasks_due: i64,
     #[serde(serialize_with = "local_time::serialize")]
     pub updated_at: NaiveDateTime,
 }
@@ -102,7 +112,7 @@ impl Store {
     /// A window of the issue list.
     pub fn list(&mut self, filter: &IssueFilter, now: NaiveDateTime) -> StoreResult<Vec<IssueSummary>> {
         self.read(|tx| {
-            let (clause, params) = where_clause(tx, filter, now)?;
+            let (clause, mut params) = where_clause(tx, filter, now)?;
             let order = match filter.sort {
                 SortKey::Deadline => "next_due IS NULL, next_due, i.id",
                 SortKey::Priority => {
@@ -111,23 +121,70 @@ impl Store {
                 SortKey::Updated => "i.updated_at DESC, i.id DESC",
                 SortKey::Number => "i.id DESC",
             };
+            params.push(filter.viewer.clone().map_or(SqlValue::Null, SqlValue::Text));
+            let viewer = format!("?{}", params.len());
+            // Two steps: pick the window's rows (computing only what the order needs), then
+            // fill in the columns for those rows alone.
             let sql = format!(
-                "SELECT i.id, i.number, i.priority, i.title, i.status, i.escalated_at IS NOT NULL AS escalated,
+                "WITH page AS (
+                     SELECT i.id,
+                         CASE WHEN i.status = 'registered' AND i.first_response_at IS NULL THEN i.response_due_at
+                              WHEN {OPEN} THEN (SELECT unixepoch(min(t.deadline), '+1 day', 'utc') - 1 FROM tasks t
+                                                WHERE t.issue_id = i.id AND t.state != 'done')
+                         END AS next_due
+                     FROM issues i {clause} ORDER BY {order} LIMIT {} OFFSET {}
+                 )
+                 SELECT i.id, i.number, i.priority, i.title, i.status, i.escalated_at IS NOT NULL AS escalated,
                      i.proposer_dept, i.proposer, i.proposed_at, i.response_due_at, i.first_response_at, i.updated_at,
                      (SELECT group_concat(dept, ',') FROM issue_departments d WHERE d.issue_id = i.id) AS departments,
-                     CASE WHEN i.status = 'registered' AND i.first_response_at IS NULL THEN i.response_due_at
-                          WHEN {OPEN} THEN (SELECT unixepoch(min(t.deadline), '+1 day', 'utc') - 1 FROM tasks t
-                                            WHERE t.issue_id = i.id AND t.state != 'done')
-                     END AS next_due,
+                     page.next_due,
                      (SELECT count(*) FROM tasks t WHERE t.issue_id = i.id AND t.state != 'done'
-                          AND t.deadline < ?1 AND {OPEN}) AS overdue_tasks
-                 FROM issues i {clause} ORDER BY {order} LIMIT {} OFFSET {}",
+                          AND t.deadline < ?1 AND {OPEN}) AS overdue_tasks,
+                     {viewer} IS NOT NULL AND EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id
+                          AND e.actor != {viewer} AND e.id > coalesce((SELECT s.event_id FROM seen s
+                              WHERE s.login = {viewer} AND s.issue_id = i.id), 0)) AS unseen,
+                     (SELECT count(*) FROM meetings m JOIN meeting_participants mp ON mp.meeting_id = m.id
+                          WHERE m.issue_id = i.id AND mp.login = {viewer} AND mp.confirmation = 'pending'
+                          AND {OPEN}) AS minutes_to_confirm,
+                     coalesce(i.status = 'awaiting_acceptance' AND i.feedback_person = {viewer}, 0) AS acceptance_due,
+                     (SELECT count(*) FROM tasks t WHERE t.issue_id = i.id AND t.owner = {viewer}
+                          AND t.state != 'done' AND t.deadline <= ?2 AND {OPEN}) AS my_tasks_due
+                 FROM page JOIN issues i ON i.id = page.id
+                 ORDER BY {order}",
                 filter.limit.map_or(-1, i64::from),
                 filter.offset,
             );
             let mut stmt = tx.prepare_cached(&sql)?;
             let rows = stmt.query_map(params_from_iter(params), summary_row)?;
             Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Notes that `login` has seen everything on the issue so far (no event: it is personal).
+    pub fn mark_seen(&mut self, login: &str, number: &str) -> StoreResult<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO seen (login, issue_id, event_id)
+                 SELECT :login, i.id, coalesce((SELECT max(e.id) FROM events e WHERE e.issue_id = i.id), 0)
+                 FROM issues i WHERE i.number = :number
+                 ON CONFLICT (login, issue_id) DO UPDATE SET event_id = excluded.event_id",
+                rusqlite::named_params! {":login": login, ":number": number},
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The last event of the issue that `login` had seen, if they ever opened it.
+    pub fn seen_upto(&mut self, login: &str, number: &str) -> StoreResult<Option<i64>> {
+        self.read(|tx| {
+            Ok(tx
+                .query_row(
+                    "SELECT s.event_id FROM seen s JOIN issues i ON i.id = s.issue_id
+                     WHERE s.login = :login AND i.number = :number",
+                    rusqlite::named_params! {":login": login, ":number": number},
+                    |r| r.get(0),
+                )
+                .optional()?)
         })
     }
 
@@ -206,6 +263,10 @@ fn summary_row(row: &Row) -> rusqlite::Result<IssueSummary> {
         first_response_at: row.get::<_, Option<Instant>>("first_response_at")?.map(|i| i.0),
         next_due_at: row.get::<_, Option<Instant>>("next_due")?.map(|i| i.0),
         overdue_tasks: row.get("overdue_tasks")?,
+        unseen: row.get("unseen")?,
+        minutes_to_confirm: row.get("minutes_to_confirm")?,
+        acceptance_due: row.get("acceptance_due")?,
+        my_tasks_due: row.get("my_tasks_due")?,
         updated_at: row.get::<_, Instant>("updated_at")?.0,
     })
 }
@@ -217,7 +278,10 @@ fn where_clause(
     now: NaiveDateTime,
 ) -> StoreResult<(String, Vec<SqlValue>)> {
     let today = now.date();
-    let mut params: Vec<SqlValue> = vec![SqlValue::Text(day(today))];
+    let cal = calendar(tx)?;
+    let soon_day = within_one_working_day(today, &cal);
+    // ?1 is today and ?2 the last day "within one working day", for every query.
+    let mut params: Vec<SqlValue> = vec![SqlValue::Text(day(today)), SqlValue::Text(day(soon_day))];
     let mut conds: Vec<String> = Vec::new();
     let push = |params: &mut Vec<SqlValue>, value: SqlValue| {
         params.push(value);
@@ -248,8 +312,6 @@ fn where_clause(
         ));
     }
     if f.overdue || f.due_soon {
-        let cal = calendar(tx)?;
-        let soon_day = within_one_working_day(today, &cal);
         let n = push(&mut params, SqlValue::Integer(super::convert::instant(now)));
         let mut either = Vec::new();
         if f.overdue {
@@ -260,11 +322,10 @@ fn where_clause(
         }
         if f.due_soon {
             let s = push(&mut params, SqlValue::Integer(super::convert::instant(end_of_day(soon_day))));
-            let sd = push(&mut params, SqlValue::Text(day(soon_day)));
             either.push(format!(
                 "({OPEN} AND ((i.first_response_at IS NULL AND i.response_due_at BETWEEN {n} AND {s})
                   OR EXISTS (SELECT 1 FROM tasks t WHERE t.issue_id = i.id AND t.state != 'done'
-                             AND t.deadline BETWEEN ?1 AND {sd})))"
+                             AND t.deadline BETWEEN ?1 AND ?2)))"
             ));
         }
         conds.push(format!("({})", either.join(" OR ")));

@@ -195,6 +195,15 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO search (body, issue_id, source)
         SELECT retrospective, id, 'retrospective' FROM issues WHERE retrospective IS NOT NULL;
     "#,
+    // 3: what each person has seen of each issue, for "changed since I last looked".
+    r#"
+    CREATE TABLE seen (
+        login    TEXT NOT NULL REFERENCES people(login),
+        issue_id INTEGER NOT NULL REFERENCES issues(id),
+        event_id INTEGER NOT NULL,
+        PRIMARY KEY (login, issue_id)
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this program writes.

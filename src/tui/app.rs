@@ -4,12 +4,17 @@
 use chrono::NaiveDateTime;
 
 use super::keymap::{Action, Keymap, View};
+use super::palette::{Command, Palette};
+use crate::config::{ConsoleConfig, SavedFilter};
 use crate::domain::*;
 use crate::i18n::Lang;
 use crate::store::{IssueFilter, IssueSummary, SortKey, Store, StoreError};
 
 /// How many list rows are loaded around the selection: the list never loads the whole table.
 pub const WINDOW: u32 = 400;
+
+/// How long the selection rests on an issue before it counts as read.
+pub const READ_AFTER_SECONDS: i64 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -41,6 +46,10 @@ pub struct State {
     pub departments: Vec<Department>,
     pub view: View,
     pub sort: SortKey,
+    /// Narrowing chosen with `f` or the palette, on top of the view.
+    pub dept_filter: Option<String>,
+    pub priority_filter: Option<Priority>,
+    pub saved_filters: Vec<SavedFilter>,
     pub focus: Pane,
     /// Rows `window_start..window_start + rows.len()` of the current list.
     pub rows: Vec<IssueSummary>,
@@ -49,16 +58,24 @@ pub struct State {
     /// Absolute index of the selected row in the list.
     pub selected: usize,
     pub record: Option<IssueRecord>,
+    /// The last event of the open record I had seen before this visit.
+    pub seen_upto: Option<i64>,
     pub detail_scroll: u16,
     pub timeline_scroll: u16,
     /// The search text, and whether it is being typed.
     pub query: String,
     pub searching: bool,
+    pub palette: Option<Palette>,
     pub help: bool,
     pub message: Option<String>,
     pub inbox_count: i64,
     pub alert_count: usize,
+    /// Whether the database holds any issue at all (an empty one gets instructions).
+    pub has_issues: bool,
     pub keymap: Keymap,
+    pub mouse: bool,
+    /// The terminal's size at the last draw, for mouse hit-testing.
+    pub area: ratatui::layout::Rect,
     pub quit: bool,
 }
 
@@ -67,6 +84,11 @@ impl State {
         let index = self.selected.checked_sub(self.window_start as usize)?;
         self.rows.get(index)
     }
+
+    /// The department the "by department" view shows.
+    pub fn view_dept(&self) -> &str {
+        self.dept_filter.as_deref().unwrap_or(&self.me.dept)
+    }
 }
 
 /// The state with the store it is loaded from.
@@ -74,10 +96,26 @@ pub struct App {
     pub store: Store,
     pub state: State,
     data_version: i64,
+    /// The issue the selection rests on, and since when: it counts as read after a moment.
+    resting: Option<(String, NaiveDateTime)>,
 }
 
 impl App {
-    pub fn new(mut store: Store, me: Person, lang: Lang, now: NaiveDateTime) -> Result<App, StoreError> {
+    /// The console with default keys and the mouse on.
+    pub fn new(store: Store, me: Person, lang: Lang, now: NaiveDateTime) -> Result<App, StoreError> {
+        App::with_config(store, me, lang, now, ConsoleConfig { mouse: true, ..Default::default() })
+    }
+
+    /// Opens the console's state with the user's keys, saved filters and mouse setting. Key
+    /// bindings the configuration gets wrong are reported in the status line.
+    pub fn with_config(
+        mut store: Store,
+        me: Person,
+        lang: Lang,
+        now: NaiveDateTime,
+        config: ConsoleConfig,
+    ) -> Result<App, StoreError> {
+        let (keymap, problems) = Keymap::default().with_overrides(&config.keys);
         let state = State {
             lang,
             db: store.path().display().to_string(),
@@ -88,46 +126,70 @@ impl App {
             me,
             view: View::Inbox,
             sort: SortKey::Deadline,
+            dept_filter: None,
+            priority_filter: None,
+            saved_filters: config.filters,
             focus: Pane::List,
             rows: Vec::new(),
             window_start: 0,
             total: 0,
             selected: 0,
             record: None,
+            seen_upto: None,
             detail_scroll: 0,
             timeline_scroll: 0,
             query: String::new(),
             searching: false,
+            palette: None,
             help: false,
             message: None,
             inbox_count: 0,
             alert_count: 0,
-            keymap: Keymap::default(),
+            has_issues: false,
+            keymap,
+            mouse: config.mouse,
+            area: ratatui::layout::Rect::default(),
             quit: false,
         };
         let data_version = store.data_version()?;
-        let mut app = App { store, state, data_version };
+        let mut app = App { store, state, data_version, resting: None };
         app.reload(None);
+        if !problems.is_empty() {
+            app.state.message = Some(problems.join("; "));
+        }
         Ok(app)
     }
 
     fn filter(&self) -> IssueFilter {
         let s = &self.state;
         let open = vec![Status::Registered, Status::InProgress, Status::AwaitingAcceptance];
-        let mut f = IssueFilter { sort: s.sort, ..IssueFilter::default() };
+        let mut f = IssueFilter {
+            sort: s.sort,
+            dept: s.dept_filter.clone(),
+            priority: s.priority_filter,
+            viewer: Some(s.me.login.clone()),
+            ..IssueFilter::default()
+        };
         match s.view {
             View::Inbox => {
                 f.involving = Some((s.me.login.clone(), s.me.dept.clone()));
                 f.statuses = open;
             }
             View::Open => f.statuses = open,
+            View::Department => {
+                f.dept = Some(s.view_dept().to_string());
+                f.statuses = open;
+            }
             View::Deadlines => {
                 f.overdue = true;
                 f.due_soon = true;
             }
             View::Escalated => f.escalated = true,
             View::Awaiting => f.statuses = vec![Status::AwaitingAcceptance],
-            View::Archived => f.statuses = vec![Status::Archived],
+            View::Archived => {
+                f.statuses = vec![Status::Archived];
+                f.sort = if s.sort == SortKey::Deadline { SortKey::Updated } else { s.sort };
+            }
             View::All => {}
         }
         let query = s.query.trim();
@@ -166,6 +228,7 @@ impl App {
         };
         self.state.inbox_count = self.store.count(&inbox, now)?;
         self.state.alert_count = self.store.task_alerts(now, Some(&me.dept))?.len();
+        self.state.has_issues = self.state.total > 0 || self.store.count(&IssueFilter::default(), now)? > 0;
         self.load_record()
     }
 
@@ -187,20 +250,43 @@ impl App {
     fn load_record(&mut self) -> Result<(), StoreError> {
         let number = self.state.selected_row().map(|r| r.number.clone());
         let same = self.state.record.as_ref().map(|r| &r.issue.number) == number.as_ref();
-        self.state.record = match number {
-            Some(n) => Some(self.store.record(&n)?),
+        self.state.record = match &number {
+            Some(n) => Some(self.store.record(n)?),
             None => None,
         };
         if !same {
             self.state.detail_scroll = 0;
             self.state.timeline_scroll = 0;
+            self.state.seen_upto = match &number {
+                Some(n) => self.store.seen_upto(&self.state.me.login, n)?,
+                None => None,
+            };
+            self.resting = number.map(|n| (n, self.state.now));
         }
         Ok(())
     }
 
-    /// Checks for changes by anyone (`PRAGMA data_version`, no transaction held) and reloads.
+    /// Looks for changes by anyone (`PRAGMA data_version`, no transaction held) and reloads;
+    /// marks the issue the selection rests on as read.
     pub fn tick(&mut self, now: NaiveDateTime) {
         self.state.now = now;
+        if let Some((number, since)) = self.resting.clone()
+            && (now - since).num_seconds() >= READ_AFTER_SECONDS
+        {
+            self.resting = None;
+            if self.state.selected_row().is_some_and(|r| r.unseen && r.number == number) {
+                match self.store.mark_seen(&self.state.me.login, &number) {
+                    Ok(()) => {
+                        if let Some(i) = self.state.selected.checked_sub(self.state.window_start as usize)
+                            && let Some(row) = self.state.rows.get_mut(i)
+                        {
+                            row.unseen = false;
+                        }
+                    }
+                    Err(e) => self.state.message = Some(e.message(self.state.lang)),
+                }
+            }
+        }
         match self.store.data_version() {
             Ok(v) if v != self.data_version => {
                 self.data_version = v;
@@ -263,6 +349,27 @@ impl App {
                 let keep = s.selected_row().map(|r| r.number.clone());
                 self.reload(keep);
             }
+            Action::Palette => {
+                s.palette = Some(Palette::commands(&s.keymap, &s.departments, &s.saved_filters, s.lang));
+            }
+            Action::Filter => {
+                s.palette = Some(Palette::filters(&s.departments, &s.saved_filters, s.lang));
+            }
+            Action::ToggleMouse => {
+                s.mouse = !s.mouse;
+                s.message = Some(
+                    if s.mouse {
+                        s.lang
+                            .pick("Mouse on: wheel scrolls, click selects.", "鼠标已开启:滚轮滚动,点击选择。")
+                    } else {
+                        s.lang.pick(
+                            "Mouse off: the terminal selects text again.",
+                            "鼠标已关闭:可用终端自带的文本选择。",
+                        )
+                    }
+                    .to_string(),
+                );
+            }
             Action::View(n) => {
                 if let Some(view) = View::from_key(n) {
                     s.view = view;
@@ -294,6 +401,74 @@ impl App {
             }
         }
         self.reset_list();
+    }
+
+    /// Typing into the palette; Enter runs the chosen entry.
+    pub fn palette_input(&mut self, edit: PaletteEdit) {
+        let Some(palette) = self.state.palette.as_mut() else {
+            return;
+        };
+        match edit {
+            PaletteEdit::Insert(c) => palette.push(c),
+            PaletteEdit::Backspace => palette.pop(),
+            PaletteEdit::Move(delta) => palette.step(delta),
+            PaletteEdit::Cancel => self.state.palette = None,
+            PaletteEdit::Run => {
+                let command = palette.selected_command();
+                self.state.palette = None;
+                if let Some(command) = command {
+                    self.run(command);
+                }
+            }
+        }
+    }
+
+    fn run(&mut self, command: Command) {
+        match command {
+            Command::Run(action) => self.handle(action),
+            Command::Department(dept) => {
+                self.state.dept_filter = dept.clone();
+                if dept.is_none() {
+                    self.state.priority_filter = None;
+                }
+                self.reset_list();
+            }
+            Command::Priority(priority) => {
+                self.state.priority_filter = priority;
+                self.reset_list();
+            }
+            Command::Saved(i) => {
+                let Some(saved) = self.state.saved_filters.get(i).cloned() else {
+                    return;
+                };
+                let s = &mut self.state;
+                if let Some(view) = saved.view.as_deref() {
+                    match View::ALL.iter().find(|v| format!("{v:?}").eq_ignore_ascii_case(view)) {
+                        Some(v) => s.view = *v,
+                        None => {
+                            s.message = Some(format!("{}: view `{view}`?", saved.name));
+                        }
+                    }
+                }
+                s.dept_filter = saved.dept.map(|d| d.trim().to_ascii_uppercase());
+                s.priority_filter = saved.priority.as_deref().and_then(Priority::parse);
+                s.query = saved.text.unwrap_or_default();
+                self.reset_list();
+            }
+        }
+    }
+
+    /// A click on a list row (its absolute index) selects it.
+    pub fn select(&mut self, index: usize) {
+        let delta = index as i64 - self.state.selected as i64;
+        self.state.focus = Pane::List;
+        self.scroll(delta);
+    }
+
+    /// The wheel scrolls whichever pane is focused.
+    pub fn wheel(&mut self, pane: Pane, delta: i64) {
+        self.state.focus = pane;
+        self.scroll(delta);
     }
 
     fn reset_list(&mut self) {
@@ -333,6 +508,16 @@ pub enum SearchEdit {
     Backspace,
     Clear,
     Done,
+    Cancel,
+}
+
+/// An edit of the palette's line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaletteEdit {
+    Insert(char),
+    Backspace,
+    Move(i64),
+    Run,
     Cancel,
 }
 

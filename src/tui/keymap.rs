@@ -23,6 +23,9 @@ pub enum Action {
     CycleSort,
     Help,
     Refresh,
+    Palette,
+    Filter,
+    ToggleMouse,
     View(u8),
 }
 
@@ -44,8 +47,66 @@ impl Action {
             Action::CycleSort => lang.pick("sort", "排序"),
             Action::Help => lang.pick("help", "帮助"),
             Action::Refresh => lang.pick("refresh", "刷新"),
+            Action::Palette => lang.pick("command palette", "命令面板"),
+            Action::Filter => lang.pick("filter by department or priority", "按部门或优先级筛选"),
+            Action::ToggleMouse => lang.pick("mouse on/off", "开关鼠标"),
             Action::View(n) => View::from_key(n).map_or("", |v| v.label(lang)),
         }
+    }
+}
+
+impl Action {
+    /// The name used in the configuration file's `[keys]` table.
+    pub fn name(self) -> String {
+        match self {
+            Action::View(n) => format!("view{n}"),
+            other => {
+                let debug = format!("{other:?}");
+                let mut name = String::new();
+                for (i, c) in debug.chars().enumerate() {
+                    if c.is_ascii_uppercase() && i > 0 {
+                        name.push('_');
+                    }
+                    name.push(c.to_ascii_lowercase());
+                }
+                name
+            }
+        }
+    }
+
+    /// Every action, views included, in the order help and the palette show them.
+    pub fn all() -> Vec<Action> {
+        use Action::*;
+        let mut all = vec![
+            Quit,
+            Up,
+            Down,
+            PageUp,
+            PageDown,
+            Top,
+            Bottom,
+            NextPane,
+            PrevPane,
+            Open,
+            Back,
+            Search,
+            CycleSort,
+            Filter,
+            Palette,
+            Help,
+            Refresh,
+            ToggleMouse,
+        ];
+        all.extend((1..=self::View::ALL.len() as u8).map(Action::View));
+        all
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::all().into_iter().find(|a| a.name() == name.trim().to_ascii_lowercase())
+    }
+
+    pub fn names() -> Vec<String> {
+        Action::all().into_iter().map(Action::name).collect()
     }
 }
 
@@ -54,6 +115,7 @@ impl Action {
 pub enum View {
     Inbox,
     Open,
+    Department,
     Deadlines,
     Escalated,
     Awaiting,
@@ -62,9 +124,10 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::Inbox,
         View::Open,
+        View::Department,
         View::Deadlines,
         View::Escalated,
         View::Awaiting,
@@ -84,6 +147,7 @@ impl View {
         match self {
             View::Inbox => lang.pick("My inbox", "我的待办"),
             View::Open => lang.pick("All open", "全部未结"),
+            View::Department => lang.pick("By department", "按部门"),
             View::Deadlines => lang.pick("Deadlines", "时限预警"),
             View::Escalated => lang.pick("Escalated", "已升级"),
             View::Awaiting => lang.pick("Awaiting acceptance", "待验收"),
@@ -133,6 +197,46 @@ impl Key {
     }
 }
 
+impl Key {
+    /// Reads a key as written in the configuration: `q`, `ctrl-r`, `Ctrl-R`, `tab`, `shift-tab`,
+    /// `up`, `pgdn`, `f5`, `space`, `esc`, `enter`, `home`, `end`.
+    pub fn parse(text: &str) -> Option<Key> {
+        let lower = text.trim().to_ascii_lowercase();
+        let (mods, name) = match lower.strip_prefix("ctrl-").or_else(|| lower.strip_prefix("c-")) {
+            Some(rest) => (KeyModifiers::CONTROL, rest.to_string()),
+            None => (KeyModifiers::NONE, lower.clone()),
+        };
+        let code = match name.as_str() {
+            "tab" => KeyCode::Tab,
+            "shift-tab" | "backtab" => KeyCode::BackTab,
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "space" => KeyCode::Char(' '),
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "pgup" | "pageup" => KeyCode::PageUp,
+            "pgdn" | "pagedown" => KeyCode::PageDown,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            f if f.starts_with('f') && f.len() > 1 => KeyCode::F(f[1..].parse().ok()?),
+            _ => {
+                // A single character keeps its case: `G` is not `g`.
+                let original = text.trim();
+                let original = original.rsplit_once('-').map_or(original, |(_, c)| c);
+                let mut chars = original.chars();
+                let c = chars.next()?;
+                if chars.next().is_some() {
+                    return None;
+                }
+                KeyCode::Char(if mods == KeyModifiers::CONTROL { c.to_ascii_lowercase() } else { c })
+            }
+        };
+        Some(Key { code, mods })
+    }
+}
+
 /// The table from keys to actions.
 #[derive(Debug, Clone)]
 pub struct Keymap {
@@ -169,6 +273,9 @@ impl Default for Keymap {
             (Key::ch('s'), CycleSort),
             (Key::ch('?'), Help),
             (Key { code: KeyCode::Char('r'), mods: KeyModifiers::CONTROL }, Refresh),
+            (Key::ch(':'), Palette),
+            (Key::ch('f'), Filter),
+            (Key::ch('m'), ToggleMouse),
         ];
         for n in 1..=self::View::ALL.len() as u8 {
             bindings.push((Key::ch(char::from(b'0' + n)), View(n)));
@@ -178,6 +285,35 @@ impl Default for Keymap {
 }
 
 impl Keymap {
+    /// Applies the configuration's `[keys]` table: each named action gets exactly the keys listed
+    /// (replacing its defaults, and taken away from any other action). Returns what it could not
+    /// read, for the user to fix.
+    pub fn with_overrides(
+        mut self,
+        overrides: &std::collections::BTreeMap<String, Vec<String>>,
+    ) -> (Keymap, Vec<String>) {
+        let mut problems = Vec::new();
+        for (name, keys) in overrides {
+            let Some(action) = Action::from_name(name) else {
+                problems.push(format!("[keys] {name}: no such action ({})", Action::names().join(", ")));
+                continue;
+            };
+            let parsed: Vec<Key> = keys
+                .iter()
+                .filter_map(|k| {
+                    let key = Key::parse(k);
+                    if key.is_none() {
+                        problems.push(format!("[keys] {name}: cannot read key `{k}`"));
+                    }
+                    key
+                })
+                .collect();
+            self.bindings.retain(|(k, a)| *a != action && !parsed.contains(k));
+            self.bindings.extend(parsed.into_iter().map(|k| (k, action)));
+        }
+        (self, problems)
+    }
+
     pub fn action(&self, key: KeyEvent) -> Option<Action> {
         // Shift is part of the character for letters and symbols ('G', '?').
         let mods = key.modifiers - KeyModifiers::SHIFT;
@@ -241,5 +377,35 @@ mod tests {
         assert!(help.contains(&("q Ctrl-c".to_string(), "quit")), "{help:?}");
         assert!(help.contains(&("/".to_string(), "search")), "{help:?}");
         assert!(help.iter().any(|(k, d)| k == "1" && *d == "My inbox"));
+    }
+
+    #[test]
+    fn overrides_replace_an_actions_keys_and_show_in_help() {
+        let mut overrides = std::collections::BTreeMap::new();
+        overrides.insert("quit".to_string(), vec!["x".to_string(), "ctrl-q".to_string()]);
+        overrides.insert("search".to_string(), vec!["F3".to_string()]);
+        overrides.insert("nonsense".to_string(), vec!["z".to_string()]);
+        overrides.insert("help".to_string(), vec!["ctrl-".to_string(), "h".to_string()]);
+        let (map, problems) = Keymap::default().with_overrides(&overrides);
+        assert_eq!(map.action(key(KeyCode::Char('x'), KeyModifiers::NONE)), Some(Action::Quit));
+        assert_eq!(map.action(key(KeyCode::Char('q'), KeyModifiers::CONTROL)), Some(Action::Quit));
+        assert_eq!(map.action(key(KeyCode::Char('q'), KeyModifiers::NONE)), None, "the default is gone");
+        assert_eq!(map.action(key(KeyCode::F(3), KeyModifiers::NONE)), Some(Action::Search));
+        // `h` moved from previous-pane to help.
+        assert_eq!(map.action(key(KeyCode::Char('h'), KeyModifiers::NONE)), Some(Action::Help));
+        let help = map.help(Lang::En);
+        assert!(help.contains(&("x Ctrl-q".to_string(), "quit")), "{help:?}");
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("cannot read key `ctrl-`") || problems[1].contains("cannot read key"));
+        assert!(problems.iter().any(|p| p.contains("nonsense")));
+    }
+
+    #[test]
+    fn action_names_round_trip() {
+        for action in Action::all() {
+            assert_eq!(Action::from_name(&action.name()), Some(action), "{}", action.name());
+        }
+        assert_eq!(Action::CycleSort.name(), "cycle_sort");
+        assert_eq!(Action::View(3).name(), "view3");
     }
 }

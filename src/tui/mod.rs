@@ -5,20 +5,25 @@
 
 pub mod app;
 pub mod keymap;
+pub mod palette;
 pub mod view;
+pub mod welcome;
 
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{
-    self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEventKind, KeyModifiers,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
-use app::{App, SearchEdit};
+use app::{App, PaletteEdit, SearchEdit};
 use view::Theme;
+
+use crate::i18n::Lang;
 
 /// How often the console looks for other people's changes.
 pub const POLL: Duration = Duration::from_millis(250);
@@ -27,6 +32,9 @@ pub const POLL: Duration = Duration::from_millis(250);
 pub trait Input {
     /// The next event, or `None` if none came within `timeout`. An error ends the console.
     fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>>;
+
+    /// Takes the mouse from the terminal, or gives it back for the terminal's own selection.
+    fn capture_mouse(&mut self, _on: bool) {}
 }
 
 /// The real terminal.
@@ -35,6 +43,14 @@ pub struct Crossterm;
 impl Input for Crossterm {
     fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
         if event::poll(timeout)? { event::read().map(Some) } else { Ok(None) }
+    }
+
+    fn capture_mouse(&mut self, on: bool) {
+        let _ = if on {
+            crossterm::execute!(io::stdout(), EnableMouseCapture)
+        } else {
+            crossterm::execute!(io::stdout(), DisableMouseCapture)
+        };
     }
 }
 
@@ -55,13 +71,34 @@ fn install_signal_handlers() {
 }
 
 /// Runs the console on the real terminal until the user quits, then restores the terminal on
-/// every path (ratatui's panic hook covers panics).
-pub fn run(app: &mut App) -> io::Result<()> {
+/// every path (ratatui's panic hook covers panics). `open` makes the app once the terminal is
+/// ready: on an empty database it runs after the welcome screen.
+pub fn run(
+    lang: Lang,
+    login: &str,
+    db: &str,
+    initialized: bool,
+    open: impl FnOnce(bool) -> Result<App, String>,
+) -> Result<(), String> {
     install_signal_handlers();
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(io::stdout(), EnableBracketedPaste);
-    let result = run_loop(&mut terminal, app, &mut Crossterm, &Theme::from_env(), crate::cli::now);
-    let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste);
+    let theme = Theme::from_env();
+    let result = (|| {
+        let with_demo = if initialized {
+            false
+        } else {
+            match welcome::run(&mut terminal, &mut Crossterm, &theme, lang, login, db)
+                .map_err(|e| e.to_string())?
+            {
+                welcome::Choice::Demo => true,
+                welcome::Choice::Quit => return Ok(()),
+            }
+        };
+        let mut app = open(with_demo)?;
+        run_loop(&mut terminal, &mut app, &mut Crossterm, &theme, crate::cli::now).map_err(|e| e.to_string())
+    })();
+    let _ = crossterm::execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
     ratatui::restore();
     result
 }
@@ -78,7 +115,14 @@ where
     io::Error: From<B::Error>,
 {
     let mut last_poll = Instant::now();
+    let mut mouse = None;
     while !app.state.quit && !STOP.load(Ordering::SeqCst) {
+        if mouse != Some(app.state.mouse) {
+            input.capture_mouse(app.state.mouse);
+            mouse = Some(app.state.mouse);
+        }
+        let size = terminal.size()?;
+        app.state.area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
         terminal.draw(|frame| view::draw(frame, &app.state, theme))?;
         let wait = POLL.saturating_sub(last_poll.elapsed());
         if let Some(event) = input.next(wait)? {
@@ -92,11 +136,28 @@ where
     Ok(())
 }
 
-/// One input event: typed into the search line while searching, else through the keymap.
+/// One input event: typed into the palette or the search line when one is open, else through
+/// the keymap; mouse events when the mouse is on.
 pub fn handle_event(app: &mut App, event: Event) {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
-            if app.state.searching {
+            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+            if app.state.palette.is_some() {
+                let edit = match key.code {
+                    KeyCode::Enter => Some(PaletteEdit::Run),
+                    KeyCode::Esc => Some(PaletteEdit::Cancel),
+                    KeyCode::Backspace => Some(PaletteEdit::Backspace),
+                    KeyCode::Up => Some(PaletteEdit::Move(-1)),
+                    KeyCode::Down | KeyCode::Tab => Some(PaletteEdit::Move(1)),
+                    KeyCode::Char('p') if ctrl => Some(PaletteEdit::Move(-1)),
+                    KeyCode::Char('n') if ctrl => Some(PaletteEdit::Move(1)),
+                    KeyCode::Char(c) if !ctrl => Some(PaletteEdit::Insert(c)),
+                    _ => None,
+                };
+                if let Some(edit) = edit {
+                    app.palette_input(edit);
+                }
+            } else if app.state.searching {
                 let edit = match key.code {
                     KeyCode::Enter => Some(SearchEdit::Done),
                     KeyCode::Esc => Some(SearchEdit::Cancel),
@@ -117,6 +178,30 @@ pub fn handle_event(app: &mut App, event: Event) {
             }
         }
         Event::Paste(text) if app.state.searching => app.search_input(SearchEdit::Paste(text)),
+        Event::Mouse(mouse) if app.state.mouse => handle_mouse(app, mouse),
+        _ => {}
+    }
+}
+
+/// Wheel scrolls the pane under the pointer; a click focuses a pane or selects a list row.
+fn handle_mouse(app: &mut App, mouse: MouseEvent) {
+    let areas = view::layout(app.state.area, &app.state);
+    let Some((pane, area)) =
+        areas.panes.iter().copied().find(|(_, a)| a.contains((mouse.column, mouse.row).into()))
+    else {
+        return;
+    };
+    match mouse.kind {
+        MouseEventKind::ScrollDown => app.wheel(pane, 3),
+        MouseEventKind::ScrollUp => app.wheel(pane, -3),
+        MouseEventKind::Down(MouseButton::Left) => match pane {
+            app::Pane::List => {
+                if let Some(index) = view::list_row_at(area, &app.state, mouse.row) {
+                    app.select(index);
+                }
+            }
+            other => app.state.focus = other,
+        },
         _ => {}
     }
 }

@@ -16,12 +16,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let lang = state.lang;
     let position =
         if state.total > 0 { format!(" {}/{} ", state.selected + 1, state.total) } else { String::new() };
-    let title = format!(" {} · {}{position}", Pane::List.label(lang), state.view.label(lang));
+    let mut title = format!(" {} · {}", Pane::List.label(lang), state.view.label(lang));
+    if state.view == crate::tui::keymap::View::Department || state.dept_filter.is_some() {
+        title.push_str(&format!(" · {}", state.view_dept()));
+    }
+    if let Some(p) = state.priority_filter {
+        title.push_str(&format!(" · {}", p.label(lang)));
+    }
+    title.push_str(&position);
     let block = pane_block(title, state.focus == Pane::List, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if state.rows.is_empty() {
-        let text = if state.query.trim().is_empty() {
+        let text = if !state.has_issues {
+            lang.pick(
+                "No issue has been registered yet.\n\nRegister one:  liaison add --title … --background … --request … --dept RD\nExample data:  liaison demo --issues 200\n\n? shows the keys, q quits.",
+                "还没有登记任何问题。\n\n登记问题:liaison add --title … --background … --request … --dept RD\n示例数据:liaison demo --issues 200\n\n? 查看按键,q 退出。",
+            )
+        } else if state.query.trim().is_empty() {
             lang.pick(
                 "No issue here. Number keys switch lists; ? shows the keys.",
                 "此列表为空。数字键切换列表,? 查看按键。",
@@ -29,30 +41,32 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         } else {
             lang.pick("No issue matches the search. Esc clears it.", "没有匹配的问题。按 Esc 清除搜索。")
         };
-        frame.render_widget(Paragraph::new(Line::styled(text, theme.hint)), inner);
+        let lines: Vec<Line> = text.lines().map(|l| Line::styled(l.to_string(), theme.hint)).collect();
+        frame.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }), inner);
         return;
     }
-    let visible = inner.height.saturating_sub(1).max(1) as usize;
-    let total = state.total.max(0) as usize;
-    let first = state.selected.saturating_sub(visible / 2).min(total.saturating_sub(visible));
+    let visible = visible_rows(inner);
+    let first = first_visible(inner, state);
     let start = first.saturating_sub(state.window_start as usize);
     let slice = state.rows.iter().skip(start).take(visible);
 
     // Number, priority, status, deadline, departments; the title takes the rest.
     let widths_fixed: [u16; 5] = match inner.width {
-        w if w >= 100 => [18, 6, 12, 13, 12],
-        w if w >= 76 => [18, 4, 8, 13, 9],
-        _ => [18, 2, 8, 13, 0],
+        w if w >= 96 => [19, 4, 10, 13, 14],
+        w if w >= 68 => [19, 4, 9, 11, 8],
+        _ => [19, 4, 9, 11, 0],
     };
     let fixed: u16 = widths_fixed.iter().sum::<u16>() + 5;
     let title_width = inner.width.saturating_sub(fixed).max(8) as usize;
+    // In my inbox the departments column tells what waits on me instead.
+    let inbox = state.view == crate::tui::keymap::View::Inbox;
     let header = Row::new(
         [
             lang.pick("Number", "编号"),
             lang.pick("Pri", "优先"),
             lang.pick("Status", "状态"),
             lang.pick("Deadline", "时限"),
-            lang.pick("Depts", "部门"),
+            if inbox { lang.pick("For me", "待我处理") } else { lang.pick("Depts", "部门") },
             lang.pick("Title", "标题"),
         ]
         .map(|h| Cell::from(h).style(theme.label)),
@@ -74,7 +88,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             }
             None => (String::from("—"), theme.hint),
         };
-        let mut status = r.status.label(lang).to_string();
+        let mut status = r.status.short(lang).to_string();
         if r.escalated && r.status.is_open() {
             status.push('↑');
         }
@@ -85,12 +99,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         };
         let priority_style = if r.priority == Priority::High { theme.urgent } else { Style::new() };
         let cell = |text: &str, w: u16| Cell::from(truncate(&sanitize_line(text), w as usize).into_owned());
+        let fourth = if inbox { waits(r, lang) } else { r.departments.join(",") };
+        let number = format!("{}{}", if r.unseen { "●" } else { " " }, r.number);
+        let number_style = if r.unseen { theme.urgent } else { Style::new() };
         let row = Row::new(vec![
-            cell(&r.number, widths_fixed[0]),
-            cell(r.priority.label(lang), widths_fixed[1]).style(priority_style),
+            cell(&number, widths_fixed[0]).style(number_style),
+            cell(r.priority.short(lang), widths_fixed[1]).style(priority_style),
             cell(&status, widths_fixed[2]).style(status_style),
             cell(&due_text, widths_fixed[3]).style(due_style),
-            cell(&r.departments.join(","), widths_fixed[4]),
+            cell(&fourth, widths_fixed[4]).style(if inbox { theme.urgent } else { Style::new() }),
             Cell::from(highlight(&sanitize_line(&r.title), &state.query, title_width, theme)),
         ]);
         rows.push(if absolute == state.selected { row.style(theme.selected) } else { row });
@@ -104,6 +121,48 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Constraint::Min(8),
     ];
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), inner);
+}
+
+fn visible_rows(inner: Rect) -> usize {
+    inner.height.saturating_sub(1).max(1) as usize
+}
+
+/// The first row on screen: the list scrolls to keep the selection in the middle.
+fn first_visible(inner: Rect, state: &State) -> usize {
+    let visible = visible_rows(inner);
+    let total = state.total.max(0) as usize;
+    state.selected.saturating_sub(visible / 2).min(total.saturating_sub(visible))
+}
+
+/// Which row (absolute index) is drawn at screen row `y` of the pane `area`.
+pub fn row_at(area: Rect, state: &State, y: u16) -> Option<usize> {
+    let inner = Rect {
+        x: area.x + 1,
+        y: area.y + 1,
+        width: area.width.saturating_sub(2),
+        height: area.height.saturating_sub(2),
+    };
+    let first_row_y = inner.y + 1; // below the header
+    if y < first_row_y || y >= inner.bottom() {
+        return None;
+    }
+    let index = first_visible(inner, state) + (y - first_row_y) as usize;
+    (index < state.total.max(0) as usize).then_some(index)
+}
+
+/// What waits on me in one issue, in a few words: minutes to confirm, acceptance, tasks due.
+fn waits(r: &crate::store::IssueSummary, lang: crate::i18n::Lang) -> String {
+    let mut words = Vec::new();
+    if r.minutes_to_confirm > 0 {
+        words.push(lang.pick("minutes", "纪要").to_string());
+    }
+    if r.acceptance_due {
+        words.push(lang.pick("accept", "验收").to_string());
+    }
+    if r.my_tasks_due > 0 {
+        words.push(format!("{}{}", lang.pick("task×", "任务×"), r.my_tasks_due));
+    }
+    words.join(" ")
 }
 
 /// The title cut to its column, with the search terms picked out.

@@ -15,37 +15,95 @@ pub use theme::Theme;
 
 use super::app::{Pane, State};
 use super::keymap::{Action, View};
+use super::palette::Palette;
 use crate::domain::text::{sanitize_line, truncate, width};
 
 /// At this width and wider, the three panes stand side by side.
 pub const WIDE: u16 = 120;
 
-pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
-    let area = frame.area();
+/// Where everything goes on a screen of a given size.
+pub struct Areas {
+    pub header: Rect,
+    pub status: Rect,
+    /// The panes on screen: all three when wide, the focused one otherwise.
+    pub panes: Vec<(Pane, Rect)>,
+}
+
+pub fn layout(area: Rect, state: &State) -> Areas {
     let [header, body, status] =
         Layout::vertical([Constraint::Length(2), Constraint::Min(3), Constraint::Length(1)]).areas(area);
-    draw_header(frame, header, state, theme);
-    if area.width >= WIDE {
+    let panes = if area.width >= WIDE {
         let [l, d, t] = Layout::horizontal([
-            Constraint::Percentage(42),
-            Constraint::Percentage(34),
-            Constraint::Percentage(24),
+            Constraint::Percentage(48),
+            Constraint::Percentage(31),
+            Constraint::Percentage(21),
         ])
         .areas(body);
-        list::draw(frame, l, state, theme);
-        detail::draw(frame, d, state, theme);
-        timeline::draw(frame, t, state, theme);
+        vec![(Pane::List, l), (Pane::Detail, d), (Pane::Timeline, t)]
     } else {
-        match state.focus {
-            Pane::List => list::draw(frame, body, state, theme),
-            Pane::Detail => detail::draw(frame, body, state, theme),
-            Pane::Timeline => timeline::draw(frame, body, state, theme),
+        vec![(state.focus, body)]
+    };
+    Areas { header, status, panes }
+}
+
+/// The list row (absolute index) drawn at screen row `y` of the list pane, if any.
+pub fn list_row_at(pane: Rect, state: &State, y: u16) -> Option<usize> {
+    list::row_at(pane, state, y)
+}
+
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
+    let area = frame.area();
+    let areas = layout(area, state);
+    draw_header(frame, areas.header, state, theme);
+    for (pane, rect) in &areas.panes {
+        match pane {
+            Pane::List => list::draw(frame, *rect, state, theme),
+            Pane::Detail => detail::draw(frame, *rect, state, theme),
+            Pane::Timeline => timeline::draw(frame, *rect, state, theme),
         }
     }
-    draw_status(frame, status, state, theme);
+    draw_status(frame, areas.status, state, theme);
+    if let Some(palette) = &state.palette {
+        draw_palette(frame, area, palette, state, theme);
+    }
     if state.help {
         draw_help(frame, area, state, theme);
     }
+}
+
+fn draw_palette(frame: &mut Frame, area: Rect, palette: &Palette, state: &State, theme: &Theme) {
+    let lang = state.lang;
+    let w = area.width.saturating_sub(4).min(70);
+    let h = area.height.saturating_sub(4).min(18);
+    let popup = Rect { x: area.x + (area.width - w) / 2, y: area.y + 2, width: w, height: h };
+    frame.render_widget(Clear, popup);
+    let block = pane_block(lang.pick(" Commands ", " 命令 ").to_string(), true, theme);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let prompt = format!(": {}", sanitize_line(&palette.input));
+    let mut lines = vec![Line::styled(prompt.clone(), theme.search)];
+    let room = inner.height.saturating_sub(1) as usize;
+    let first = palette.selected.saturating_sub(room.saturating_sub(1));
+    for (row, index) in palette.matches.iter().enumerate().skip(first).take(room) {
+        let entry = palette.entry(*index);
+        let keys_width = width(&entry.keys);
+        let label_room = (inner.width as usize).saturating_sub(keys_width + 2);
+        let label = crate::domain::text::pad(&sanitize_line(&entry.label), label_room);
+        let style = if row == palette.selected { theme.selected } else { theme.base };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label} "), style),
+            Span::styled(
+                entry.keys.clone(),
+                if row == palette.selected { theme.selected } else { theme.key },
+            ),
+        ]));
+    }
+    if palette.matches.is_empty() {
+        lines.push(Line::styled(lang.pick("(nothing matches)", "(没有匹配项)"), theme.hint));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    let x = inner.x as usize + width(&prompt);
+    frame.set_cursor_position((x.min(inner.right().saturating_sub(1) as usize) as u16, inner.y));
 }
 
 /// A pane's frame: highlighted when it has the focus.
@@ -56,9 +114,16 @@ pub fn pane_block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> 
 
 fn draw_header(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let lang = state.lang;
+    // Every view with its number key; when that does not fit, only the current one is named.
+    let full: usize = View::ALL.iter().map(|v| width(v.label(lang)) + 4).sum();
+    let compact = full > area.width as usize;
     let mut views = Vec::new();
     for view in View::ALL {
-        let label = format!(" {} {} ", view.key(), view.label(lang));
+        let label = if compact && view != state.view {
+            format!(" {} ", view.key())
+        } else {
+            format!(" {} {} ", view.key(), view.label(lang))
+        };
         let style = if view == state.view { theme.tab_active } else { theme.tab };
         views.push(Span::styled(label, style));
     }

@@ -38,7 +38,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         };
         let detail = detail(e, lang);
         let head = format!("{} {} {}", e.at.format("%m-%d %H:%M"), name(&e.actor), e.kind.label(lang));
-        lines.push(Line::from(vec![Span::styled(format!("{mark} "), style), Span::styled(head, style)]));
+        // What others did since I last looked.
+        let new = state.seen_upto.is_some_and(|seen| e.id > seen) && e.actor != state.me.login;
+        let mut spans = vec![Span::styled(format!("{mark} "), style), Span::styled(head, style)];
+        if new {
+            spans.push(Span::styled(format!(" {}", lang.pick("new", "新")), theme.urgent));
+        }
+        lines.push(Line::from(spans));
         if !detail.is_empty() {
             let room = (inner.width as usize).saturating_sub(4);
             lines.push(Line::styled(format!("    {}", truncate(&sanitize_line(&detail), room)), theme.hint));

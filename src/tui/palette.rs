@@ -1,0 +1,195 @@
+//! The command palette (`:`): every action, list filter and saved filter, found by fuzzy typing.
+
+use super::keymap::{Action, Keymap};
+use crate::config::SavedFilter;
+use crate::domain::{Department, Priority};
+use crate::i18n::Lang;
+
+/// What choosing an entry does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Run(Action),
+    /// Narrow the lists to a department (None: all departments).
+    Department(Option<String>),
+    Priority(Option<Priority>),
+    Saved(usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub label: String,
+    /// The keys that do the same, shown beside the label.
+    pub keys: String,
+    /// Extra words that match (English names, codes) without being shown.
+    pub aliases: String,
+    pub command: Command,
+}
+
+#[derive(Debug, Clone)]
+pub struct Palette {
+    pub input: String,
+    entries: Vec<Entry>,
+    /// Indexes into `entries` that match the input, best first.
+    pub matches: Vec<usize>,
+    pub selected: usize,
+}
+
+impl Palette {
+    /// Every action and every filter.
+    pub fn commands(keymap: &Keymap, depts: &[Department], saved: &[SavedFilter], lang: Lang) -> Palette {
+        let mut entries: Vec<Entry> = Action::all()
+            .into_iter()
+            .filter(|a| !matches!(a, Action::Palette))
+            .map(|a| Entry {
+                label: a.describe(lang).to_string(),
+                keys: keymap.keys(a).join(" "),
+                aliases: format!("{} {}", a.describe(Lang::En), a.name()),
+                command: Command::Run(a),
+            })
+            .collect();
+        entries.extend(Palette::filters(depts, saved, lang).entries);
+        Palette::new(entries)
+    }
+
+    /// Only the filters (the `f` key).
+    pub fn filters(depts: &[Department], saved: &[SavedFilter], lang: Lang) -> Palette {
+        let dept = lang.pick("Department", "部门");
+        let mut entries = vec![Entry {
+            label: lang.pick("All departments and priorities", "全部部门和优先级").to_string(),
+            keys: String::new(),
+            aliases: "clear all".into(),
+            command: Command::Department(None),
+        }];
+        entries.extend(depts.iter().map(|d| Entry {
+            label: format!("{dept}: {} ({})", d.name, d.code),
+            keys: String::new(),
+            aliases: format!("department {}", d.code.to_lowercase()),
+            command: Command::Department(Some(d.code.clone())),
+        }));
+        let prio = lang.pick("Priority", "优先级");
+        entries.extend(Priority::ALL.iter().map(|p| Entry {
+            label: format!("{prio}: {}", p.label(lang)),
+            keys: String::new(),
+            aliases: format!("priority {}", p.code()),
+            command: Command::Priority(Some(*p)),
+        }));
+        let saved_label = lang.pick("Saved filter", "已存筛选");
+        entries.extend(saved.iter().enumerate().map(|(i, f)| Entry {
+            label: format!("{saved_label}: {}", f.name),
+            keys: String::new(),
+            aliases: "saved filter".into(),
+            command: Command::Saved(i),
+        }));
+        Palette::new(entries)
+    }
+
+    fn new(entries: Vec<Entry>) -> Palette {
+        let mut palette = Palette { input: String::new(), matches: Vec::new(), entries, selected: 0 };
+        palette.refilter();
+        palette
+    }
+
+    pub fn entry(&self, index: usize) -> &Entry {
+        &self.entries[index]
+    }
+
+    pub fn selected_command(&self) -> Option<Command> {
+        self.matches.get(self.selected).map(|i| self.entries[*i].command.clone())
+    }
+
+    pub fn push(&mut self, c: char) {
+        self.input.push(c);
+        self.refilter();
+    }
+
+    pub fn pop(&mut self) {
+        self.input.pop();
+        self.refilter();
+    }
+
+    pub fn step(&mut self, delta: i64) {
+        if !self.matches.is_empty() {
+            let last = self.matches.len() as i64 - 1;
+            self.selected = (self.selected as i64 + delta).clamp(0, last) as usize;
+        }
+    }
+
+    fn refilter(&mut self) {
+        let mut scored: Vec<(i64, usize)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                let best = [&e.label, &e.aliases].iter().filter_map(|t| fuzzy_score(&self.input, t)).max()?;
+                Some((best, i))
+            })
+            .collect();
+        // Best score first; equal scores keep the table's order.
+        scored.sort_by_key(|(score, i)| (-score, *i));
+        self.matches = scored.into_iter().map(|(_, i)| i).collect();
+        self.selected = 0;
+    }
+}
+
+/// Scores `text` against `pattern` typed as a subsequence, ignoring case: consecutive letters and
+/// letters at the start of words score higher. `None` when the pattern is not in the text.
+pub fn fuzzy_score(pattern: &str, text: &str) -> Option<i64> {
+    let pattern: Vec<char> =
+        pattern.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
+    if pattern.is_empty() {
+        return Some(0);
+    }
+    let text: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+    let mut score = 0;
+    let mut next = 0;
+    let mut previous: Option<usize> = None;
+    for (i, c) in text.iter().enumerate() {
+        if next < pattern.len() && *c == pattern[next] {
+            score += 1;
+            if previous == Some(i.wrapping_sub(1)) {
+                score += 5;
+            }
+            if i == 0 || !text[i - 1].is_alphanumeric() {
+                score += 3;
+            }
+            previous = Some(i);
+            next += 1;
+        }
+    }
+    (next == pattern.len()).then(|| score - text.len() as i64 / 8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fuzzy_matching() {
+        assert!(fuzzy_score("srch", "search").is_some());
+        assert!(fuzzy_score("hcr", "search").is_none());
+        assert!(fuzzy_score("搜索", "搜索").is_some());
+        assert!(fuzzy_score("部门", "按部门或优先级筛选").is_some());
+        assert!(fuzzy_score("", "anything") == Some(0));
+        // Consecutive letters beat scattered ones.
+        assert!(fuzzy_score("sort", "sort") > fuzzy_score("sort", "s o r t"));
+    }
+
+    #[test]
+    fn the_palette_finds_actions_in_either_language() {
+        let depts = vec![Department { code: "RD".into(), name: "研发部".into(), head: None }];
+        let mut palette = Palette::commands(&Keymap::default(), &depts, &[], Lang::Zh);
+        for c in "help".chars() {
+            palette.push(c);
+        }
+        assert_eq!(palette.selected_command(), Some(Command::Run(Action::Help)));
+        palette.input.clear();
+        for c in "研发".chars() {
+            palette.push(c);
+        }
+        assert_eq!(palette.selected_command(), Some(Command::Department(Some("RD".into()))));
+        for c in "zzz".chars() {
+            palette.push(c);
+        }
+        assert_eq!(palette.selected_command(), None);
+    }
+}
