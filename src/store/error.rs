@@ -147,8 +147,8 @@ impl StoreError {
             ),
             (StoreError::Busy, _) => lang
                 .pick(
-                    "the database is busy: another liaison kept it locked for more than 5 seconds; try again in a moment",
-                    "数据库正忙:另一个 liaison 进程占用超过 5 秒;请稍后重试",
+                    "the database is busy: other liaison programs kept it locked for more than 20 seconds; try again in a moment",
+                    "数据库正忙:其他 liaison 进程占用超过 20 秒;请稍后重试",
                 )
                 .to_string(),
             (StoreError::Denied(denied), _) => denied.message(lang),

@@ -29,8 +29,13 @@ pub use work::{MeetingInput, ProgressInput, RiskInput, TaskInput, TaskUpdate};
 use crate::domain::Actor;
 use crate::i18n::Lang;
 
-/// How long a writer waits for another writer before reporting the database as busy.
+/// How long SQLite waits for another writer before answering busy.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a write keeps trying before the database is reported busy.
+pub const WRITE_PATIENCE: Duration = Duration::from_secs(20);
+
+
 
 /// Who acts, when, and in which language refusals are worded.
 #[derive(Debug, Clone)]
@@ -119,12 +124,25 @@ impl Store {
     }
 
     /// Runs `f` in one IMMEDIATE transaction: it takes the write lock at once, so two writers
-    /// never deadlock on an upgrade, and everything `f` wrote is committed or nothing is.
-    fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> StoreResult<T>) -> StoreResult<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
-        tx.commit()?;
-        Ok(value)
+    /// never deadlock on an upgrade, and everything `f` wrote is committed or nothing is. While
+    /// other writers hold the lock, SQLite waits up to `BUSY_TIMEOUT` a time and the whole
+    /// transaction is tried again until `WRITE_PATIENCE` has passed; then it is reported busy.
+    fn write<T>(&mut self, mut f: impl FnMut(&Transaction) -> StoreResult<T>) -> StoreResult<T> {
+        let started = std::time::Instant::now();
+        loop {
+            let attempt = (|| {
+                let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let value = f(&tx)?;
+                tx.commit()?;
+                Ok(value)
+            })();
+            match attempt {
+                Err(StoreError::Busy) if started.elapsed() < WRITE_PATIENCE => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Runs `f` in one read transaction, so that what it reads is one consistent snapshot.
