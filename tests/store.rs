@@ -1262,3 +1262,55 @@ fn demo_data_is_written_in_bulk_by_an_admin() {
     assert!(!record.events.is_empty());
     assert_eq!(record.events[0].kind, EventKind::Registered);
 }
+
+/// The inbox's point of view: what is new to me since I last looked, and what waits on me.
+#[test]
+fn the_viewer_sees_what_is_new_and_what_waits_on_them() {
+    let mut fx = Fixture::new();
+    let now = at("2023-10-25 10:00");
+    let issue = fx.register("li", now, &["RD"]);
+    let n = issue.number.clone();
+    let row = |fx: &mut Fixture, viewer: &str, now: NaiveDateTime| {
+        let filter = IssueFilter { viewer: Some(viewer.to_string()), ..IssueFilter::default() };
+        fx.store.list(&filter, now).expect("list").into_iter().find(|r| r.number == n).expect("listed")
+    };
+
+    // Registered by li: new to wang, not to li (nobody else acted yet).
+    assert!(row(&mut fx, "wang", now).unseen);
+    assert!(!row(&mut fx, "li", now).unseen);
+    fx.store.mark_seen("wang", &n).expect("mark seen");
+    assert!(!row(&mut fx, "wang", now).unseen);
+    let seen = fx.store.seen_upto("wang", &n).expect("seen").expect("a mark");
+
+    // wang records a meeting with li and wang2: li must confirm; it is new to li.
+    let t = at("2023-10-25 11:00");
+    fx.store.record_meeting(&fx.ctx("wang", t), &n, &meeting(&["li", "wang", "wang2"])).expect("meeting");
+    let li = row(&mut fx, "li", t);
+    assert!(li.unseen, "wang's meeting is new to li");
+    assert_eq!(li.minutes_to_confirm, 1);
+    let wang = row(&mut fx, "wang", t);
+    assert!(!wang.unseen, "wang's own change is not news to wang");
+    assert_eq!(wang.minutes_to_confirm, 0, "the recorder confirmed by recording");
+    fx.store.answer_minutes(&fx.ctx("li", t), &n, 1, true, None).expect("confirm");
+    assert_eq!(row(&mut fx, "li", t).minutes_to_confirm, 0);
+
+    // A task of wang2's due tomorrow waits on wang2; one due next week does not.
+    let soon = TaskInput {
+        dept: "RD".into(),
+        title: "接口开发".into(),
+        owner: "wang2".into(),
+        deadline: day("2023-10-26"),
+    };
+    let later = TaskInput { deadline: day("2023-11-03"), ..soon.clone() };
+    fx.store.add_task(&fx.ctx("wang", t), &n, &soon).expect("task");
+    fx.store.add_task(&fx.ctx("wang", t), &n, &later).expect("task");
+    assert_eq!(row(&mut fx, "wang2", t).my_tasks_due, 1);
+
+    // The solution waits on the feedback person, li.
+    fx.store.resolve(&fx.ctx("wang", t), &n, "接口已上线", "wang", None, None).expect("resolve");
+    assert!(row(&mut fx, "li", t).acceptance_due);
+    assert!(!row(&mut fx, "wang", t).acceptance_due);
+    // wang's mark still holds what wang had seen; events since then are others' or wang's own.
+    assert_eq!(fx.store.seen_upto("wang", &n).expect("seen"), Some(seen));
+    assert_eq!(fx.store.seen_upto("nobody", &n).expect("seen"), None);
+}

@@ -35,8 +35,6 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a write keeps trying before the database is reported busy.
 pub const WRITE_PATIENCE: Duration = Duration::from_secs(20);
 
-
-
 /// Who acts, when, and in which language refusals are worded.
 #[derive(Debug, Clone)]
 pub struct Ctx {

@@ -173,11 +173,23 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         lang.pick("alerts", "预警"),
         state.alert_count
     );
+    // The hints follow the focused pane.
+    let actions: &[Action] = match state.focus {
+        Pane::List => &[
+            Action::Help,
+            Action::Search,
+            Action::Filter,
+            Action::Open,
+            Action::CycleSort,
+            Action::Palette,
+            Action::Quit,
+        ],
+        Pane::Detail | Pane::Timeline => {
+            &[Action::Help, Action::Down, Action::Up, Action::NextPane, Action::Back, Action::Quit]
+        }
+    };
     let hints: Vec<String> =
-        [Action::Help, Action::Search, Action::NextPane, Action::Open, Action::CycleSort, Action::Quit]
-            .iter()
-            .map(|a| format!("{} {}", state.keymap.first_key(*a), a.describe(lang)))
-            .collect();
+        actions.iter().map(|a| format!("{} {}", state.keymap.first_key(*a), a.describe(lang))).collect();
     let mut spans = vec![Span::styled(who, theme.status_me), Span::styled(counts, theme.status_counts)];
     let used = spans.iter().map(|s| width(&s.content)).sum::<usize>();
     let rest = (area.width as usize).saturating_sub(used);
