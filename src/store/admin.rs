@@ -3,10 +3,10 @@
 use rusqlite::{OptionalExtension, Transaction, named_params};
 use serde_json::json;
 
-use super::convert::{Day, PERSON_COLUMNS, department_row, person_row};
+use super::convert::{Day, PERSON_COLUMNS, calendar_day_row, department_row, person_row};
 use super::error::Kind;
 use super::{Ctx, Store, StoreError, StoreResult, events};
-use crate::domain::calendar::{CalendarDay, DayKind};
+use crate::domain::calendar::CalendarDay;
 use crate::domain::deadline::ResponseRule;
 use crate::domain::number::is_valid_dept_code;
 use crate::domain::permission::{AdminAction, check_admin};
@@ -114,17 +114,7 @@ impl Store {
     pub fn calendar_days(&mut self) -> StoreResult<Vec<(CalendarDay, String)>> {
         self.read(|tx| {
             let mut stmt = tx.prepare("SELECT day, kind, name, source FROM calendar_days ORDER BY day")?;
-            let rows = stmt.query_map([], |r| {
-                let kind: String = r.get("kind")?;
-                Ok((
-                    CalendarDay {
-                        date: r.get::<_, Day>("day")?.0,
-                        kind: DayKind::parse(&kind).unwrap_or(DayKind::Holiday),
-                        name: r.get("name")?,
-                    },
-                    r.get("source")?,
-                ))
-            })?;
+            let rows = stmt.query_map([], |r| Ok((calendar_day_row(r)?, r.get("source")?)))?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
@@ -277,14 +267,7 @@ fn insert_person(tx: &Transaction, ctx: &Ctx, p: &Person) -> StoreResult<()> {
 pub(super) fn calendar(tx: &Transaction) -> StoreResult<Calendar> {
     let mut cal = Calendar::china();
     let mut stmt = tx.prepare_cached("SELECT day, kind, name FROM calendar_days")?;
-    let rows = stmt.query_map([], |r| {
-        let kind: String = r.get("kind")?;
-        Ok(CalendarDay {
-            date: r.get::<_, Day>("day")?.0,
-            kind: DayKind::parse(&kind).unwrap_or(DayKind::Holiday),
-            name: r.get("name")?,
-        })
-    })?;
+    let rows = stmt.query_map([], calendar_day_row)?;
     for day in rows {
         cal.set(day?);
     }

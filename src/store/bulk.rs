@@ -27,6 +27,8 @@ impl Store {
         check_admin(admin, AdminAction::ManagePeople, lang).map_err(super::StoreError::Denied)?;
         // A larger page cache for this connection keeps the indexes of a big write in memory.
         self.conn.pragma_update(None, "cache_size", -131_072)?;
+        // Rebuilding the indexes at commit sorts in memory rather than through temporary files.
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let format = settings(&tx)?.number_format;
         // Keep the full-text index's pending terms in memory longer and merge once at the end:

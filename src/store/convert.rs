@@ -173,6 +173,20 @@ pub fn department_row(row: &Row) -> rusqlite::Result<Department> {
     Ok(Department { code: row.get("code")?, name: row.get("name")?, head: row.get("head")? })
 }
 
+pub fn calendar_day_row(row: &Row) -> rusqlite::Result<crate::domain::calendar::CalendarDay> {
+    use crate::domain::calendar::{CalendarDay, DayKind};
+    let kind: String = row.get("kind")?;
+    Ok(CalendarDay {
+        date: row.get::<_, Day>("day")?.0,
+        kind: DayKind::parse(&kind)
+            .ok_or_else(|| FromSqlError::Other(format!("unknown calendar day kind `{kind}`").into()))
+            .map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+            })?,
+        name: row.get("name")?,
+    })
+}
+
 pub const TASK_COLUMNS: &str = "id, seq, dept, title, owner, deadline, state, percent";
 
 pub fn task_row(row: &Row) -> rusqlite::Result<Task> {
