@@ -26,6 +26,7 @@ pub enum Action {
     Palette,
     Filter,
     ToggleMouse,
+    Register,
     View(u8),
 }
 
@@ -50,6 +51,7 @@ impl Action {
             Action::Palette => lang.pick("command palette", "命令面板"),
             Action::Filter => lang.pick("filter by department or priority", "按部门或优先级筛选"),
             Action::ToggleMouse => lang.pick("mouse on/off", "开关鼠标"),
+            Action::Register => lang.pick("register an issue", "登记问题"),
             Action::View(n) => View::from_key(n).map_or("", |v| v.label(lang)),
         }
     }
@@ -92,6 +94,7 @@ impl Action {
             Search,
             CycleSort,
             Filter,
+            Register,
             Palette,
             Help,
             Refresh,
@@ -276,6 +279,7 @@ impl Default for Keymap {
             (Key::ch(':'), Palette),
             (Key::ch('f'), Filter),
             (Key::ch('m'), ToggleMouse),
+            (Key::ch('a'), Register),
         ];
         for n in 1..=self::View::ALL.len() as u8 {
             bindings.push((Key::ch(char::from(b'0' + n)), View(n)));

@@ -4,6 +4,8 @@
 //! run headless in tests on `TestBackend` with scripted keys.
 
 pub mod app;
+pub mod draft;
+pub mod form;
 pub mod keymap;
 pub mod palette;
 pub mod view;
@@ -61,6 +63,36 @@ extern "C" fn on_signal(_: libc::c_int) {
     STOP.store(true, Ordering::SeqCst);
 }
 
+/// The draft of the form being typed, as last changed: a hang-up can leave the main thread inside
+/// a terminal read that never returns, so the watchdog writes it out from here.
+static LAST_DRAFT: std::sync::Mutex<Option<(std::path::PathBuf, draft::Draft)>> = std::sync::Mutex::new(None);
+
+/// Records the latest draft for the watchdog (cheap: no I/O).
+pub fn remember_draft(path: &std::path::Path, d: Option<draft::Draft>) {
+    if let Ok(mut last) = LAST_DRAFT.lock() {
+        *last = d.map(|d| (path.to_path_buf(), d));
+    }
+}
+
+/// After SIGTERM or SIGHUP the loop normally ends within one poll. If the terminal is gone the
+/// main thread may never come back from reading it; then this thread saves the draft and ends
+/// the process, so nothing spins on a dead terminal.
+fn start_watchdog() {
+    std::thread::spawn(|| {
+        while !STOP.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::thread::sleep(Duration::from_millis(1500));
+        if let Ok(last) = LAST_DRAFT.lock()
+            && let Some((path, d)) = last.as_ref()
+        {
+            let _ = draft::save(path, d);
+        }
+        // SAFETY: _exit ends the process at once; nothing is left to restore on a dead terminal.
+        unsafe { libc::_exit(129) };
+    });
+}
+
 fn install_signal_handlers() {
     for signal in [libc::SIGTERM, libc::SIGHUP] {
         // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
@@ -81,6 +113,7 @@ pub fn run(
     open: impl FnOnce(bool) -> Result<App, String>,
 ) -> Result<(), String> {
     install_signal_handlers();
+    start_watchdog();
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(io::stdout(), EnableBracketedPaste);
     let theme = Theme::from_env();
@@ -133,6 +166,8 @@ where
             last_poll = Instant::now();
         }
     }
+    // Quitting, a signal or a hang-up: whatever is typed stays as a draft.
+    app.flush_draft();
     Ok(())
 }
 
@@ -142,7 +177,19 @@ pub fn handle_event(app: &mut App, event: Event) {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
             let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-            if app.state.palette.is_some() {
+            if app.state.help {
+                // Any key closes the help, bound or not; quit still quits.
+                app.handle(app.state.keymap.action(key).unwrap_or(keymap::Action::Help));
+            } else if app.state.restore.is_some() {
+                match key.code {
+                    KeyCode::Char('r') => app.answer_restore(Some(true)),
+                    KeyCode::Char('x') => app.answer_restore(Some(false)),
+                    KeyCode::Esc => app.answer_restore(None),
+                    _ => {}
+                }
+            } else if app.state.form.is_some() {
+                app.form_key(key);
+            } else if app.state.palette.is_some() {
                 let edit = match key.code {
                     KeyCode::Enter => Some(PaletteEdit::Run),
                     KeyCode::Esc => Some(PaletteEdit::Cancel),
@@ -177,6 +224,7 @@ pub fn handle_event(app: &mut App, event: Event) {
                 app.handle(action);
             }
         }
+        Event::Paste(text) if app.state.form.is_some() => app.form_paste(&text),
         Event::Paste(text) if app.state.searching => app.search_input(SearchEdit::Paste(text)),
         Event::Mouse(mouse) if app.state.mouse => handle_mouse(app, mouse),
         _ => {}

@@ -26,8 +26,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         return;
     };
     let lines = lines(record, state, theme, inner.width.max(10) as usize);
-    let max_scroll = lines.len().saturating_sub(inner.height as usize) as u16;
-    frame.render_widget(Paragraph::new(lines).scroll((state.detail_scroll.min(max_scroll), 0)), inner);
+    // Lines are wrapped to the pane as they are built; Wrap is the safety net for the few built
+    // of several styled pieces (participants), so scrolling may go a little past the end.
+    let max_scroll = lines.len().saturating_sub(inner.height as usize / 2) as u16;
+    let paragraph = Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false });
+    frame.render_widget(paragraph.scroll((state.detail_scroll.min(max_scroll), 0)), inner);
 }
 
 /// Builds the pane's lines; long text wraps at `width` columns.
@@ -46,10 +49,16 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
         out.push(Line::styled(format!("■ {text}"), theme.heading));
     };
     let field = |out: &mut Vec<Line<'static>>, label: &str, value: String, style: Style| {
-        out.push(Line::from(vec![
-            Span::styled(format!("{label}: "), theme.label),
-            Span::styled(value, style),
-        ]));
+        let label = format!("{label}: ");
+        if crate::domain::text::width(&label) + crate::domain::text::width(&value) <= width {
+            out.push(Line::from(vec![Span::styled(label, theme.label), Span::styled(value, style)]));
+        } else {
+            // Too long for the pane: the value wraps below its label.
+            out.push(Line::styled(label, theme.label));
+            for l in wrap(&value, width.saturating_sub(2)) {
+                out.push(Line::styled(format!("  {l}"), style));
+            }
+        }
     };
     let prose = |out: &mut Vec<Line<'static>>, label: &str, text: &str| {
         out.push(Line::styled(format!("{label}:"), theme.label));

@@ -54,7 +54,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let widths_fixed: [u16; 5] = match inner.width {
         w if w >= 96 => [19, 4, 10, 13, 14],
         w if w >= 68 => [19, 4, 9, 11, 8],
-        _ => [19, 4, 9, 11, 0],
+        // Narrow: the detail pane shows the status; the title needs the room.
+        _ => [19, 4, 0, 11, 0],
     };
     let fixed: u16 = widths_fixed.iter().sum::<u16>() + 5;
     let title_width = inner.width.saturating_sub(fixed).max(8) as usize;

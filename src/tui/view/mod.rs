@@ -1,6 +1,7 @@
 //! Drawing: one function per pane, each reading `State` and nothing else.
 
 mod detail;
+mod form;
 mod list;
 mod theme;
 mod timeline;
@@ -65,6 +66,12 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     draw_status(frame, areas.status, state, theme);
     if let Some(palette) = &state.palette {
         draw_palette(frame, area, palette, state, theme);
+    }
+    if let Some(form) = &state.form {
+        form::draw(frame, area, form, state, theme);
+    }
+    if state.restore.is_some() {
+        form::draw_restore(frame, area, state, theme);
     }
     if state.help {
         draw_help(frame, area, state, theme);
