@@ -724,7 +724,10 @@ fn the_list_shows_whole_issue_numbers_and_deadlines_at_every_width() {
             // column, so it is found by its shape rather than its place).
             let whole = |c: &String| c == "—" || c.ends_with("工作日") || c.ends_with("小时");
             if !row.cells.iter().any(whole) {
-                problems.push(format!("{cols} columns: row {} shows no whole deadline: {:?}", row.number, row.cells));
+                problems.push(format!(
+                    "{cols} columns: row {} shows no whole deadline: {:?}",
+                    row.number, row.cells
+                ));
             }
         }
         if !problems.is_empty() {
