@@ -92,6 +92,44 @@ pub enum Command {
     Refuse(RefuseArgs),
     /// Archive a resolved issue with its retrospective (复盘)
     Archive(ArchiveArgs),
+    /// The tamper-evident history: verify it, print its head to keep elsewhere, hash new events
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Copy the database to FILE while others keep working (online backup)
+    Backup(BackupArgs),
+    /// Replace the database with a backup (admins only); the current one is kept beside it
+    Restore(RestoreArgs),
+    /// Check the database, its files, permissions and file system; say how to fix what is wrong
+    Doctor,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Walk the history chain and report the first event that was edited, deleted or inserted
+    Verify {
+        /// Also check that the chain still holds this head, as printed by `audit anchor` (ID:HASH)
+        #[arg(long, value_name = "ID:HASH")]
+        anchor: Option<String>,
+    },
+    /// Print the current head of the chain as ID:HASH, for an admin to keep elsewhere
+    Anchor,
+    /// Hash events written without a hash (by a bulk import), in order (admins only)
+    Rehash,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy (a new file)
+    pub file: PathBuf,
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A backup written by `liaison backup`
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ mod args;
 mod csv;
 mod issue;
 mod markdown;
+mod ops;
 mod render;
 
 use std::io::Write;
@@ -139,6 +140,10 @@ fn run_inner(cli: Cli, lang_flag: Option<Lang>) -> Result<(), (CliError, Option<
         .map_err(|e| (CliError::new(format!("configuration: {e}"), format!("配置文件错误:{e}")), None))?;
     let lang = resolved.lang;
     let fail = |e: CliError| (e, Some(lang));
+    // `doctor` reads the files itself: it must work when opening the store does not.
+    if let Some(Command::Doctor) = &cli.command {
+        return ops::doctor(&resolved.db, lang, cli.json).map_err(fail);
+    }
     let store = open(&resolved.db).map_err(fail)?;
     let mut session = Session {
         store,
@@ -214,5 +219,9 @@ fn dispatch(s: &mut Session, command: Option<Command>) -> CliResult {
         Some(Accept(a)) => issue::accept(s, a),
         Some(Refuse(a)) => issue::refuse(s, a),
         Some(Archive(a)) => issue::archive(s, a),
+        Some(Audit(a)) => ops::audit(s, a),
+        Some(Backup(a)) => ops::backup(s, a),
+        Some(Restore(a)) => ops::restore(s, a),
+        Some(Doctor) => ops::doctor(s.store.path(), s.lang, s.json),
     }
 }

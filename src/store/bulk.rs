@@ -19,6 +19,8 @@ pub struct BulkWriter<'a> {
     format: NumberFormat,
     /// Secondary indexes dropped for the write, rebuilt (sorted, in one pass) at commit.
     indexes: Vec<String>,
+    /// The id this write's first event gets: its events are chained from there at commit.
+    first_event: i64,
 }
 
 impl Store {
@@ -48,7 +50,9 @@ impl Store {
             tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
         }
         let indexes = indexes.into_iter().map(|(_, sql)| sql).collect();
-        Ok(BulkWriter { tx, format, indexes })
+        let first_event: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM events", [], |r| r.get(0))?;
+        Ok(BulkWriter { tx, format, indexes, first_event })
     }
 }
 
@@ -205,6 +209,8 @@ impl BulkWriter<'_> {
     }
 
     pub fn commit(self) -> StoreResult<()> {
+        // Chain the events written here onto the tamper-evident history (see `audit`).
+        super::audit::rehash_from(&self.tx, self.first_event)?;
         for sql in &self.indexes {
             self.tx.execute_batch(sql)?;
         }

@@ -3,11 +3,14 @@
 use rusqlite::{Transaction, named_params};
 use serde_json::Value;
 
-use super::convert::{Instant, event_row};
+use super::audit::{self, Fields};
+use super::convert::{event_row, instant};
 use super::{Ctx, StoreResult};
 use crate::domain::{Event, EventKind};
 
-/// Appends one event inside the caller's transaction.
+/// Appends one event inside the caller's transaction, chained to the one before it: its
+/// `prev_hash` is the last event's hash, read inside the same IMMEDIATE transaction, so that
+/// concurrent writers take turns and the chain never forks (see `audit`).
 pub(super) fn record(
     tx: &Transaction,
     ctx: &Ctx,
@@ -16,18 +19,33 @@ pub(super) fn record(
     before: Value,
     after: Value,
 ) -> StoreResult<()> {
+    let (before, after) = (before.to_string(), after.to_string());
+    let fields = Fields {
+        issue_id,
+        at: instant(ctx.now),
+        actor: ctx.actor.login(),
+        on_behalf_of: ctx.actor.on_behalf_of.as_deref(),
+        kind: kind.code(),
+        before: &before,
+        after: &after,
+    };
+    let prev_hash = audit::head_for_append(tx)?;
+    let hash = audit::event_hash(&prev_hash, &fields);
+    // The row is written from the very values that were hashed.
     tx.prepare_cached(
-        "INSERT INTO events (issue_id, at, actor, on_behalf_of, kind, before, after)
-         VALUES (:issue_id, :at, :actor, :on_behalf_of, :kind, :before, :after)",
+        "INSERT INTO events (issue_id, at, actor, on_behalf_of, kind, before, after, prev_hash, hash)
+         VALUES (:issue_id, :at, :actor, :on_behalf_of, :kind, :before, :after, :prev_hash, :hash)",
     )?
     .execute(named_params! {
-        ":issue_id": issue_id,
-        ":at": Instant(ctx.now),
-        ":actor": ctx.actor.login(),
-        ":on_behalf_of": ctx.actor.on_behalf_of,
-        ":kind": kind,
-        ":before": before.to_string(),
-        ":after": after.to_string(),
+        ":issue_id": fields.issue_id,
+        ":at": fields.at,
+        ":actor": fields.actor,
+        ":on_behalf_of": fields.on_behalf_of,
+        ":kind": fields.kind,
+        ":before": fields.before,
+        ":after": fields.after,
+        ":prev_hash": prev_hash,
+        ":hash": hash,
     })?;
     Ok(())
 }

@@ -204,6 +204,12 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (login, issue_id)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 4: tamper-evident history: each event carries the hash of the one before it and its own
+    // (see `audit`). Existing events are hashed in id order right after, in this transaction.
+    r#"
+    ALTER TABLE events ADD COLUMN prev_hash TEXT;
+    ALTER TABLE events ADD COLUMN hash TEXT;
+    "#,
 ];
 
 /// The schema version this program writes.
@@ -240,8 +246,17 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> StoreResult<()> {
             continue;
         }
         tx.execute_batch(sql)?;
+        after_migration(&tx, version)?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
+    }
+    Ok(())
+}
+
+/// What a migration needs beyond SQL, done in the migration's own transaction.
+fn after_migration(tx: &rusqlite::Transaction, version: i64) -> StoreResult<()> {
+    if version == 4 {
+        super::audit::backfill_hashes(tx)?;
     }
     Ok(())
 }

@@ -5,12 +5,14 @@
 //! and its event, and commits; no transaction waits for a person.
 
 mod admin;
+mod audit;
 mod bulk;
 mod convert;
 mod error;
 mod events;
 mod issues;
 mod list;
+mod maintenance;
 pub mod migrations;
 mod work;
 
@@ -20,10 +22,12 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+pub use audit::{Anchor, AnchorCheck, AnchorState, EventRef, Rehash, Tamper, Unhashed, Verification};
 pub use bulk::BulkWriter;
 pub use error::{Kind, StoreError, StoreResult};
 pub use issues::Registration;
 pub use list::{IssueFilter, IssueSummary, SortKey, TaskAlert};
+pub use maintenance::{BackupReport, Check, CheckStatus, Diagnosis, RestoreReport, diagnose};
 pub use work::{MeetingInput, ProgressInput, RiskInput, TaskInput, TaskUpdate};
 
 use crate::domain::Actor;

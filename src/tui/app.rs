@@ -675,7 +675,8 @@ impl App {
                 }
             }
             Pane::Detail => s.detail_scroll = offset(s.detail_scroll, delta),
-            Pane::Timeline => s.timeline_scroll = offset(s.timeline_scroll, delta),
+            // The timeline is held from its newest end: down goes toward the newest entry.
+            Pane::Timeline => s.timeline_scroll = offset(s.timeline_scroll, -delta),
         }
     }
 }

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Theme, pane_block};
 use crate::domain::Priority;
@@ -11,16 +11,10 @@ use crate::domain::text::width;
 use crate::tui::app::State;
 use crate::tui::form::{Field, RegisterForm};
 
-/// A rectangle of at most `w`×`h`, centred in `area`.
-fn centred(area: Rect, w: u16, h: u16) -> Rect {
-    let (w, h) = (w.min(area.width), h.min(area.height));
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
-}
-
 pub fn draw(frame: &mut Frame, area: Rect, form: &RegisterForm, state: &State, theme: &Theme) {
     let lang = state.lang;
-    let popup = centred(area, 100, 34);
-    frame.render_widget(Clear, popup);
+    let popup = super::centre(area, 100, 34);
+    super::clear_under(frame, popup);
     let block = pane_block(lang.pick(" Register an issue ", " 登记问题 ").to_string(), true, theme);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
@@ -112,8 +106,8 @@ pub fn draw_restore(frame: &mut Frame, area: Rect, state: &State, theme: &Theme)
         ),
     ];
     let w = lines.iter().map(|l| width(&l.to_string())).max().unwrap_or(40) as u16 + 4;
-    let popup = centred(area, w, lines.len() as u16 + 2);
-    frame.render_widget(Clear, popup);
+    let popup = super::centre(area, w, lines.len() as u16 + 2);
+    super::clear_under(frame, popup);
     let block = pane_block(lang.pick(" Draft ", " 草稿 ").to_string(), true, theme);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

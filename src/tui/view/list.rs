@@ -15,7 +15,7 @@ use crate::tui::app::{Pane, State};
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let lang = state.lang;
     let position =
-        if state.total > 0 { format!(" {}/{} ", state.selected + 1, state.total) } else { String::new() };
+        if state.total > 0 { format!(" {}/{} ", state.selected + 1, state.total) } else { " ".into() };
     let mut title = format!(" {} · {}", Pane::List.label(lang), state.view.label(lang));
     if state.view == crate::tui::keymap::View::Department || state.dept_filter.is_some() {
         title.push_str(&format!(" · {}", state.view_dept()));
@@ -55,7 +55,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         w if w >= 96 => [19, 4, 10, 13, 14],
         w if w >= 68 => [19, 4, 9, 11, 8],
         // Narrow: the detail pane shows the status; the title needs the room.
-        _ => [19, 4, 0, 11, 0],
+        _ => [19, 4, 0, 11, 8],
     };
     let fixed: u16 = widths_fixed.iter().sum::<u16>() + 5;
     let title_width = inner.width.saturating_sub(fixed).max(8) as usize;

@@ -8,7 +8,6 @@ mod timeline;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
@@ -19,8 +18,12 @@ use super::keymap::{Action, View};
 use super::palette::Palette;
 use crate::domain::text::{sanitize_line, truncate, width};
 
-/// At this width and wider, the three panes stand side by side.
+/// At this width and wider all three panes are on screen: the list beside the detail and the
+/// timeline, which stand one above the other.
 pub const WIDE: u16 = 120;
+
+/// At this width and wider the three panes stand side by side.
+pub const VERY_WIDE: u16 = 160;
 
 /// Where everything goes on a screen of a given size.
 pub struct Areas {
@@ -33,13 +36,19 @@ pub struct Areas {
 pub fn layout(area: Rect, state: &State) -> Areas {
     let [header, body, status] =
         Layout::vertical([Constraint::Length(2), Constraint::Min(3), Constraint::Length(1)]).areas(area);
-    let panes = if area.width >= WIDE {
+    let panes = if area.width >= VERY_WIDE {
         let [l, d, t] = Layout::horizontal([
-            Constraint::Percentage(48),
-            Constraint::Percentage(31),
-            Constraint::Percentage(21),
+            Constraint::Percentage(44),
+            Constraint::Percentage(34),
+            Constraint::Percentage(22),
         ])
         .areas(body);
+        vec![(Pane::List, l), (Pane::Detail, d), (Pane::Timeline, t)]
+    } else if area.width >= WIDE {
+        // The list keeps its columns; the detail sits above the timeline beside it.
+        let [l, right] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+        let [d, t] = Layout::vertical([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(right);
         vec![(Pane::List, l), (Pane::Detail, d), (Pane::Timeline, t)]
     } else {
         vec![(state.focus, body)]
@@ -83,7 +92,7 @@ fn draw_palette(frame: &mut Frame, area: Rect, palette: &Palette, state: &State,
     let w = area.width.saturating_sub(4).min(70);
     let h = area.height.saturating_sub(4).min(18);
     let popup = Rect { x: area.x + (area.width - w) / 2, y: area.y + 2, width: w, height: h };
-    frame.render_widget(Clear, popup);
+    clear_under(frame, popup);
     let block = pane_block(lang.pick(" Commands ", " 命令 ").to_string(), true, theme);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
@@ -218,29 +227,51 @@ fn draw_help(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let lang = state.lang;
     let entries = state.keymap.help(lang);
     let key_width = entries.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
-    let mut lines: Vec<Line> = entries
-        .iter()
-        .map(|(keys, what)| {
-            Line::from(vec![
+    let what_width = entries.iter().map(|(_, w)| width(w)).max().unwrap_or(0);
+    let cell = key_width + 2 + what_width;
+    // One column when it fits the screen's height, else two side by side.
+    let rows_available = area.height.saturating_sub(4) as usize;
+    let columns = if entries.len() <= rows_available { 1 } else { 2 };
+    let rows = entries.len().div_ceil(columns);
+    let entry = |i: usize| -> Vec<Span<'static>> {
+        match entries.get(i) {
+            Some((keys, what)) => vec![
                 Span::styled(crate::domain::text::pad(keys, key_width + 2), theme.key),
-                Span::raw(*what),
-            ])
+                Span::raw(crate::domain::text::pad(what, what_width)),
+            ],
+            None => Vec::new(),
+        }
+    };
+    let mut lines: Vec<Line> = (0..rows)
+        .map(|r| {
+            let mut spans = entry(r);
+            if columns == 2 {
+                spans.push(Span::raw("   "));
+                spans.extend(entry(r + rows));
+            }
+            Line::from(spans)
         })
         .collect();
-    lines.push(Line::from(""));
     lines.push(Line::styled(lang.pick("Any key closes this help.", "按任意键关闭帮助。"), theme.hint));
     let h = (lines.len() as u16 + 2).min(area.height);
-    let w = (key_width as u16 + 30).min(area.width);
-    let popup = Rect {
-        x: area.x + (area.width.saturating_sub(w)) / 2,
-        y: area.y + (area.height.saturating_sub(h)) / 2,
-        width: w,
-        height: h,
-    };
-    frame.render_widget(Clear, popup);
+    let w = ((cell * columns + 3 * (columns - 1)) as u16 + 2).min(area.width);
+    let popup = centre(area, w, h);
+    clear_under(frame, popup);
     let block = pane_block(lang.pick(" Keys ", " 按键 ").to_string(), true, theme);
-    frame.render_widget(
-        Paragraph::new(lines).block(block).style(theme.base.add_modifier(Modifier::empty())),
-        popup,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block).style(theme.base), popup);
+}
+
+/// A rectangle of at most `w`×`h`, centred in `area`.
+pub fn centre(area: Rect, w: u16, h: u16) -> Rect {
+    let (w, h) = (w.min(area.width), h.min(area.height));
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+/// Clears the cells under a popup, and one more column on each side: a popup's border that lands
+/// on the second half of a wide character would otherwise not be shown by the terminal.
+pub fn clear_under(frame: &mut Frame, popup: Rect) {
+    let screen = frame.area();
+    let x = popup.x.saturating_sub(1).max(screen.x);
+    let right = (popup.right() + 1).min(screen.right());
+    frame.render_widget(Clear, Rect { x, y: popup.y, width: right - x, height: popup.height });
 }

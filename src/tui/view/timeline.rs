@@ -38,6 +38,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         };
         let detail = detail(e, lang);
         let head = format!("{} {} {}", e.at.format("%m-%d %H:%M"), name(&e.actor), e.kind.label(lang));
+        let head = truncate(&head, (inner.width as usize).saturating_sub(2)).into_owned();
         // What others did since I last looked.
         let new = state.seen_upto.is_some_and(|seen| e.id > seen) && e.actor != state.me.login;
         let mut spans = vec![Span::styled(format!("{mark} "), style), Span::styled(head, style)];
