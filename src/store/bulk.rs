@@ -21,6 +21,8 @@ pub struct BulkWriter<'a> {
     indexes: Vec<String>,
     /// The id this write's first event gets: its events are chained from there at commit.
     first_event: i64,
+    /// The id this write's first issue gets: their next deadlines are computed at commit.
+    first_issue: i64,
 }
 
 impl Store {
@@ -52,7 +54,9 @@ impl Store {
         let indexes = indexes.into_iter().map(|(_, sql)| sql).collect();
         let first_event: i64 =
             tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM events", [], |r| r.get(0))?;
-        Ok(BulkWriter { tx, format, indexes, first_event })
+        let first_issue: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM issues", [], |r| r.get(0))?;
+        Ok(BulkWriter { tx, format, indexes, first_event, first_issue })
     }
 }
 
@@ -211,6 +215,7 @@ impl BulkWriter<'_> {
     pub fn commit(self) -> StoreResult<()> {
         // Chain the events written here onto the tamper-evident history (see `audit`).
         super::audit::rehash_from(&self.tx, self.first_event)?;
+        super::issues::refresh_next_due(&self.tx, self.first_issue, false)?;
         for sql in &self.indexes {
             self.tx.execute_batch(sql)?;
         }

@@ -64,6 +64,7 @@ impl Store {
             })?;
             let id = tx.last_insert_rowid();
             set_departments(tx, id, &involved)?;
+            refresh_next_due(tx, id, true)?;
             index(tx, id, "issue", &description_text(&draft.title, &draft.background, &draft.request))?;
             let issue = load(tx, &number)?;
             events::record(tx, ctx, Some(id), EventKind::Registered, Value::Null, json!({
@@ -267,8 +268,29 @@ pub(super) fn finish(
          WHERE id = :id",
     )?
     .execute(named_params! {":status": status, ":now": Instant(ctx.now), ":by": ctx.actor.login(), ":id": issue.id})?;
+    refresh_next_due(tx, issue.id, true)?;
     events::record(tx, ctx, Some(issue.id), kind, before, after)?;
     Ok(status)
+}
+
+/// "No deadline" in `issues.next_due_at`: sorts after every real one.
+pub(super) const NO_DEADLINE: i64 = i64::MAX;
+
+/// Recomputes the deadline that matters next, for one issue or (None) for issues from `from_id`
+/// on: the response deadline while unanswered, then the earliest open task's, none once closed.
+pub(super) fn refresh_next_due(tx: &Transaction, from_id: i64, only_one: bool) -> StoreResult<()> {
+    let sql = format!(
+        "UPDATE issues SET next_due_at = coalesce(
+             CASE WHEN status = 'registered' AND first_response_at IS NULL THEN response_due_at
+                  WHEN status IN ('registered', 'in_progress', 'awaiting_acceptance') THEN
+                      (SELECT unixepoch(min(t.deadline), '+1 day', 'utc') - 1 FROM tasks t
+                       WHERE t.issue_id = issues.id AND t.state != 'done')
+             END, {NO_DEADLINE})
+         WHERE {}",
+        if only_one { "id = :id" } else { "id >= :id" }
+    );
+    tx.prepare_cached(&sql)?.execute(named_params! {":id": from_id})?;
+    Ok(())
 }
 
 /// Draws the next number from the department's counter. The IMMEDIATE transaction around it makes

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::admin::calendar;
 use super::convert::{Day, Instant, TASK_COLUMNS, split_list, task_row};
+use super::issues::NO_DEADLINE;
 use super::{Store, StoreResult};
 use crate::domain::deadline::end_of_day;
 use crate::domain::model::local_time;
@@ -114,10 +115,8 @@ impl Store {
         self.read(|tx| {
             let (clause, mut params) = where_clause(tx, filter, now)?;
             let order = match filter.sort {
-                SortKey::Deadline => "next_due IS NULL, next_due, i.id",
-                SortKey::Priority => {
-                    "CASE i.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, next_due IS NULL, next_due, i.id"
-                }
+                SortKey::Deadline => "i.next_due_at, i.id",
+                SortKey::Priority => "CASE i.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, i.next_due_at, i.id",
                 SortKey::Updated => "i.updated_at DESC, i.id DESC",
                 SortKey::Number => "i.id DESC",
             };
@@ -127,17 +126,12 @@ impl Store {
             // fill in the columns for those rows alone.
             let sql = format!(
                 "WITH page AS (
-                     SELECT i.id,
-                         CASE WHEN i.status = 'registered' AND i.first_response_at IS NULL THEN i.response_due_at
-                              WHEN {OPEN} THEN (SELECT unixepoch(min(t.deadline), '+1 day', 'utc') - 1 FROM tasks t
-                                                WHERE t.issue_id = i.id AND t.state != 'done')
-                         END AS next_due
-                     FROM issues i {clause} ORDER BY {order} LIMIT {} OFFSET {}
+                     SELECT i.id FROM issues i {clause} ORDER BY {order} LIMIT {} OFFSET {}
                  )
                  SELECT i.id, i.number, i.priority, i.title, i.status, i.escalated_at IS NOT NULL AS escalated,
                      i.proposer_dept, i.proposer, i.proposed_at, i.response_due_at, i.first_response_at, i.updated_at,
                      (SELECT group_concat(dept, ',') FROM issue_departments d WHERE d.issue_id = i.id) AS departments,
-                     page.next_due,
+                     nullif(i.next_due_at, {NO_DEADLINE}) AS next_due,
                      (SELECT count(*) FROM tasks t WHERE t.issue_id = i.id AND t.state != 'done'
                           AND t.deadline < ?1 AND {OPEN}) AS overdue_tasks,
                      {viewer} IS NOT NULL AND EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id

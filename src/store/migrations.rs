@@ -210,6 +210,18 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE events ADD COLUMN prev_hash TEXT;
     ALTER TABLE events ADD COLUMN hash TEXT;
     "#,
+    // 5: the deadline that matters next, kept on the issue so that lists sort by an index
+    //    (no deadline sorts last). Kept up to date by every write (`issues::refresh_next_due`).
+    r#"
+    ALTER TABLE issues ADD COLUMN next_due_at INTEGER NOT NULL DEFAULT 9223372036854775807;
+    UPDATE issues SET next_due_at = coalesce(
+        CASE WHEN status = 'registered' AND first_response_at IS NULL THEN response_due_at
+             WHEN status IN ('registered', 'in_progress', 'awaiting_acceptance') THEN
+                 (SELECT unixepoch(min(t.deadline), '+1 day', 'utc') - 1 FROM tasks t
+                  WHERE t.issue_id = issues.id AND t.state != 'done')
+        END, 9223372036854775807);
+    CREATE INDEX issues_next_due ON issues (next_due_at, id);
+    "#,
 ];
 
 /// The schema version this program writes.

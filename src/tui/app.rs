@@ -115,6 +115,11 @@ pub struct App {
     /// The form changed since the draft was last written, which was at `draft_saved`.
     draft_dirty: bool,
     draft_saved: NaiveDateTime,
+    /// The status bar's counts need loading (at start, and when the data changed).
+    counts_stale: bool,
+    /// Reloads asked for while input arrives in a burst, done once by `settle`.
+    defer: bool,
+    pending_reset: bool,
 }
 
 impl App {
@@ -181,6 +186,9 @@ impl App {
             draft_path,
             draft_dirty: false,
             draft_saved: now,
+            counts_stale: true,
+            defer: false,
+            pending_reset: false,
         };
         app.state.restore = draft::load(&app.draft_path, &app.state.db);
         app.reload(None);
@@ -250,6 +258,15 @@ impl App {
         {
             self.state.selected = self.state.window_start as usize + i;
         }
+        // The status bar's counts change only with the data, not with what the list shows.
+        if self.counts_stale {
+            self.load_counts()?;
+        }
+        self.load_record()
+    }
+
+    fn load_counts(&mut self) -> Result<(), StoreError> {
+        let now = self.state.now;
         let me = &self.state.me;
         let inbox = IssueFilter {
             involving: Some((me.login.clone(), me.dept.clone())),
@@ -259,7 +276,21 @@ impl App {
         self.state.inbox_count = self.store.count(&inbox, now)?;
         self.state.alert_count = self.store.task_alerts(now, Some(&me.dept))?.len();
         self.state.has_issues = self.state.total > 0 || self.store.count(&IssueFilter::default(), now)? > 0;
-        self.load_record()
+        self.counts_stale = false;
+        Ok(())
+    }
+
+    /// While set, typing into the search line only notes that the list must be loaded again;
+    /// `settle` loads it once for the whole burst (an input method sends a word as many keys).
+    pub fn defer_reloads(&mut self, defer: bool) {
+        self.defer = defer;
+    }
+
+    /// Loads the list if typing asked for it while reloads were deferred.
+    pub fn settle(&mut self) {
+        if std::mem::take(&mut self.pending_reset) {
+            self.reset_list();
+        }
     }
 
     /// Loads the rows around the selection if it left the loaded window (or when forced).
@@ -323,6 +354,7 @@ impl App {
         match self.store.data_version() {
             Ok(v) if v != self.data_version => {
                 self.data_version = v;
+                self.counts_stale = true;
                 let keep = self.state.selected_row().map(|r| r.number.clone());
                 self.reload(keep);
             }
@@ -434,7 +466,11 @@ impl App {
                 self.state.query.clear();
             }
         }
-        self.reset_list();
+        if self.defer {
+            self.pending_reset = true;
+        } else {
+            self.reset_list();
+        }
     }
 
     /// Typing into the palette; Enter runs the chosen entry.

@@ -160,6 +160,14 @@ where
         let wait = POLL.saturating_sub(last_poll.elapsed());
         if let Some(event) = input.next(wait)? {
             handle_event(app, event);
+            // Whatever else is already waiting (a pasted word, an input method's burst) is handled
+            // before the list is loaded and the screen drawn again.
+            app.defer_reloads(true);
+            while let Some(event) = input.next(Duration::ZERO)? {
+                handle_event(app, event);
+            }
+            app.defer_reloads(false);
+            app.settle();
         }
         if last_poll.elapsed() >= POLL {
             app.tick(clock());
