@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use rusqlite::{Transaction, TransactionBehavior, named_params};
 
 use super::admin::settings;
+use super::audit::{Fields, event_hash, head_for_append};
 use super::convert::{Day, Instant};
 use super::issues::{description_text, index, next_number};
 use super::{Store, StoreResult};
@@ -19,8 +20,8 @@ pub struct BulkWriter<'a> {
     format: NumberFormat,
     /// Secondary indexes dropped for the write, rebuilt (sorted, in one pass) at commit.
     indexes: Vec<String>,
-    /// The id this write's first event gets: its events are chained from there at commit.
-    first_event: i64,
+    /// The hash the next event links to.
+    head: String,
     /// The id this write's first issue gets: their next deadlines are computed at commit.
     first_issue: i64,
 }
@@ -52,11 +53,11 @@ impl Store {
             tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
         }
         let indexes = indexes.into_iter().map(|(_, sql)| sql).collect();
-        let first_event: i64 =
-            tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM events", [], |r| r.get(0))?;
+        // Any events left unhashed at the end of the chain are hashed first.
+        let head = head_for_append(&tx)?;
         let first_issue: i64 =
             tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM issues", [], |r| r.get(0))?;
-        Ok(BulkWriter { tx, format, indexes, first_event, first_issue })
+        Ok(BulkWriter { tx, format, indexes, head, first_issue })
     }
 }
 
@@ -200,21 +201,32 @@ impl BulkWriter<'_> {
             index(tx, id, &format!("comment:{cid}"), &c.body)?;
         }
         for e in &r.events {
+            // Each event is chained onto the tamper-evident history as it is written.
+            let (before, after) = (e.before.to_string(), e.after.to_string());
+            let fields = Fields {
+                issue_id: Some(id),
+                at: super::convert::instant(e.at),
+                actor: &e.actor,
+                on_behalf_of: e.on_behalf_of.as_deref(),
+                kind: e.kind.code(),
+                before: &before,
+                after: &after,
+            };
+            let hash = event_hash(&self.head, &fields);
             tx.prepare_cached(
-                "INSERT INTO events (issue_id, at, actor, on_behalf_of, kind, before, after)
-                 VALUES (:issue, :at, :actor, :behalf, :kind, :before, :after)",
+                "INSERT INTO events (issue_id, at, actor, on_behalf_of, kind, before, after, prev_hash, hash)
+                 VALUES (:issue, :at, :actor, :behalf, :kind, :before, :after, :prev_hash, :hash)",
             )?
             .execute(named_params! {
-                ":issue": id, ":at": Instant(e.at), ":actor": e.actor, ":behalf": e.on_behalf_of,
-                ":kind": e.kind, ":before": e.before.to_string(), ":after": e.after.to_string(),
+                ":issue": id, ":at": fields.at, ":actor": fields.actor, ":behalf": fields.on_behalf_of,
+                ":kind": fields.kind, ":before": before, ":after": after, ":prev_hash": self.head, ":hash": hash,
             })?;
+            self.head = hash;
         }
         Ok(number)
     }
 
     pub fn commit(self) -> StoreResult<()> {
-        // Chain the events written here onto the tamper-evident history (see `audit`).
-        super::audit::rehash_from(&self.tx, self.first_event)?;
         super::issues::refresh_next_due(&self.tx, self.first_issue, false)?;
         for sql in &self.indexes {
             self.tx.execute_batch(sql)?;
