@@ -1148,6 +1148,11 @@ fn task_alerts_flag_overdue_and_silent_tasks() {
     assert_eq!(flags(&mut fx, Some("RD")), all);
     assert_eq!(flags(&mut fx, Some("wang")), vec![(7, TaskFlag::AlertDue)]);
     assert_eq!(flags(&mut fx, Some("QA")), vec![]);
+    // The count the status bar shows agrees with the list, without loading it.
+    for who in [None, Some("RD"), Some("wang"), Some("QA")] {
+        let listed = flags(&mut fx, who).len();
+        assert_eq!(fx.store.task_alert_count(now, who).expect("count"), listed, "{who:?}");
+    }
     let alert = &fx.store.task_alerts(now, Some("wang")).expect("alerts")[0];
     assert_eq!((alert.number.as_str(), alert.issue_title.as_str()), (n.as_str(), "积分兑换接口开发"));
 

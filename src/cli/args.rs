@@ -101,6 +101,22 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Check the database, its files, permissions and file system; say how to fix what is wrong
     Doctor,
+    /// Server administration: a shared database for many logins
+    #[command(subcommand)]
+    Admin(AdminCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCmd {
+    /// Root or an admin: make DIR a shared directory (group GROUP, mode 2770) holding
+    /// DIR/liaison.db (mode 0660), check it like `doctor`, and print the configuration line
+    SetupShared {
+        /// The shared directory, e.g. /srv/liaison (created if needed)
+        dir: PathBuf,
+        /// The group all users of the database belong to
+        #[arg(long)]
+        group: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,6 +10,7 @@ mod issue;
 mod markdown;
 mod ops;
 mod render;
+mod shared;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -144,6 +145,10 @@ fn run_inner(cli: Cli, lang_flag: Option<Lang>) -> Result<(), (CliError, Option<
     if let Some(Command::Doctor) = &cli.command {
         return ops::doctor(&resolved.db, lang, cli.json).map_err(fail);
     }
+    // `admin setup-shared` works on its own directory, not on the configured database.
+    if let Some(Command::Admin(args::AdminCmd::SetupShared { dir, group })) = &cli.command {
+        return shared::setup(dir, group, lang).map_err(fail);
+    }
     let store = open(&resolved.db).map_err(fail)?;
     let mut session = Session {
         store,
@@ -223,5 +228,6 @@ fn dispatch(s: &mut Session, command: Option<Command>) -> CliResult {
         Some(Backup(a)) => ops::backup(s, a),
         Some(Restore(a)) => ops::restore(s, a),
         Some(Doctor) => ops::doctor(s.store.path(), s.lang, s.json),
+        Some(Admin(args::AdminCmd::SetupShared { dir, group })) => shared::setup(&dir, &group, s.lang),
     }
 }

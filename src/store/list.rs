@@ -194,12 +194,49 @@ impl Store {
         })
     }
 
+    /// Whether any issue has been registered at all.
+    pub fn has_issues(&mut self) -> StoreResult<bool> {
+        self.read(|tx| Ok(tx.query_row("SELECT EXISTS (SELECT 1 FROM issues)", [], |r| r.get(0))?))
+    }
+
+    /// How many tasks `task_alerts` would list, without loading them: overdue tasks are counted
+    /// in SQL; only those due within one working day are looked at one by one.
+    pub fn task_alert_count(
+        &mut self,
+        now: NaiveDateTime,
+        owner_or_dept: Option<&str>,
+    ) -> StoreResult<usize> {
+        let overdue: i64 = self.read(|tx| {
+            let sql = format!(
+                "SELECT count(*) FROM tasks t JOIN issues i ON i.id = t.issue_id
+                 WHERE t.state != 'done' AND t.deadline < :today AND {OPEN}
+                     AND (:who IS NULL OR t.owner = :who OR t.dept = :who)"
+            );
+            Ok(tx.prepare_cached(&sql)?.query_row(
+                rusqlite::named_params! {":today": Day(now.date()), ":who": owner_or_dept},
+                |r| r.get(0),
+            )?)
+        })?;
+        let due_soon = self.alerts(now, owner_or_dept, Some(now.date()))?.len();
+        Ok(overdue as usize + due_soon)
+    }
+
     /// Open tasks of open issues that are overdue or need a risk alert, most urgent first.
     /// `owner_or_dept` narrows them to one person's tasks or one department's.
     pub fn task_alerts(
         &mut self,
         now: NaiveDateTime,
         owner_or_dept: Option<&str>,
+    ) -> StoreResult<Vec<TaskAlert>> {
+        self.alerts(now, owner_or_dept, None)
+    }
+
+    /// The alerts among tasks due from `from` (if given) to within one working day of `now`.
+    fn alerts(
+        &mut self,
+        now: NaiveDateTime,
+        owner_or_dept: Option<&str>,
+        from: Option<NaiveDate>,
     ) -> StoreResult<Vec<TaskAlert>> {
         self.read(|tx| {
             let cal = calendar(tx)?;
@@ -211,12 +248,13 @@ impl Store {
                      EXISTS (SELECT 1 FROM risks r WHERE r.task_id = t.id) AS has_alert
                  FROM tasks t JOIN issues i ON i.id = t.issue_id
                  WHERE t.state != 'done' AND t.deadline <= :horizon AND {OPEN}
+                     AND (:from IS NULL OR t.deadline >= :from)
                      AND (:who IS NULL OR t.owner = :who OR t.dept = :who)
                  ORDER BY t.deadline, i.id, t.seq"
             );
             let mut stmt = tx.prepare_cached(&sql)?;
             let rows = stmt.query_map(
-                rusqlite::named_params! {":horizon": Day(horizon), ":who": owner_or_dept},
+                rusqlite::named_params! {":horizon": Day(horizon), ":who": owner_or_dept, ":from": from.map(Day)},
                 |r| {
                     Ok((
                         task_row(r)?,

@@ -273,9 +273,17 @@ impl App {
             statuses: vec![Status::Registered, Status::InProgress, Status::AwaitingAcceptance],
             ..IssueFilter::default()
         };
-        self.state.inbox_count = self.store.count(&inbox, now)?;
-        self.state.alert_count = self.store.task_alerts(now, Some(&me.dept))?.len();
-        self.state.has_issues = self.state.total > 0 || self.store.count(&IssueFilter::default(), now)? > 0;
+        // The inbox as the view shows it, unnarrowed, is the count itself.
+        let unnarrowed = self.state.query.trim().is_empty()
+            && self.state.dept_filter.is_none()
+            && self.state.priority_filter.is_none();
+        self.state.inbox_count = if self.state.view == View::Inbox && unnarrowed {
+            self.state.total
+        } else {
+            self.store.count(&inbox, now)?
+        };
+        self.state.alert_count = self.store.task_alert_count(now, Some(&self.state.me.dept))?;
+        self.state.has_issues = self.state.total > 0 || self.store.has_issues()?;
         self.counts_stale = false;
         Ok(())
     }
