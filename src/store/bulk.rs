@@ -3,13 +3,14 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Transaction, TransactionBehavior, named_params};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, named_params};
 
 use super::admin::settings;
 use super::audit::{Fields, event_hash, head_for_append};
 use super::convert::{Day, Instant};
-use super::issues::{description_text, index, next_number};
+use super::issues::{description_text, index};
 use super::{Store, StoreResult};
+use crate::domain::number::{format_number, sequence_scope};
 use crate::domain::permission::{AdminAction, check_admin};
 use crate::domain::*;
 use crate::i18n::Lang;
@@ -18,6 +19,9 @@ use crate::i18n::Lang;
 pub struct BulkWriter<'a> {
     tx: Transaction<'a>,
     format: NumberFormat,
+    /// The number counters this write drew from, written back once at commit: an upsert per
+    /// issue would open a statement savepoint, which makes FTS5 flush its pending index each time.
+    counters: HashMap<String, u32>,
     /// Secondary indexes dropped for the write, rebuilt (sorted, in one pass) at commit.
     indexes: Vec<String>,
     /// The hash the next event links to.
@@ -57,7 +61,7 @@ impl Store {
         let head = head_for_append(&tx)?;
         let first_issue: i64 =
             tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM issues", [], |r| r.get(0))?;
-        Ok(BulkWriter { tx, format, indexes, head, first_issue })
+        Ok(BulkWriter { tx, format, counters: HashMap::new(), indexes, head, first_issue })
     }
 }
 
@@ -84,13 +88,13 @@ impl BulkWriter<'_> {
     /// Writes one whole record with its history. An empty number is drawn from the counters.
     /// Returns the number.
     pub fn add_record(&mut self, r: &IssueRecord) -> StoreResult<String> {
-        let tx = &self.tx;
         let i = &r.issue;
         let number = if i.number.is_empty() {
-            next_number(tx, self.format, &i.proposer_dept, i.proposed_at)?
+            self.draw_number(&i.proposer_dept, i.proposed_at)?
         } else {
             i.number.clone()
         };
+        let tx = &self.tx;
         let esc = i.escalation.as_ref();
         let res = i.resolution.as_ref();
         let acc = i.acceptance.as_ref();
@@ -226,7 +230,44 @@ impl BulkWriter<'_> {
         Ok(number)
     }
 
+    /// The next free number from the department's counter, counted in memory (see `counters`).
+    fn draw_number(&mut self, dept: &str, proposed_at: chrono::NaiveDateTime) -> StoreResult<String> {
+        let date = proposed_at.date();
+        let scope = sequence_scope(self.format, dept, date);
+        let last = match self.counters.get(&scope) {
+            Some(last) => *last,
+            None => self
+                .tx
+                .prepare_cached("SELECT last FROM number_sequences WHERE scope = :scope")?
+                .query_row(named_params! {":scope": scope}, |r| r.get(0))
+                .optional()?
+                .unwrap_or(0),
+        };
+        let mut seq = last;
+        loop {
+            seq += 1;
+            let number = format_number(self.format, dept, date, seq);
+            // A number imported or made under another format may already hold this one: skip it.
+            let taken: bool = self
+                .tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM issues WHERE number = :number)")?
+                .query_row(named_params! {":number": number}, |r| r.get(0))?;
+            if !taken {
+                self.counters.insert(scope, seq);
+                return Ok(number);
+            }
+        }
+    }
+
     pub fn commit(self) -> StoreResult<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO number_sequences (scope, last) VALUES (:scope, :last)
+             ON CONFLICT (scope) DO UPDATE SET last = max(last, excluded.last)",
+        )?;
+        for (scope, last) in &self.counters {
+            stmt.execute(named_params! {":scope": scope, ":last": last})?;
+        }
+        drop(stmt);
         super::issues::refresh_next_due(&self.tx, self.first_issue, false)?;
         for sql in &self.indexes {
             self.tx.execute_batch(sql)?;
