@@ -367,26 +367,15 @@ fn where_clause(
     }
     if let Some(text) = f.text.as_deref() {
         for term in text.split_whitespace() {
-            let chars: Vec<char> = term.chars().collect();
-            let cond = if chars.len() >= 3 {
-                // Every trigram of the term must be in the row (answered by the index), then the
-                // row is checked for the term itself. Positions are not kept (detail=none), so the
-                // index alone cannot tell that the trigrams are adjacent.
-                let mut grams: Vec<String> = chars.windows(3).map(|w| w.iter().collect()).collect();
-                grams.sort();
-                grams.dedup();
-                let query = grams
-                    .iter()
-                    .map(|g| format!("\"{}\"", g.replace('"', "\"\"")))
-                    .collect::<Vec<_>>()
-                    .join(" AND ");
-                let q = push(&mut params, SqlValue::Text(query));
-                let t = push(&mut params, SqlValue::Text(term.to_lowercase()));
-                format!("search MATCH {q} AND instr(lower(body), {t}) > 0")
+            // LIKE on the trigram table: three characters or more are answered from the index,
+            // two by scanning the indexed text. A term with LIKE's own wildcards is matched
+            // literally by instr() instead (an ESCAPE clause would keep FTS5 from the index).
+            let cond = if term.contains(['%', '_']) {
+                let p = push(&mut params, SqlValue::Text(term.to_lowercase()));
+                format!("instr(lower(body), {p}) > 0")
             } else {
-                // One or two characters are shorter than a trigram: the indexed text is scanned.
-                let t = push(&mut params, SqlValue::Text(term.to_lowercase()));
-                format!("instr(lower(body), {t}) > 0")
+                let p = push(&mut params, SqlValue::Text(format!("%{term}%")));
+                format!("body LIKE {p}")
             };
             conds.push(format!("i.id IN (SELECT issue_id FROM search WHERE {cond})"));
         }
