@@ -598,3 +598,57 @@ fn two_users_share_one_database() {
     assert_eq!(v.as_array().map(Vec::len), Some(6));
     drop(accounts);
 }
+
+#[test]
+fn the_wal_stays_bounded_with_a_console_open() {
+    use liaison::domain::{Department, IssueDraft, Person, Priority, Role};
+    use liaison::i18n::Lang;
+    use liaison::store::{Ctx, Registration, Store};
+
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = dir.path().join("l.db");
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+        .and_then(|d| d.and_hms_opt(10, 0, 0))
+        .expect("a valid date");
+    let me =
+        Person {
+            login: "zhou".into(), display_name: "周协调".into(), dept: "OPS".into(), role: Role::Admin
+        };
+    let ctx =
+        Ctx { actor: liaison::domain::Actor { person: me.clone(), on_behalf_of: None }, now, lang: Lang::Zh };
+    let mut writer = Store::open(&db).expect("the database opens");
+    writer
+        .init(now, &Department { code: "OPS".into(), name: "运营部".into(), head: None }, &me)
+        .expect("init");
+    writer
+        .add_department(&ctx, &Department { code: "RD".into(), name: "研发部".into(), head: None })
+        .expect("RD is added");
+
+    // The console stays open the whole time, looking at the database between batches.
+    let mut app =
+        liaison::tui::app::App::new(Store::open(&db).expect("the database opens"), me.clone(), Lang::En, now)
+            .expect("the console opens");
+    let wal = PathBuf::from(format!("{}-wal", db.display()));
+    let mut largest = 0;
+    for i in 0..300 {
+        let draft = IssueDraft {
+            title: format!("第{i}个批量登记的问题:会员积分兑换页面需要增加库存提示"),
+            background: BACKGROUND.into(),
+            request: REQUEST.into(),
+            departments: vec!["RD".into()],
+        };
+        let registration =
+            Registration { proposer_dept: None, proposed_at: None, priority: Priority::Medium, draft };
+        writer.register(&ctx, &registration).unwrap_or_else(|e| panic!("registration {i}: {e}"));
+        if i % 10 == 9 {
+            app.tick(now);
+            largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
+        }
+    }
+    app.tick(now);
+    assert_eq!(app.state.total, 300, "the console sees every registration");
+    let size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    eprintln!("the WAL: {size} bytes at the end, {largest} at most");
+    assert!(size < 8 << 20, "the WAL grew to {size} bytes with a console open");
+    assert!(largest < 8 << 20, "the WAL reached {largest} bytes with a console open");
+}

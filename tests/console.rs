@@ -832,3 +832,102 @@ fn resting_on_an_unseen_issue_marks_it_read() {
     let rows = store.list(&other, now()).expect("the list");
     assert!(rows.iter().find(|r| r.number == number).is_some_and(|r| r.unseen));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile text
+
+/// Characters a terminal would obey rather than show: C0 controls, DEL, C1 controls, and the
+/// bidirectional overrides, embeddings, isolates and marks.
+fn is_hostile(c: char) -> bool {
+    let u = u32::from(c);
+    u < 0x20
+        || u == 0x7f
+        || (0x80..=0x9f).contains(&u)
+        || (0x202a..=0x202e).contains(&u)
+        || (0x2066..=0x2069).contains(&u)
+        || matches!(u, 0x200e | 0x200f | 0x061c)
+}
+
+#[test]
+fn hostile_text_never_reaches_the_screen() {
+    let fx = Fixture::demo();
+    let hostile = "恶意\x1b[2J清屏\x1b]0;pwned\x07标题\x1bP1$r\x1b\\\u{9b}31m红\r回车\u{202e}反向\u{2066}隔离\u{200f}标记\u{61c}阿拉伯\x7f删除";
+    // An issue with a comment, a meeting and a task, so every kind of text is on its screens.
+    let (issue_id, number, proposer): (i64, String, String) = {
+        let conn = rusqlite::Connection::open(&fx.path).expect("the database opens");
+        let found = conn
+            .query_row(
+                "SELECT id, number, proposer FROM issues i
+                 WHERE EXISTS (SELECT 1 FROM comments c WHERE c.issue_id = i.id)
+                   AND EXISTS (SELECT 1 FROM meetings m WHERE m.issue_id = i.id)
+                   AND EXISTS (SELECT 1 FROM tasks t WHERE t.issue_id = i.id)
+                 ORDER BY id LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("a demo issue with a comment, a meeting and a task");
+        let text = |suffix: &str| format!("{hostile}{suffix}");
+        conn.execute(
+            "UPDATE issues SET title = ?1, background = ?2, request = ?3 WHERE id = ?4",
+            rusqlite::params![text("题"), text("背景"), text("诉求"), found.0],
+        )
+        .expect("the issue's text is replaced");
+        for (sql, suffix) in [
+            ("UPDATE comments SET body = ?1 WHERE issue_id = ?2", "评论"),
+            ("UPDATE meetings SET summary = ?1 WHERE issue_id = ?2", "纪要"),
+            ("UPDATE tasks SET title = ?1 WHERE issue_id = ?2", "任务"),
+        ] {
+            let n = conn.execute(sql, rusqlite::params![text(suffix), found.0]).expect(sql);
+            assert!(n > 0, "{sql} changed nothing");
+        }
+        conn.execute(
+            "UPDATE people SET display_name = ?1 WHERE login = ?2",
+            rusqlite::params![text("人"), found.2],
+        )
+        .expect("the proposer's name is replaced");
+        found
+    };
+    assert!(issue_id > 0 && !proposer.is_empty());
+
+    for lang in [Lang::Zh, Lang::En] {
+        let mut app = fx.app(&admin(), lang);
+        press(&mut app, "8");
+        let total = app.state.total as usize;
+        for _ in 0..total {
+            if app.state.selected_row().is_some_and(|r| r.number == number) {
+                break;
+            }
+            press(&mut app, "j");
+        }
+        assert_eq!(selected_number(&app), number, "the hostile issue is selected");
+        assert_record_follows_selection(&app);
+
+        let mut problems = Vec::new();
+        for pane in ["list", "detail", "timeline"] {
+            for (w, h) in [(120, 40), (80, 24)] {
+                let drawn = draw_all(&mut app, w, h);
+                // The test means something only if the hostile text is on the screen.
+                assert!(
+                    lines(&drawn.screen).iter().any(|l| l.contains("恶意")),
+                    "{} {pane} {w}x{h}: the hostile title is not shown",
+                    lang_name(lang)
+                );
+                for (name, buffer) in [("screen", &drawn.screen), ("frame", &drawn.frame)] {
+                    for y in 0..buffer.area.height {
+                        for x in 0..buffer.area.width {
+                            let symbol = buffer[(x, y)].symbol();
+                            if symbol.chars().any(is_hostile) {
+                                problems.push(format!(
+                                    "{} {pane} {w}x{h} {name} ({x}, {y}): {symbol:?}",
+                                    lang_name(lang)
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            send(&mut app, [key(KeyCode::Tab)]);
+        }
+        assert!(problems.is_empty(), "hostile characters on screen:\n{}", problems.join("\n"));
+    }
+}

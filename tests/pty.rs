@@ -799,3 +799,54 @@ fn closing_the_terminal_ends_the_console() {
     let took = gone_within(console.pid, EXIT_LIMIT, "its terminal closed (tmux kill-session)");
     eprintln!("hang-up: the console ended after {took:?}");
 }
+
+#[test]
+fn a_hang_up_while_typing_keeps_the_draft() {
+    const TITLE: &str = "断线前输入的标题";
+    const BACKGROUND: &str = "背景写到一半";
+    let demo = Demo::new();
+    let state = demo.path("state");
+    // The console's script with the drafts kept under this test's own state directory.
+    let script = |demo: &Demo| {
+        format!(
+            "export XDG_STATE_HOME={}\n{}",
+            quote(&state.to_string_lossy()),
+            demo.console_script(&["--lang", "zh"])
+        )
+    };
+
+    // 1. Register: a title, Tab, half of the background; then the terminal hangs up.
+    let tmux = Tmux::start(120, 40, &script(&demo));
+    tmux.wait_for("the console's list", |s| {
+        (list_title(s, "问题列表").is_some() && !list_rows(s).is_empty()).then_some(())
+    });
+    let console = Console { pid: demo.pid().expect("the wrapper wrote the console's pid") };
+    tmux.keys(&["a"]);
+    tmux.wait_text("Ctrl-S");
+    tmux.type_text(TITLE);
+    tmux.wait_text(TITLE);
+    tmux.keys(&["Tab"]);
+    tmux.type_text(BACKGROUND);
+    tmux.wait_text(BACKGROUND);
+    tmux.ok(&["kill-session", "-t", "main"]);
+    let took = gone_within(console.pid, Duration::from_secs(3), "its terminal closed mid-form");
+    eprintln!("hang-up mid-form: the console ended after {took:?}");
+    drop(tmux);
+    std::fs::remove_file(demo.path("pid")).expect("the first console's pid file");
+
+    // 2. The next start offers the draft with its title; `r` restores it into the form.
+    let tmux = Tmux::start(120, 40, &script(&demo));
+    let screen = tmux.wait_for("the offer of the draft", |s| {
+        (s.contains("草稿") && s.contains(TITLE)).then(|| s.to_string())
+    });
+    assert!(screen.contains("r 恢复"), "the offer says how to restore it:\n{screen}");
+    let _console = Console { pid: demo.pid().expect("the wrapper wrote the console's pid") };
+    tmux.keys(&["r"]);
+    let screen = tmux.wait_for("the restored form", |s| {
+        (s.contains("Ctrl-S") && s.contains(TITLE) && !s.contains("r 恢复")).then(|| s.to_string())
+    });
+    assert!(
+        screen.contains(BACKGROUND),
+        "the background typed before the hang-up is restored too:\n{screen}"
+    );
+}
