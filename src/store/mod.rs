@@ -6,13 +6,14 @@
 
 mod admin;
 mod audit;
+mod backup;
 mod bulk;
 mod convert;
+mod doctor;
 mod error;
 mod events;
 mod issues;
 mod list;
-mod maintenance;
 pub mod migrations;
 mod work;
 
@@ -23,11 +24,12 @@ use chrono::NaiveDateTime;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use audit::{Anchor, AnchorCheck, AnchorState, EventRef, Rehash, Tamper, Unhashed, Verification};
+pub use backup::{BackupReport, RestoreReport};
 pub use bulk::BulkWriter;
+pub use doctor::{Check, CheckStatus, Diagnosis, diagnose};
 pub use error::{Kind, StoreError, StoreResult};
 pub use issues::Registration;
 pub use list::{IssueFilter, IssueSummary, SortKey, TaskAlert};
-pub use maintenance::{BackupReport, Check, CheckStatus, Diagnosis, RestoreReport, diagnose};
 pub use work::{MeetingInput, ProgressInput, RiskInput, TaskInput, TaskUpdate};
 
 use crate::domain::Actor;
