@@ -8,6 +8,7 @@ pub mod draft;
 pub mod form;
 pub mod keymap;
 pub mod palette;
+mod register;
 pub mod view;
 pub mod welcome;
 
