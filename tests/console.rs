@@ -931,3 +931,33 @@ fn hostile_text_never_reaches_the_screen() {
         assert!(problems.is_empty(), "hostile characters on screen:\n{}", problems.join("\n"));
     }
 }
+
+/// Input that types what it was given, then fails as a hung-up terminal does.
+struct HangsUp(std::collections::VecDeque<crossterm::event::Event>);
+
+impl liaison::tui::Input for HangsUp {
+    fn next(&mut self, _: std::time::Duration) -> std::io::Result<Option<crossterm::event::Event>> {
+        match self.0.pop_front() {
+            Some(event) => Ok(Some(event)),
+            None => Err(std::io::Error::other("the terminal hung up")),
+        }
+    }
+}
+
+#[test]
+fn a_terminal_that_fails_mid_form_leaves_the_draft() {
+    let fx = Fixture::demo();
+    let mut app = fx.app(&admin(), Lang::Zh);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    app.draft_path = dir.path().join("draft.json");
+    // The title is typed into the field and the terminal fails before any field change or tick.
+    let mut events = vec![ch('a')];
+    events.extend("断线前的标题".chars().map(ch));
+    let mut input = HangsUp(events.into());
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).expect("terminal");
+    let theme = liaison::tui::view::Theme::monochrome();
+    let result = liaison::tui::run_loop(&mut terminal, &mut app, &mut input, &theme, now);
+    assert!(result.is_err(), "the loop ends with the terminal's error");
+    let saved = std::fs::read_to_string(&app.draft_path).expect("the draft was written on the way out");
+    assert!(saved.contains("断线前的标题"), "{saved}");
+}

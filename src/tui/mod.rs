@@ -146,7 +146,23 @@ pub fn run_loop<B: Backend>(
     clock: impl Fn() -> chrono::NaiveDateTime,
 ) -> io::Result<()>
 where
-    io::Error: From<B::Error>,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    let result = event_loop(terminal, app, input, theme, clock);
+    // Quitting, a signal, a hang-up or a terminal that fails: whatever is typed stays as a draft.
+    app.flush_draft();
+    result
+}
+
+fn event_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    input: &mut impl Input,
+    theme: &Theme,
+    clock: impl Fn() -> chrono::NaiveDateTime,
+) -> io::Result<()>
+where
+    B::Error: std::error::Error + Send + Sync + 'static,
 {
     let mut last_poll = Instant::now();
     let mut mouse = None;
@@ -155,9 +171,9 @@ where
             input.capture_mouse(app.state.mouse);
             mouse = Some(app.state.mouse);
         }
-        let size = terminal.size()?;
+        let size = terminal.size().map_err(io::Error::other)?;
         app.state.area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
-        terminal.draw(|frame| view::draw(frame, &app.state, theme))?;
+        terminal.draw(|frame| view::draw(frame, &app.state, theme)).map_err(io::Error::other)?;
         let wait = POLL.saturating_sub(last_poll.elapsed());
         if let Some(event) = input.next(wait)? {
             handle_event(app, event);
@@ -175,8 +191,6 @@ where
             last_poll = Instant::now();
         }
     }
-    // Quitting, a signal or a hang-up: whatever is typed stays as a draft.
-    app.flush_draft();
     Ok(())
 }
 
