@@ -38,9 +38,9 @@ pub fn layout(area: Rect, state: &State) -> Areas {
         Layout::vertical([Constraint::Length(2), Constraint::Min(3), Constraint::Length(1)]).areas(area);
     let panes = if area.width >= VERY_WIDE {
         let [l, d, t] = Layout::horizontal([
-            Constraint::Percentage(44),
-            Constraint::Percentage(34),
-            Constraint::Percentage(22),
+            Constraint::Percentage(52),
+            Constraint::Percentage(28),
+            Constraint::Percentage(20),
         ])
         .areas(body);
         vec![(Pane::List, l), (Pane::Detail, d), (Pane::Timeline, t)]
