@@ -747,7 +747,7 @@ fn help_fits_a_24_row_terminal() {
     let mut app = fx.app(&fx.rd_member(), Lang::Zh);
     press(&mut app, "?");
     let screen = screen_lines(&mut app, 80, 24).join("\n");
-    for text in ["8              全部", "按任意键关闭帮助"] {
+    for text in ["8      全部", "Space 对此问题的操作", "按任意键关闭帮助"] {
         assert!(screen.contains(text), "{text:?} in the help:\n{screen}");
     }
 }

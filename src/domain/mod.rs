@@ -12,6 +12,7 @@ pub mod permission;
 pub mod risk;
 pub mod status;
 pub mod text;
+pub mod when;
 
 pub use calendar::Calendar;
 pub use model::*;

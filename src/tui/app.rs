@@ -4,7 +4,9 @@
 use chrono::NaiveDateTime;
 
 use super::draft::{self, Draft};
-use super::form::RegisterForm;
+use super::editing::Conflict;
+use super::form::kinds::Undo;
+use super::form::{Form, FormDraft};
 use super::keymap::{Action, Keymap, View};
 use super::palette::{Command, Palette};
 use crate::config::{ConsoleConfig, SavedFilter};
@@ -71,10 +73,22 @@ pub struct State {
     pub query: String,
     pub searching: bool,
     pub palette: Option<Palette>,
-    /// The registration form, while it is open.
-    pub form: Option<RegisterForm>,
+    /// The form being typed, while one is open.
+    pub form: Option<Form>,
+    /// The form as it opened, to tell whether anything was typed.
+    pub form_origin: Option<FormDraft>,
+    /// The issue the form is about, as last read.
+    pub form_record: Option<IssueRecord>,
+    /// Someone else changed the issue after the form opened: overwrite, keep as comment, discard.
+    pub conflict: Option<Conflict>,
+    /// The question asked before a change that cannot be taken back (archive, refusal).
+    pub confirm: Option<String>,
     /// Esc was pressed once on a form with text in it: a second Esc discards it.
     pub discard_armed: bool,
+    /// The last change, while it can still be taken back.
+    pub undo: Option<Undo>,
+    /// What the loop does for the app on the terminal: run the editor, set the clipboard.
+    pub effects: Vec<Effect>,
     /// A draft left by an earlier run, offered back at start.
     pub restore: Option<Draft>,
     pub help: bool,
@@ -163,7 +177,13 @@ impl App {
             searching: false,
             palette: None,
             form: None,
+            form_origin: None,
+            form_record: None,
+            conflict: None,
+            confirm: None,
             discard_armed: false,
+            undo: None,
+            effects: Vec::new(),
             restore: None,
             help: false,
             message: None,
@@ -362,6 +382,11 @@ impl App {
             Ok(v) if v != self.data_version => {
                 self.data_version = v;
                 self.counts_stale = true;
+                // People and departments change rarely; reading them is cheap.
+                if let (Ok(people), Ok(departments)) = (self.store.people(), self.store.departments()) {
+                    self.state.people = people;
+                    self.state.departments = departments;
+                }
                 let keep = self.state.selected_row().map(|r| r.number.clone());
                 self.reload(keep);
             }
@@ -424,7 +449,28 @@ impl App {
             Action::Palette => {
                 s.palette = Some(Palette::commands(&s.keymap, &s.departments, &s.saved_filters, s.lang));
             }
-            Action::Register => self.open_register(None),
+            Action::Form(kind) => self.open_form(kind),
+            Action::Undo => self.undo(),
+            Action::Copy => self.copy(false),
+            Action::CopySummary => self.copy(true),
+            // Only inside a form.
+            Action::ExternalEditor => {}
+            Action::Actions => {
+                let kinds = super::editing::allowed_forms(s);
+                if kinds.is_empty() {
+                    s.message = Some(match &s.record {
+                        Some(r) => format!(
+                            "{} {}",
+                            r.issue.number,
+                            s.lang.pick("allows you no action now.", "当前没有你可以执行的操作。")
+                        ),
+                        None => s.lang.pick("Select an issue first.", "请先选择一个问题。").to_string(),
+                    });
+                } else if let Some(r) = &s.record {
+                    let title = format!("{} · {}", r.issue.number, s.lang.pick("actions", "操作"));
+                    s.palette = Some(Palette::actions(title, &s.keymap, &kinds, s.lang));
+                }
+            }
             Action::Filter => {
                 s.palette = Some(Palette::filters(&s.departments, &s.saved_filters, s.lang));
             }
@@ -576,6 +622,15 @@ impl App {
             Pane::Timeline => s.timeline_scroll = offset(s.timeline_scroll, -delta),
         }
     }
+}
+
+/// Something only the terminal can do, asked of the loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Open `$VISUAL`/`$EDITOR` on this text; the result goes to `App::edited`.
+    Edit(String),
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
 }
 
 /// An edit of the search line.

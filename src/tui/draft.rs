@@ -8,14 +8,14 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::form::RegisterDraft;
+use super::form::FormDraft;
 
 /// A draft on disk, with the database it belongs to and when it was last written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
     pub db: String,
     pub saved_at: NaiveDateTime,
-    pub register: RegisterDraft,
+    pub form: FormDraft,
 }
 
 /// `$XDG_STATE_HOME/liaison/` (by default `~/.local/state/liaison/`).
@@ -65,7 +65,7 @@ pub fn remove(path: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Priority;
+    use crate::tui::form::FormKind;
 
     #[test]
     fn drafts_are_private_and_come_back() {
@@ -76,12 +76,12 @@ mod tests {
             saved_at: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
                 .and_then(|d| d.and_hms_opt(10, 0, 0))
                 .expect("time"),
-            register: RegisterDraft {
-                title: "积分兑换".into(),
-                background: "双十一".into(),
-                request: String::new(),
-                departments: "RD".into(),
-                priority: Priority::High,
+            form: FormDraft {
+                kind: FormKind::Comment,
+                number: Some("20261120-RD-001".into()),
+                base_version: Some(3),
+                base_event: Some(12),
+                values: vec![("body".into(), "积分兑换\n双十一".into())],
             },
         };
         save(&path, &draft).expect("save");

@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::form::FormKind;
 use crate::i18n::Lang;
 
 /// Everything the console does in response to a key.
@@ -26,7 +27,15 @@ pub enum Action {
     Palette,
     Filter,
     ToggleMouse,
-    Register,
+    /// Opens an action's form on the selected issue (or the registration form).
+    Form(FormKind),
+    /// The actions the selected issue allows now, each with its key.
+    Actions,
+    Undo,
+    Copy,
+    CopySummary,
+    /// Inside a form: edit the focused field in `$VISUAL`/`$EDITOR`.
+    ExternalEditor,
     View(u8),
 }
 
@@ -51,17 +60,36 @@ impl Action {
             Action::Palette => lang.pick("command palette", "命令面板"),
             Action::Filter => lang.pick("filter by department or priority", "按部门或优先级筛选"),
             Action::ToggleMouse => lang.pick("mouse on/off", "开关鼠标"),
-            Action::Register => lang.pick("register an issue", "登记问题"),
+            Action::Form(kind) => kind.action().label(lang),
+            Action::Actions => lang.pick("actions on this issue", "对此问题的操作"),
+            Action::Undo => lang.pick("undo the last change", "撤销上一次修改"),
+            Action::Copy => lang.pick("copy the issue number", "复制问题编号"),
+            Action::CopySummary => lang.pick("copy a one-line summary", "复制一行摘要"),
+            Action::ExternalEditor => {
+                lang.pick("edit the field in $EDITOR (in a form)", "在 $EDITOR 中编辑字段(表单内)")
+            }
             Action::View(n) => View::from_key(n).map_or("", |v| v.label(lang)),
         }
     }
 }
 
 impl Action {
+    /// One or two words for the status bar's hints.
+    pub fn short(self, lang: Lang) -> &'static str {
+        match self {
+            Action::Actions => lang.pick("actions", "操作"),
+            Action::Filter => lang.pick("filter", "筛选"),
+            Action::Palette => lang.pick("commands", "命令"),
+            Action::NextPane => lang.pick("pane", "窗格"),
+            other => other.describe(lang),
+        }
+    }
+
     /// The name used in the configuration file's `[keys]` table.
     pub fn name(self) -> String {
         match self {
             Action::View(n) => format!("view{n}"),
+            Action::Form(kind) => kind.name().to_string(),
             other => {
                 let debug = format!("{other:?}");
                 let mut name = String::new();
@@ -80,26 +108,11 @@ impl Action {
     pub fn all() -> Vec<Action> {
         use Action::*;
         let mut all = vec![
-            Quit,
-            Up,
-            Down,
-            PageUp,
-            PageDown,
-            Top,
-            Bottom,
-            NextPane,
-            PrevPane,
-            Open,
-            Back,
-            Search,
-            CycleSort,
-            Filter,
-            Register,
-            Palette,
-            Help,
-            Refresh,
-            ToggleMouse,
+            Quit, Up, Down, PageUp, PageDown, Top, Bottom, NextPane, PrevPane, Open, Back, Search, CycleSort,
+            Filter, Actions,
         ];
+        all.extend(FormKind::ALL.into_iter().map(Action::Form));
+        all.extend([Undo, Copy, CopySummary, ExternalEditor, Palette, Help, Refresh, ToggleMouse]);
         all.extend((1..=self::View::ALL.len() as u8).map(Action::View));
         all
     }
@@ -279,7 +292,26 @@ impl Default for Keymap {
             (Key::ch(':'), Palette),
             (Key::ch('f'), Filter),
             (Key::ch('m'), ToggleMouse),
-            (Key::ch('a'), Register),
+            (Key::ch(' '), Actions),
+            (Key::ch('a'), Form(FormKind::Register)),
+            (Key::ch('e'), Form(FormKind::Edit)),
+            (Key::ch('o'), Form(FormKind::Acknowledge)),
+            (Key::ch('c'), Form(FormKind::Comment)),
+            (Key::ch('M'), Form(FormKind::Meeting)),
+            (Key::ch('C'), Form(FormKind::Minutes)),
+            (Key::ch('t'), Form(FormKind::AddTask)),
+            (Key::ch('T'), Form(FormKind::EditTask)),
+            (Key::ch('p'), Form(FormKind::Progress)),
+            (Key::ch('w'), Form(FormKind::Risk)),
+            (Key::ch('!'), Form(FormKind::Escalate)),
+            (Key::ch('R'), Form(FormKind::Resolve)),
+            (Key::ch('A'), Form(FormKind::Accept)),
+            (Key::ch('X'), Form(FormKind::Refuse)),
+            (Key::ch('Z'), Form(FormKind::Archive)),
+            (Key::ch('u'), Undo),
+            (Key::ch('y'), Copy),
+            (Key::ch('Y'), CopySummary),
+            (Key { code: KeyCode::Char('e'), mods: KeyModifiers::CONTROL }, ExternalEditor),
         ];
         for n in 1..=self::View::ALL.len() as u8 {
             bindings.push((Key::ch(char::from(b'0' + n)), View(n)));

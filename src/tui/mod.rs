@@ -5,10 +5,11 @@
 
 pub mod app;
 pub mod draft;
+pub mod editing;
+mod external;
 pub mod form;
 pub mod keymap;
 pub mod palette;
-mod register;
 pub mod view;
 pub mod welcome;
 
@@ -23,7 +24,7 @@ use crossterm::event::{
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
-use app::{App, PaletteEdit, SearchEdit};
+use app::{App, Effect, PaletteEdit, SearchEdit};
 use view::Theme;
 
 use crate::i18n::Lang;
@@ -38,10 +39,23 @@ pub trait Input {
 
     /// Takes the mouse from the terminal, or gives it back for the terminal's own selection.
     fn capture_mouse(&mut self, _on: bool) {}
+
+    /// Puts text on the clipboard of the user's terminal.
+    fn copy(&mut self, _text: &str) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Lets the user edit `text` in their own editor; `None` when it cannot run here.
+    fn edit(&mut self, _text: &str) -> io::Result<Option<String>> {
+        Ok(None)
+    }
 }
 
 /// The real terminal.
-pub struct Crossterm;
+#[derive(Default)]
+pub struct Crossterm {
+    mouse: bool,
+}
 
 impl Input for Crossterm {
     fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
@@ -49,11 +63,37 @@ impl Input for Crossterm {
     }
 
     fn capture_mouse(&mut self, on: bool) {
+        self.mouse = on;
         let _ = if on {
             crossterm::execute!(io::stdout(), EnableMouseCapture)
         } else {
             crossterm::execute!(io::stdout(), DisableMouseCapture)
         };
+    }
+
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        use std::io::Write;
+        let mut out = io::stdout();
+        out.write_all(external::osc52(text).as_bytes())?;
+        out.flush()
+    }
+
+    fn edit(&mut self, text: &str) -> io::Result<Option<String>> {
+        let mouse = self.mouse;
+        let _ = crossterm::execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+        ratatui::restore();
+        let result = external::edit(text);
+        // Back to the console whatever the editor did.
+        let _ = crossterm::terminal::enable_raw_mode();
+        let _ = crossterm::execute!(
+            io::stdout(),
+            crossterm::terminal::EnterAlternateScreen,
+            EnableBracketedPaste
+        );
+        if mouse {
+            let _ = crossterm::execute!(io::stdout(), EnableMouseCapture);
+        }
+        result.map(Some)
     }
 }
 
@@ -122,7 +162,7 @@ pub fn run(
         let with_demo = if initialized {
             false
         } else {
-            match welcome::run(&mut terminal, &mut Crossterm, &theme, lang, login, db)
+            match welcome::run(&mut terminal, &mut Crossterm::default(), &theme, lang, login, db)
                 .map_err(|e| e.to_string())?
             {
                 welcome::Choice::Demo => true,
@@ -130,7 +170,8 @@ pub fn run(
             }
         };
         let mut app = open(with_demo)?;
-        run_loop(&mut terminal, &mut app, &mut Crossterm, &theme, crate::cli::now).map_err(|e| e.to_string())
+        run_loop(&mut terminal, &mut app, &mut Crossterm::default(), &theme, crate::cli::now)
+            .map_err(|e| e.to_string())
     })();
     let _ = crossterm::execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
     ratatui::restore();
@@ -180,11 +221,31 @@ where
             // Whatever else is already waiting (a pasted word, an input method's burst) is handled
             // before the list is loaded and the screen drawn again.
             app.defer_reloads(true);
-            while let Some(event) = input.next(Duration::ZERO)? {
+            // An editor to run or a clipboard to set comes first: keys typed after Ctrl-E belong
+            // to the console once the editor is done.
+            while app.state.effects.is_empty()
+                && !app.state.quit
+                && let Some(event) = input.next(Duration::ZERO)?
+            {
                 handle_event(app, event);
             }
             app.defer_reloads(false);
             app.settle();
+            for effect in std::mem::take(&mut app.state.effects) {
+                match effect {
+                    Effect::Copy(text) => {
+                        if let Err(e) = input.copy(&text) {
+                            app.state.message = Some(e.to_string());
+                        }
+                    }
+                    Effect::Edit(text) => {
+                        let result = input.edit(&text);
+                        // The editor drew over the screen: draw all of it again.
+                        terminal.clear().map_err(io::Error::other)?;
+                        app.edited(result);
+                    }
+                }
+            }
         }
         if last_poll.elapsed() >= POLL {
             app.tick(clock());

@@ -27,6 +27,8 @@ pub struct Entry {
 
 #[derive(Debug, Clone)]
 pub struct Palette {
+    /// Shown on the frame instead of "Commands".
+    pub title: Option<String>,
     pub input: String,
     entries: Vec<Entry>,
     /// Indexes into `entries` that match the input, best first.
@@ -39,7 +41,7 @@ impl Palette {
     pub fn commands(keymap: &Keymap, depts: &[Department], saved: &[SavedFilter], lang: Lang) -> Palette {
         let mut entries: Vec<Entry> = Action::all()
             .into_iter()
-            .filter(|a| !matches!(a, Action::Palette))
+            .filter(|a| !matches!(a, Action::Palette | Action::ExternalEditor))
             .map(|a| Entry {
                 label: a.describe(lang).to_string(),
                 keys: keymap.keys(a).join(" "),
@@ -49,6 +51,23 @@ impl Palette {
             .collect();
         entries.extend(Palette::filters(depts, saved, lang).entries);
         Palette::new(entries)
+    }
+
+    /// The forms the selected issue allows this person now, each with its key (Space).
+    pub fn actions(title: String, keymap: &Keymap, kinds: &[super::form::FormKind], lang: Lang) -> Palette {
+        let entries = kinds
+            .iter()
+            .map(|kind| {
+                let action = Action::Form(*kind);
+                Entry {
+                    label: kind.title(lang).to_string(),
+                    keys: keymap.keys(action).join(" "),
+                    aliases: format!("{} {}", kind.title(Lang::En), kind.name()),
+                    command: Command::Run(action),
+                }
+            })
+            .collect();
+        Palette { title: Some(title), ..Palette::new(entries) }
     }
 
     /// Only the filters (the `f` key).
@@ -84,7 +103,8 @@ impl Palette {
     }
 
     fn new(entries: Vec<Entry>) -> Palette {
-        let mut palette = Palette { input: String::new(), matches: Vec::new(), entries, selected: 0 };
+        let mut palette =
+            Palette { title: None, input: String::new(), matches: Vec::new(), entries, selected: 0 };
         palette.refilter();
         palette
     }

@@ -1,6 +1,9 @@
 //! Fixtures for `tests/console.rs`: a demo database at a fixed moment, the console opened on it,
 //! scripted key and mouse events, and the screen drawn on `TestBackend` as plain text.
 
+// Each test binary that includes this module uses part of it.
+#![allow(dead_code)]
+
 use std::path::PathBuf;
 
 use chrono::{NaiveDate, NaiveDateTime};

@@ -1,4 +1,6 @@
-//! The registration form over the panes, and the offer of an earlier draft.
+//! A form over the panes: labels on the left, what is typed on the right, what the form says
+//! as you type below; its picker, conflict dialog and confirmation over it; and the offer of an
+//! earlier draft.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -6,99 +8,383 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Theme, pane_block};
-use crate::domain::Priority;
-use crate::domain::text::width;
+use crate::domain::text::{pad, sanitize_line, truncate, width};
 use crate::tui::app::State;
-use crate::tui::form::{Field, RegisterForm};
+use crate::tui::editing::{Conflict, form_env};
+use crate::tui::form::kinds::{self, Level};
+use crate::tui::form::picker::Picker;
+use crate::tui::form::{Field, Form, Kind};
 
-pub fn draw(frame: &mut Frame, area: Rect, form: &RegisterForm, state: &State, theme: &Theme) {
+/// Rows a prose field gets at least, and at most when there is room.
+const PROSE_MIN: u16 = 2;
+const PROSE_MAX: u16 = 6;
+
+pub fn draw(frame: &mut Frame, area: Rect, form: &Form, state: &State, theme: &Theme) {
     let lang = state.lang;
-    let popup = super::centre(area, 100, 34);
+    let env = form_env(state);
+    let notes = kinds::notes(form, &env);
+    let popup = super::centre(area, 104, area.height.saturating_sub(2).max(10));
     super::clear_under(frame, popup);
-    let block = pane_block(lang.pick(" Register an issue ", " 登记问题 ").to_string(), true, theme);
+    let title = match &form.number {
+        Some(n) => format!(" {} · {n} ", form.kind.title(lang)),
+        None => format!(" {} ", form.kind.title(lang)),
+    };
+    let block = pane_block(title, true, theme);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let prose = if inner.height >= 28 { 6 } else { 3 };
-    let [title, background, request, departments, priority, findings, hint] = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Length(prose),
-        Constraint::Length(prose),
-        Constraint::Length(3),
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
-    for (field, rect) in [
-        (Field::Title, title),
-        (Field::Background, background),
-        (Field::Request, request),
-        (Field::Departments, departments),
-    ] {
-        let Some(text) = form.field(field) else { continue };
-        let focused = form.focus == field;
-        let block = pane_block(format!(" {} ", field.label(lang)), focused, theme);
-        let text_area = block.inner(rect);
-        frame.render_widget(block, rect);
-        frame.render_widget(text, text_area);
-        if focused {
-            // The terminal's own cursor at the insertion point: an input method's candidate
-            // window follows it.
-            let cursor = text.screen_cursor();
-            let (top, left) = text.scroll_offset();
-            let x = text_area.x + (cursor.col as u16).saturating_sub(left);
-            let y = text_area.y + (cursor.row as u16).saturating_sub(top);
-            frame.set_cursor_position((
-                x.min(text_area.right().saturating_sub(1)),
-                y.min(text_area.bottom().saturating_sub(1)),
-            ));
+
+    let label_width = form
+        .fields
+        .iter()
+        .map(|f| width(&f.spec.label(lang)))
+        .max()
+        .unwrap_or(8)
+        .min(inner.width as usize / 3) as u16
+        + 2;
+    let preamble: Vec<Line> =
+        form.preamble.iter().map(|p| Line::styled(sanitize_line(p).into_owned(), theme.hint)).collect();
+    let preamble_rows = wrapped_rows(&form.preamble, inner.width).min(4);
+    let note_rows = (notes.len() as u16).min(4);
+    let fixed: u16 = form.fields.iter().filter(|f| !f.spec.is_prose()).count() as u16;
+    let prose: Vec<usize> = (0..form.fields.len()).filter(|i| form.fields[*i].spec.is_prose()).collect();
+    let room = inner.height.saturating_sub(preamble_rows + fixed + note_rows + 1);
+    let rows = prose_rows(room, &prose, form.focus);
+    let mut constraints = vec![Constraint::Length(preamble_rows)];
+    for (i, field) in form.fields.iter().enumerate() {
+        let h = if field.spec.is_prose() { rows.get(&i).copied().unwrap_or(1) } else { 1 };
+        constraints.push(Constraint::Length(h));
+    }
+    constraints.push(Constraint::Min(note_rows));
+    constraints.push(Constraint::Length(1));
+    let areas = Layout::vertical(constraints).split(inner);
+    frame.render_widget(Paragraph::new(preamble).wrap(Wrap { trim: false }), areas[0]);
+
+    let mut cursor = None;
+    for (i, field) in form.fields.iter().enumerate() {
+        let rect = areas[i + 1];
+        let focused = i == form.focus;
+        let [label_area, value_area] =
+            Layout::horizontal([Constraint::Length(label_width), Constraint::Min(1)]).areas(rect);
+        let label = truncate(&field.spec.label(lang), label_width as usize - 2).into_owned();
+        let (mark, style) = if focused { ("▸", theme.tab_active) } else { (" ", theme.label) };
+        frame.render_widget(Paragraph::new(Line::styled(format!("{mark}{label}"), style)), label_area);
+        // A bar beside the value shows how far each field reaches.
+        let bar =
+            vec![Line::styled("│", if focused { theme.focus } else { theme.border }); rect.height as usize];
+        frame.render_widget(Paragraph::new(bar), Rect { x: value_area.x, width: 1, ..value_area });
+        let value_area =
+            Rect { x: value_area.x + 1, width: value_area.width.saturating_sub(1), ..value_area };
+        if let Some(at) = draw_value(frame, value_area, field, focused && form.picker.is_none(), state, theme)
+        {
+            cursor = Some(at);
         }
     }
-    let mut spans = vec![Span::styled(format!("{}: ", Field::Priority.label(lang)), theme.label)];
-    for p in Priority::ALL {
-        let style = if *p == form.priority { theme.tab_active } else { theme.tab };
-        spans.push(Span::styled(format!(" {} ", p.label(lang)), style));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), priority);
 
-    let mut lines = Vec::new();
-    for f in form.findings() {
-        let style = if f.is_error() { theme.late } else { theme.urgent };
-        let mark = if f.is_error() { "✗" } else { "!" };
-        lines.push(Line::styled(format!("{mark} {} — {}", f.message(lang), f.suggestion(lang)), style));
+    let notes_area = areas[form.fields.len() + 1];
+    let lines: Vec<Line> = notes
+        .iter()
+        .map(|n| {
+            let (mark, style) = match n.level {
+                Level::Error => ("✗", theme.late),
+                Level::Warning => ("!", theme.urgent),
+                Level::Info => ("·", theme.hint),
+            };
+            Line::styled(format!("{mark} {}", sanitize_line(&n.text)), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), notes_area);
+    draw_hint(frame, areas[form.fields.len() + 2], form, state, theme);
+
+    if let Some(picker) = &form.picker {
+        let field_area = areas[form.focus + 1];
+        let anchor = Rect {
+            x: field_area.x + label_width,
+            width: field_area.width.saturating_sub(label_width),
+            ..field_area
+        };
+        cursor = Some(draw_picker(frame, popup, anchor, picker, state, theme));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), findings);
-    let hint_text = if state.discard_armed {
-        lang.pick(
-            "Esc again discards what you typed; any other key keeps editing.",
-            "再按 Esc 将丢弃已输入内容;按其他键继续编辑。",
+    if let Some(conflict) = &state.conflict {
+        draw_conflict(frame, area, conflict, state, theme);
+        cursor = None;
+    } else if let Some(question) = &state.confirm {
+        draw_confirm(frame, area, question, theme);
+        cursor = None;
+    }
+    if let Some(at) = cursor {
+        // The terminal's own cursor at the insertion point: an input method's candidate window
+        // follows it.
+        frame.set_cursor_position(at);
+    }
+}
+
+/// How many rows each prose field gets: the focused one more when room is short.
+fn prose_rows(room: u16, prose: &[usize], focus: usize) -> std::collections::HashMap<usize, u16> {
+    let mut rows = std::collections::HashMap::new();
+    if prose.is_empty() {
+        return rows;
+    }
+    let n = prose.len() as u16;
+    let each = (room / n).clamp(1, PROSE_MAX);
+    if each >= PROSE_MIN || !prose.contains(&focus) {
+        for i in prose {
+            rows.insert(*i, each.max(1));
+        }
+    } else {
+        // Too little room for all: the focused field takes what the others leave.
+        let others = n - 1;
+        for i in prose {
+            rows.insert(*i, if *i == focus { room.saturating_sub(others).clamp(1, PROSE_MAX) } else { 1 });
+        }
+    }
+    rows
+}
+
+fn wrapped_rows(lines: &[String], w: u16) -> u16 {
+    let w = w.max(1) as usize;
+    lines.iter().map(|l| width(l).div_ceil(w).max(1) as u16).sum()
+}
+
+/// Draws one field's value; returns where the cursor goes when it is the focused text field.
+fn draw_value(
+    frame: &mut Frame,
+    area: Rect,
+    field: &Field,
+    focused: bool,
+    state: &State,
+    theme: &Theme,
+) -> Option<(u16, u16)> {
+    let lang = state.lang;
+    match &field.spec.kind {
+        Kind::Choice(options) => {
+            let mut spans = Vec::new();
+            if options.is_empty() {
+                spans.push(Span::styled(lang.pick("(nothing to choose)", "(无可选项)"), theme.hint));
+            }
+            for (i, (_, label)) in options.iter().enumerate() {
+                let style = if i == field.choice { theme.tab_active } else { theme.tab };
+                spans.push(Span::styled(format!(" {} ", sanitize_line(label)), style));
+            }
+            if focused && options.len() > 1 {
+                spans.push(Span::styled(" ←/→", theme.hint));
+            }
+            let line = Line::from(spans);
+            // A long list of choices (tasks) shows only the chosen one.
+            if width(&line.to_string()) > area.width as usize {
+                let chosen = options.get(field.choice).map(|o| o.1.as_str()).unwrap_or("");
+                let text = format!(" {} {}/{} ←/→", sanitize_line(chosen), field.choice + 1, options.len());
+                frame.render_widget(
+                    Paragraph::new(Line::styled(
+                        truncate(&text, area.width as usize).into_owned(),
+                        theme.tab_active,
+                    )),
+                    area,
+                );
+            } else {
+                frame.render_widget(Paragraph::new(line), area);
+            }
+            None
+        }
+        Kind::Pick { .. } => {
+            let text = if field.picked.is_empty() {
+                Span::styled(placeholder(field, state, focused), theme.hint)
+            } else {
+                Span::styled(sanitize_line(&field.picked_labels()).into_owned(), theme.base)
+            };
+            let shown = truncate(&text.content, area.width as usize).into_owned();
+            frame.render_widget(Paragraph::new(Line::from(Span::styled(shown, text.style))), area);
+            None
+        }
+        _ => {
+            if field.is_empty() {
+                // The hint stands in the empty field; the cursor waits at its start.
+                let hint = field.spec.hint.map(|(en, zh)| lang.pick(en, zh)).unwrap_or("");
+                let hint = truncate(hint, area.width as usize).into_owned();
+                frame.render_widget(Paragraph::new(Line::styled(hint, theme.hint)), area);
+                return focused.then_some((area.x, area.y));
+            }
+            frame.render_widget(&field.text, area);
+            if !focused {
+                return None;
+            }
+            let cursor = field.text.screen_cursor();
+            let (top, left) = field.text.scroll_offset();
+            let x = area.x + (cursor.col as u16).saturating_sub(left);
+            let y = area.y + (cursor.row as u16).saturating_sub(top);
+            Some((x.min(area.right().saturating_sub(1)), y.min(area.bottom().saturating_sub(1))))
+        }
+    }
+}
+
+fn placeholder(field: &Field, state: &State, focused: bool) -> String {
+    let lang = state.lang;
+    let hint = field.spec.hint.map(|(en, zh)| lang.pick(en, zh)).unwrap_or("");
+    if focused {
+        format!("{} {hint}", lang.pick("Enter or type to choose —", "按 Enter 或直接输入以选择 —"))
+    } else {
+        hint.to_string()
+    }
+}
+
+fn draw_hint(frame: &mut Frame, area: Rect, form: &Form, state: &State, theme: &Theme) {
+    let lang = state.lang;
+    let (text, style) = if state.discard_armed {
+        (
+            lang.pick(
+                "Esc again discards what you typed; any other key keeps editing.",
+                "再按 Esc 将丢弃已输入内容;按其他键继续编辑。",
+            )
+            .to_string(),
+            theme.error,
         )
     } else {
-        lang.pick(
-            "Tab next field · Enter new line · Ctrl-S register · Esc cancel · saved as a draft as you type",
-            "Tab 下一项 · Enter 换行 · Ctrl-S 登记 · Esc 取消 · 输入内容随时存为草稿",
+        let editor = state.keymap.first_key(crate::tui::keymap::Action::ExternalEditor);
+        let prose = form.focused().is_some_and(|f| f.spec.is_prose());
+        let enter = if prose { lang.pick("Enter new line · ", "Enter 换行 · ") } else { "" };
+        (
+            format!(
+                "Tab {} · {enter}Ctrl-S {} · {editor} $EDITOR · Esc {} · {}",
+                lang.pick("next", "下一项"),
+                form.kind.verb(lang),
+                lang.pick("cancel", "取消"),
+                lang.pick("kept as a draft as you type", "输入内容随时存为草稿"),
+            ),
+            theme.hint,
         )
     };
-    let style = if state.discard_armed { theme.error } else { theme.hint };
-    frame.render_widget(Paragraph::new(Line::styled(hint_text, style)), hint);
+    frame.render_widget(
+        Paragraph::new(Line::styled(truncate(&text, area.width as usize).into_owned(), style)),
+        area,
+    );
+}
+
+/// The picker under (or over) its field; returns where the cursor goes (the end of the query).
+fn draw_picker(
+    frame: &mut Frame,
+    bounds: Rect,
+    anchor: Rect,
+    picker: &Picker,
+    state: &State,
+    theme: &Theme,
+) -> (u16, u16) {
+    let lang = state.lang;
+    let shown = picker.matches.len().min(8) as u16;
+    let h = shown.max(1) + 3;
+    let w = anchor.width.clamp(20, 60).min(bounds.width);
+    let below = anchor.y + 1;
+    let y = if below + h <= bounds.bottom() { below } else { anchor.y.saturating_sub(h).max(bounds.y) };
+    let rect =
+        Rect { x: anchor.x.min(bounds.right().saturating_sub(w)), y, width: w, height: h.min(bounds.height) };
+    super::clear_under(frame, rect);
+    let title = if picker.multi {
+        lang.pick(" Space choose · Enter done · Esc close ", " 空格 选择 · Enter 完成 · Esc 关闭 ")
+    } else {
+        lang.pick(" Enter choose · Esc close ", " Enter 选择 · Esc 关闭 ")
+    };
+    let block = pane_block(title.to_string(), true, theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let room = inner.width as usize;
+    let mut lines =
+        vec![Line::styled(truncate(&format!("› {}", picker.query), room).into_owned(), theme.search)];
+    let start = picker.selected.saturating_sub(shown.saturating_sub(1) as usize);
+    for (row, index) in picker.matches.iter().enumerate().skip(start).take(shown as usize) {
+        let item = picker.item(*index);
+        let chosen = if picker.chosen.contains(&item.value) { "✓ " } else { "  " };
+        let style = if row == picker.selected { theme.selected } else { theme.base };
+        let text = pad(&truncate(&format!("{chosen}{}", sanitize_line(&item.label)), room), room);
+        lines.push(Line::styled(text, style));
+    }
+    if picker.matches.is_empty() {
+        let text = if picker.free && !picker.query.trim().is_empty() {
+            lang.pick("Enter keeps what you typed", "Enter 保留所输入的文字")
+        } else {
+            lang.pick("nothing matches", "没有匹配项")
+        };
+        lines.push(Line::styled(text, theme.hint));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    let x = inner.x + (2 + width(&picker.query) as u16).min(inner.width.saturating_sub(1));
+    (x, inner.y)
+}
+
+/// Someone changed the issue after the form opened: what they did, and the three ways on.
+fn draw_conflict(frame: &mut Frame, area: Rect, conflict: &Conflict, state: &State, theme: &Theme) {
+    let lang = state.lang;
+    let w = area.width.min(90);
+    let room = w.saturating_sub(4) as usize;
+    let mut lines = vec![Line::styled(
+        lang.pick(
+            "Someone changed this issue after you opened the form:",
+            "你打开表单之后,有人修改了这个问题:",
+        ),
+        theme.urgent,
+    )];
+    let name = |login: &str| {
+        state.people.iter().find(|p| p.login == login).map_or(login.to_string(), |p| p.display_name.clone())
+    };
+    let shown = conflict.events.len().min(area.height.saturating_sub(9) as usize).max(1);
+    for e in conflict.events.iter().rev().take(shown).rev() {
+        let head = format!("{} {} {}", e.at.format("%m-%d %H:%M"), name(&e.actor), e.kind.label(lang));
+        let detail = super::timeline::detail(e, lang);
+        let text = if detail.is_empty() { head } else { format!("{head}: {detail}") };
+        lines.push(Line::raw(truncate(&format!("  {}", sanitize_line(&text)), room).into_owned()));
+    }
+    if conflict.events.len() > shown {
+        lines.push(Line::styled(format!("  … +{}", conflict.events.len() - shown), theme.hint));
+    }
+    lines.push(Line::raw(""));
+    for (key, en, zh) in [
+        ("o", "overwrite: save mine on top of theirs", "覆盖:在对方修改之上保存我的内容"),
+        ("c", "keep mine as a comment on the issue", "保留为评论:把我的内容存为该问题的评论"),
+        ("d", "discard mine", "丢弃我的内容"),
+        ("Esc", "back to the form", "返回表单"),
+    ] {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {} ", pad(key, 3)), theme.key),
+            Span::raw(lang.pick(en, zh)),
+        ]));
+    }
+    let popup = super::centre(area, w, lines.len() as u16 + 2);
+    super::clear_under(frame, popup);
+    let block = pane_block(lang.pick(" Changed meanwhile ", " 期间已被修改 ").to_string(), true, theme);
+    frame.render_widget(Paragraph::new(lines).block(block).style(theme.base), popup);
+}
+
+fn draw_confirm(frame: &mut Frame, area: Rect, question: &str, theme: &Theme) {
+    let w = (width(question) as u16 + 4).min(area.width).max(20);
+    let rows = (width(question) as u16).div_ceil(w.saturating_sub(4).max(1)) + 2;
+    let popup = super::centre(area, w, rows);
+    super::clear_under(frame, popup);
+    let block = pane_block(String::new(), true, theme);
+    frame.render_widget(
+        Paragraph::new(Line::styled(question.to_string(), theme.error))
+            .wrap(Wrap { trim: false })
+            .block(block),
+        popup,
+    );
 }
 
 /// The offer of a draft left by an earlier run (a crash, a kill, a dropped connection).
 pub fn draw_restore(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let Some(draft) = &state.restore else { return };
     let lang = state.lang;
-    let title =
-        if draft.register.title.trim().is_empty() { "—".to_string() } else { draft.register.title.clone() };
+    let d = &draft.form;
+    let what = match &d.number {
+        Some(n) => format!("{} · {n}", d.kind.title(lang)),
+        None => d.kind.title(lang).to_string(),
+    };
+    let first =
+        d.values.iter().map(|(_, v)| v.trim()).find(|v| !v.is_empty() && !v.contains(',')).unwrap_or("—");
+    let first = first.lines().next().unwrap_or("—");
     let lines = vec![
         Line::from(format!(
             "{} {}",
-            lang.pick(
-                "A registration you were typing was left unsaved at",
-                "发现一份未保存的登记草稿,保存于"
-            ),
+            lang.pick("A form you were typing was left unsaved at", "发现一份未保存的表单草稿,保存于"),
             draft.saved_at.format("%Y-%m-%d %H:%M")
         )),
-        Line::from(format!("{}: {}", lang.pick("Title", "标题"), crate::domain::text::sanitize_line(&title))),
+        Line::from(format!("{}: {what}", lang.pick("Form", "表单"))),
+        Line::from(truncate(&sanitize_line(first), 70).into_owned()),
         Line::from(""),
         Line::styled(
             lang.pick("r restore it · x discard it · Esc decide later", "r 恢复 · x 丢弃 · Esc 稍后再说"),

@@ -93,7 +93,11 @@ fn draw_palette(frame: &mut Frame, area: Rect, palette: &Palette, state: &State,
     let h = area.height.saturating_sub(4).min(18);
     let popup = Rect { x: area.x + (area.width - w) / 2, y: area.y + 2, width: w, height: h };
     clear_under(frame, popup);
-    let block = pane_block(lang.pick(" Commands ", " 命令 ").to_string(), true, theme);
+    let title = match &palette.title {
+        Some(title) => format!(" {} ", sanitize_line(title)),
+        None => lang.pick(" Commands ", " 命令 ").to_string(),
+    };
+    let block = pane_block(title, true, theme);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let prompt = format!(": {}", sanitize_line(&palette.input));
@@ -193,6 +197,7 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let actions: &[Action] = match state.focus {
         Pane::List => &[
             Action::Help,
+            Action::Actions,
             Action::Search,
             Action::Filter,
             Action::Open,
@@ -205,7 +210,7 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         }
     };
     let hints: Vec<String> =
-        actions.iter().map(|a| format!("{} {}", state.keymap.first_key(*a), a.describe(lang))).collect();
+        actions.iter().map(|a| format!("{} {}", state.keymap.first_key(*a), a.short(lang))).collect();
     let mut spans = vec![Span::styled(who, theme.status_me), Span::styled(counts, theme.status_counts)];
     let used = spans.iter().map(|s| width(&s.content)).sum::<usize>();
     let rest = (area.width as usize).saturating_sub(used);
@@ -226,39 +231,76 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 fn draw_help(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let lang = state.lang;
     let entries = state.keymap.help(lang);
-    let key_width = entries.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
-    let what_width = entries.iter().map(|(_, w)| width(w)).max().unwrap_or(0);
-    let cell = key_width + 2 + what_width;
-    // One column when it fits the screen's height, else two side by side.
-    let rows_available = area.height.saturating_sub(4) as usize;
-    let columns = if entries.len() <= rows_available { 1 } else { 2 };
+    // As many columns as the screen's height needs; descriptions are cut to fit its width.
+    let rows_available = area.height.saturating_sub(3).max(1) as usize;
+    let columns = entries.len().div_ceil(rows_available).max(1);
     let rows = entries.len().div_ceil(columns);
-    let entry = |i: usize| -> Vec<Span<'static>> {
+    let gap = 2;
+    let column = |c: usize| entries.iter().skip(c * rows).take(rows);
+    let key_widths: Vec<usize> =
+        (0..columns).map(|c| column(c).map(|(k, _)| width(k)).max().unwrap_or(0).min(12)).collect();
+    let natural: Vec<usize> =
+        (0..columns).map(|c| column(c).map(|(_, w)| width(w)).max().unwrap_or(0)).collect();
+    let room = (area.width.saturating_sub(2) as usize)
+        .saturating_sub(gap * (columns - 1) + key_widths.iter().map(|k| k + 1).sum::<usize>());
+    let what_widths = share(&natural, room);
+    let cell = |i: usize, c: usize| -> Vec<Span<'static>> {
         match entries.get(i) {
             Some((keys, what)) => vec![
-                Span::styled(crate::domain::text::pad(keys, key_width + 2), theme.key),
-                Span::raw(crate::domain::text::pad(what, what_width)),
+                Span::styled(
+                    crate::domain::text::pad(&truncate(keys, key_widths[c]), key_widths[c] + 1),
+                    theme.key,
+                ),
+                Span::raw(crate::domain::text::pad(&truncate(what, what_widths[c]), what_widths[c])),
             ],
             None => Vec::new(),
         }
     };
     let mut lines: Vec<Line> = (0..rows)
         .map(|r| {
-            let mut spans = entry(r);
-            if columns == 2 {
-                spans.push(Span::raw("   "));
-                spans.extend(entry(r + rows));
+            let mut spans = Vec::new();
+            for c in 0..columns {
+                if c > 0 {
+                    spans.push(Span::raw(" ".repeat(gap)));
+                }
+                spans.extend(cell(r + c * rows, c));
             }
             Line::from(spans)
         })
         .collect();
     lines.push(Line::styled(lang.pick("Any key closes this help.", "按任意键关闭帮助。"), theme.hint));
+    let used: usize =
+        key_widths.iter().zip(&what_widths).map(|(k, w)| k + 1 + w).sum::<usize>() + gap * (columns - 1);
     let h = (lines.len() as u16 + 2).min(area.height);
-    let w = ((cell * columns + 3 * (columns - 1)) as u16 + 2).min(area.width);
+    let w = (used as u16 + 2).min(area.width);
     let popup = centre(area, w, h);
     clear_under(frame, popup);
     let block = pane_block(lang.pick(" Keys ", " 按键 ").to_string(), true, theme);
     frame.render_widget(Paragraph::new(lines).block(block).style(theme.base), popup);
+}
+
+/// Shares `room` among columns that want `natural` widths: a column that wants less than an
+/// equal share gets what it wants, the rest split what is left.
+fn share(natural: &[usize], room: usize) -> Vec<usize> {
+    let mut widths = vec![0; natural.len()];
+    let mut open: Vec<usize> = (0..natural.len()).collect();
+    let mut left = room;
+    while !open.is_empty() {
+        let even = left / open.len();
+        let (fits, wide): (Vec<usize>, Vec<usize>) = open.iter().partition(|&&c| natural[c] <= even);
+        if fits.is_empty() {
+            for c in &wide {
+                widths[*c] = even;
+            }
+            break;
+        }
+        for c in fits {
+            widths[c] = natural[c];
+            left -= natural[c];
+        }
+        open = wide;
+    }
+    widths
 }
 
 /// A rectangle of at most `w`×`h`, centred in `area`.

@@ -59,7 +59,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 }
 
 /// The one line under an event that says what changed.
-fn detail(e: &Event, lang: crate::i18n::Lang) -> String {
+pub(super) fn detail(e: &Event, lang: crate::i18n::Lang) -> String {
     let text = |key: &str| e.after.get(key).and_then(|v| v.as_str()).map(str::to_string);
     let number = |key: &str| e.after.get(key).and_then(|v| v.as_u64());
     match e.kind {
@@ -74,6 +74,7 @@ fn detail(e: &Event, lang: crate::i18n::Lang) -> String {
         EventKind::Refused => text("reason").unwrap_or_default(),
         EventKind::Commented => text("body").unwrap_or_default(),
         EventKind::MinutesObjected => text("note").unwrap_or_default(),
+        EventKind::DescriptionEdited | EventKind::TaskUpdated => changes(e, lang),
         _ => match (e.before.get("status").and_then(|v| v.as_str()), text("status")) {
             (Some(from), Some(to)) => format!(
                 "{} → {}",
@@ -83,4 +84,43 @@ fn detail(e: &Event, lang: crate::i18n::Lang) -> String {
             _ => String::new(),
         },
     }
+}
+
+/// What an edit changed, field by field: `#1 % 0 → 50; 负责人 zhangsan → lisi`.
+fn changes(e: &Event, lang: crate::i18n::Lang) -> String {
+    let Some(after) = e.after.as_object() else { return String::new() };
+    let show = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => {
+            items.iter().map(|i| i.as_str().unwrap_or_default().to_string()).collect::<Vec<_>>().join(",")
+        }
+        serde_json::Value::Null => "—".to_string(),
+        other => other.to_string(),
+    };
+    let mut parts = Vec::new();
+    if let Some(task) = after.get("task") {
+        parts.push(format!("#{task}"));
+    }
+    for (key, new) in after.iter().filter(|(k, _)| k.as_str() != "task") {
+        let old = e.before.get(key);
+        if old == Some(new) {
+            continue;
+        }
+        let label = match key.as_str() {
+            "title" => lang.pick("title", "标题"),
+            "background" => lang.pick("background", "背景"),
+            "request" => lang.pick("request", "具体诉求"),
+            "departments" => lang.pick("departments", "涉及部门"),
+            "owner" => lang.pick("owner", "负责人"),
+            "deadline" => lang.pick("deadline", "截止"),
+            "state" => lang.pick("state", "状态"),
+            "percent" => "%",
+            other => other,
+        };
+        match old {
+            Some(old) => parts.push(format!("{label} {} → {}", show(old), show(new))),
+            None => parts.push(format!("{label} {}", show(new))),
+        }
+    }
+    parts.join("; ")
 }

@@ -1,0 +1,698 @@
+//! Editing in the console: every action's form driven by keys, as a person types them, on a real
+//! database file; validation, refusals before a form opens, conflicts with a colleague's change,
+//! confirmations, undo, drafts that outlive the program, the external editor and the clipboard.
+
+mod console_support;
+
+use chrono::NaiveDateTime;
+use console_support::*;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use liaison::domain::*;
+use liaison::i18n::Lang;
+use liaison::store::{Registration, Store};
+use liaison::tui::app::{App, Effect};
+use liaison::tui::form::FormKind;
+use tempfile::TempDir;
+
+/// A small company: the proposer in 市场部, a developer in 研发部, a tester in 质量部 who is not
+/// involved, and a viewer.
+struct Team {
+    fx: Fixture,
+    drafts: TempDir,
+    lisi: Person,
+    zhangsan: Person,
+    wangwu: Person,
+    viewer: Person,
+}
+
+fn person(login: &str, name: &str, dept: &str, role: Role) -> Person {
+    Person { login: login.into(), display_name: name.into(), dept: dept.into(), role }
+}
+
+impl Team {
+    fn new() -> Team {
+        let fx = Fixture::empty();
+        let mut store = fx.store();
+        let admin_ctx = ctx(&admin(), now());
+        for (code, name) in [("RD", "研发部"), ("MKT", "市场部"), ("QA", "质量部")] {
+            let dept = Department { code: code.into(), name: name.into(), head: None };
+            store.add_department(&admin_ctx, &dept).expect("the department is added");
+        }
+        let team = Team {
+            fx,
+            drafts: tempfile::tempdir().expect("a directory for drafts"),
+            lisi: person("lisi", "李四", "MKT", Role::Member),
+            zhangsan: person("zhangsan", "张三", "RD", Role::Member),
+            wangwu: person("wangwu", "王五", "QA", Role::Member),
+            viewer: person("zhaoliu", "赵六", "QA", Role::Viewer),
+        };
+        for p in [&team.lisi, &team.zhangsan, &team.wangwu, &team.viewer] {
+            store.add_person(&admin_ctx, p).expect("the person is added");
+        }
+        team
+    }
+
+    /// The console as `me`, on the list of all issues, with drafts kept in the test's directory.
+    fn app(&self, me: &Person) -> App {
+        let mut app = self.fx.app(me, Lang::Zh);
+        app.draft_path = self.drafts.path().join("draft.json");
+        app.state.restore = None;
+        press(&mut app, "8");
+        app
+    }
+
+    fn store(&self) -> Store {
+        self.fx.store()
+    }
+
+    /// An issue registered by 李四 for 研发部, straight through the store.
+    fn issue(&self) -> String {
+        let draft = IssueDraft {
+            title: "积分兑换接口开发".into(),
+            background: "双十一活动需新增用户积分兑换功能".into(),
+            request: "需研发部10月30日前完成积分兑换接口开发".into(),
+            departments: vec!["RD".into()],
+        };
+        let reg = Registration { proposer_dept: None, proposed_at: None, priority: Priority::High, draft };
+        let (issue, _) = self.store().register(&ctx(&self.lisi, now()), &reg).expect("the issue registers");
+        issue.number
+    }
+
+    fn record(&self, number: &str) -> IssueRecord {
+        self.store().record(number).expect("the issue reads back")
+    }
+}
+
+fn ctrl(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn tab(app: &mut App, times: usize) {
+    send(app, std::iter::repeat_n(key(KeyCode::Tab), times));
+}
+
+fn save(app: &mut App) {
+    send(app, [ctrl('s')]);
+}
+
+fn message(app: &App) -> String {
+    app.state.message.clone().unwrap_or_default()
+}
+
+fn form_kind(app: &App) -> Option<FormKind> {
+    app.state.form.as_ref().map(|f| f.kind)
+}
+
+fn focused_field(app: &App) -> &'static str {
+    app.state.form.as_ref().and_then(|f| f.focused()).map(|f| f.spec.id).unwrap_or("")
+}
+
+/// Clears the focused text field (it opened with a value).
+fn clear_field(app: &mut App) {
+    let value = app.state.form.as_ref().and_then(|f| f.focused()).map(|f| f.value()).unwrap_or_default();
+    send(app, value.chars().map(|_| key(KeyCode::Backspace)));
+}
+
+fn screen(app: &mut App) -> String {
+    lines(&draw(app, 100, 34)).join("\n")
+}
+
+#[test]
+fn a_whole_life_cycle_in_the_console() {
+    let team = Team::new();
+
+    // 李四 registers: title, background, request, 研发部 from the picker by its pinyin initials,
+    // priority high.
+    let mut app = team.app(&team.lisi);
+    press(&mut app, "a");
+    assert_eq!(form_kind(&app), Some(FormKind::Register));
+    type_text(&mut app, "积分兑换接口开发");
+    tab(&mut app, 1);
+    type_text(&mut app, "双十一活动需新增用户积分兑换功能");
+    tab(&mut app, 1);
+    type_text(&mut app, "需研发部10月30日前完成积分兑换接口开发");
+    tab(&mut app, 1);
+    type_text(&mut app, "yfb");
+    send(&mut app, [key(KeyCode::Enter), key(KeyCode::Enter)]);
+    assert_eq!(focused_field(&app), "priority", "Enter on an empty query closes the picker and moves on");
+    send(&mut app, [key(KeyCode::Left)]);
+    save(&mut app);
+    assert_eq!(form_kind(&app), None, "the form closes: {}", message(&app));
+    assert!(message(&app).contains("已登记"), "{}", message(&app));
+    let number = app.state.selected_row().map(|r| r.number.clone()).expect("the new issue is selected");
+    let r = team.record(&number);
+    assert_eq!(r.issue.title, "积分兑换接口开发");
+    assert_eq!(r.issue.departments, vec!["RD".to_string()]);
+    assert_eq!(r.issue.priority, Priority::High);
+    assert_eq!(r.issue.proposer, "lisi");
+
+    // 李四 edits the title, and takes it back with u.
+    press(&mut app, "e");
+    clear_field(&mut app);
+    type_text(&mut app, "积分兑换接口开发与联调");
+    save(&mut app);
+    assert_eq!(team.record(&number).issue.title, "积分兑换接口开发与联调", "{}", message(&app));
+    press(&mut app, "u");
+    assert_eq!(team.record(&number).issue.title, "积分兑换接口开发", "{}", message(&app));
+
+    // 张三 of 研发部 acknowledges with a note; the issue is in progress.
+    let mut app = team.app(&team.zhangsan);
+    press(&mut app, "o");
+    type_text(&mut app, "已收到,今天评估工作量");
+    save(&mut app);
+    let r = team.record(&number);
+    assert_eq!(r.issue.status, Status::InProgress, "{}", message(&app));
+    assert_eq!(r.issue.first_response_by.as_deref(), Some("zhangsan"));
+
+    // 张三 records a meeting with 李四, picked by initials; 李四 is asked to confirm.
+    press(&mut app, "M");
+    tab(&mut app, 2);
+    assert_eq!(focused_field(&app), "participants");
+    type_text(&mut app, "ls");
+    send(&mut app, [key(KeyCode::Enter), key(KeyCode::Enter)]);
+    type_text(&mut app, "技术部提出接口开发需5个工作日");
+    tab(&mut app, 2);
+    type_text(&mut app, "技术部10月30日前完成接口开发");
+    save(&mut app);
+    let r = team.record(&number);
+    assert_eq!(r.meetings.len(), 1, "{}", message(&app));
+    let logins: Vec<&str> = r.meetings[0].participants.iter().map(|p| p.login.as_str()).collect();
+    assert_eq!(logins.len(), 2, "{logins:?}");
+    assert!(logins.contains(&"zhangsan") && logins.contains(&"lisi"), "{logins:?}");
+
+    // 李四 confirms the minutes.
+    let mut app = team.app(&team.lisi);
+    press(&mut app, "C");
+    assert_eq!(form_kind(&app), Some(FormKind::Minutes), "{}", message(&app));
+    save(&mut app);
+    let lisi = |r: &IssueRecord| r.meetings[0].participants.iter().find(|p| p.login == "lisi").cloned();
+    assert_eq!(lisi(&team.record(&number)).map(|p| p.confirmation), Some(Confirmation::Confirmed));
+
+    // 张三 adds a task due in two working days (Friday → Tuesday), updates it, and undoes that.
+    let mut app = team.app(&team.zhangsan);
+    press(&mut app, "t");
+    tab(&mut app, 1);
+    type_text(&mut app, "积分兑换接口开发");
+    tab(&mut app, 2);
+    type_text(&mut app, "+2wd");
+    assert!(screen(&mut app).contains("2026-11-24 周二"), "the date is read back with its weekday");
+    save(&mut app);
+    let task = team.record(&number).tasks.first().cloned().expect("the task is added");
+    assert_eq!(task.dept, "RD");
+    assert_eq!(task.owner, "zhangsan");
+    assert_eq!(task.deadline, chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("date"));
+
+    press(&mut app, "T");
+    tab(&mut app, 5);
+    assert_eq!(focused_field(&app), "percent");
+    clear_field(&mut app);
+    type_text(&mut app, "50");
+    save(&mut app);
+    assert_eq!(team.record(&number).tasks[0].percent, 50, "{}", message(&app));
+    press(&mut app, "u");
+    assert_eq!(team.record(&number).tasks[0].percent, 0, "undo puts it back: {}", message(&app));
+
+    // Progress with a help request to 质量部.
+    press(&mut app, "p");
+    tab(&mut app, 1);
+    type_text(&mut app, "60");
+    tab(&mut app, 1);
+    type_text(&mut app, "开发完成60%,待联调");
+    tab(&mut app, 1);
+    type_text(&mut app, "QA");
+    send(&mut app, [key(KeyCode::Enter)]);
+    type_text(&mut app, "准备测试用例");
+    save(&mut app);
+    let r = team.record(&number);
+    assert_eq!(r.progress.len(), 1, "{}", message(&app));
+    assert_eq!(r.tasks[0].percent, 60);
+    assert_eq!(r.progress[0].help.as_ref().map(|h| h.dept.as_str()), Some("QA"));
+
+    // A risk alert, timely: two working days before the deadline.
+    press(&mut app, "w");
+    assert!(screen(&mut app).contains("预警及时"), "the form says whether the alert is timely");
+    tab(&mut app, 1);
+    type_text(&mut app, "突发需求插队");
+    tab(&mut app, 1);
+    type_text(&mut app, "原任务顺延2天");
+    tab(&mut app, 1);
+    type_text(&mut app, "11-26");
+    save(&mut app);
+    let r = team.record(&number);
+    assert_eq!(r.risks.len(), 1, "{}", message(&app));
+    assert!(r.risks[0].timely);
+
+    // Escalation to a role typed as it is.
+    press(&mut app, "!");
+    type_text(&mut app, "总经理");
+    send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(focused_field(&app), "reason");
+    type_text(&mut app, "资源冲突需协调");
+    save(&mut app);
+    let escalation = team.record(&number).issue.escalation.expect("escalated");
+    assert_eq!(escalation.to, "总经理");
+
+    // The solution; 李四 (the proposer) is the feedback person by default.
+    press(&mut app, "R");
+    type_text(&mut app, "完成接口开发,通过所有测试用例");
+    save(&mut app);
+    let r = team.record(&number);
+    assert_eq!(r.issue.status, Status::AwaitingAcceptance, "{}", message(&app));
+    assert_eq!(r.issue.resolution.as_ref().map(|x| x.feedback.as_str()), Some("lisi"));
+
+    // 李四 refuses, after a confirmation; `n` first keeps the form.
+    let mut app = team.app(&team.lisi);
+    press(&mut app, "X");
+    type_text(&mut app, "缺少导出功能");
+    save(&mut app);
+    assert!(app.state.confirm.is_some(), "refusal asks first");
+    press(&mut app, "n");
+    assert_eq!(team.record(&number).issue.status, Status::AwaitingAcceptance);
+    assert_eq!(form_kind(&app), Some(FormKind::Refuse), "n goes back to the form");
+    save(&mut app);
+    press(&mut app, "y");
+    assert_eq!(team.record(&number).issue.status, Status::InProgress, "{}", message(&app));
+
+    // Resolved again, accepted, archived with a retrospective (after a confirmation).
+    let mut app = team.app(&team.zhangsan);
+    press(&mut app, "R");
+    type_text(&mut app, "补充导出功能");
+    save(&mut app);
+    let mut app = team.app(&team.lisi);
+    press(&mut app, "A");
+    save(&mut app);
+    assert_eq!(team.record(&number).issue.status, Status::Resolved, "{}", message(&app));
+    press(&mut app, "Z");
+    type_text(&mut app, "本次沟通效率较高,但需求明确环节可提前");
+    save(&mut app);
+    assert!(app.state.confirm.as_deref().is_some_and(|q| q.contains("归档")));
+    press(&mut app, "y");
+    let r = team.record(&number);
+    assert_eq!(r.issue.status, Status::Archived, "{}", message(&app));
+    assert_eq!(r.issue.retrospective.as_deref(), Some("本次沟通效率较高,但需求明确环节可提前"));
+    assert!(!team.drafts.path().join("draft.json").exists(), "no draft is left after saving");
+}
+
+#[test]
+fn validation_errors_keep_the_form_and_point_at_the_field() {
+    let team = Team::new();
+    let number = team.issue();
+    let mut app = team.app(&team.lisi);
+
+    // Registration with nothing typed: the title is asked for, the form stays open.
+    press(&mut app, "a");
+    save(&mut app);
+    assert_eq!(form_kind(&app), Some(FormKind::Register));
+    assert!(message(&app).contains("标题"), "{}", message(&app));
+    assert_eq!(focused_field(&app), "title");
+    // Title typed, the rest missing: the focus goes to the background.
+    type_text(&mut app, "积分兑换");
+    save(&mut app);
+    assert_eq!(focused_field(&app), "background", "{}", message(&app));
+    send(&mut app, [key(KeyCode::Esc), key(KeyCode::Esc)]);
+    assert_eq!(form_kind(&app), None, "Esc twice discards");
+
+    // A task with a date that cannot be read, then a percentage over 100 in an update.
+    let mut app = team.app(&team.zhangsan);
+    press(&mut app, "t");
+    tab(&mut app, 1);
+    type_text(&mut app, "接口开发");
+    tab(&mut app, 2);
+    type_text(&mut app, "下周");
+    save(&mut app);
+    assert_eq!(focused_field(&app), "deadline");
+    assert!(message(&app).contains("+2wd"), "the message says how to write a date: {}", message(&app));
+    assert!(team.record(&number).tasks.is_empty(), "nothing is written");
+    clear_field(&mut app);
+    type_text(&mut app, "2026-12-01");
+    save(&mut app);
+    assert_eq!(team.record(&number).tasks.len(), 1, "{}", message(&app));
+    press(&mut app, "T");
+    tab(&mut app, 5);
+    clear_field(&mut app);
+    type_text(&mut app, "150");
+    save(&mut app);
+    assert_eq!(focused_field(&app), "percent", "{}", message(&app));
+    assert_eq!(team.record(&number).tasks[0].percent, 0);
+
+    // An objection to minutes needs its reason.
+    send(&mut app, [key(KeyCode::Esc), key(KeyCode::Esc)]);
+    press(&mut app, "M");
+    tab(&mut app, 2);
+    type_text(&mut app, "ls");
+    send(&mut app, [key(KeyCode::Enter), key(KeyCode::Enter)]);
+    type_text(&mut app, "讨论接口方案");
+    tab(&mut app, 2);
+    type_text(&mut app, "按方案开发");
+    save(&mut app);
+    let mut app = team.app(&team.lisi);
+    press(&mut app, "C");
+    tab(&mut app, 1);
+    send(&mut app, [key(KeyCode::Right)]);
+    save(&mut app);
+    assert_eq!(focused_field(&app), "note", "{}", message(&app));
+    assert!(message(&app).contains("异议"), "{}", message(&app));
+    type_text(&mut app, "时间写错了");
+    save(&mut app);
+    let answer = team.record(&number).meetings[0].participants.iter().find(|p| p.login == "lisi").cloned();
+    assert_eq!(answer.map(|p| p.confirmation), Some(Confirmation::Objected), "{}", message(&app));
+}
+
+#[test]
+fn forms_are_refused_before_they_open_and_say_who_can() {
+    let team = Team::new();
+    let number = team.issue();
+
+    // 王五 of 质量部 is not involved: no editing, no comment.
+    let mut app = team.app(&team.wangwu);
+    press(&mut app, "e");
+    assert_eq!(form_kind(&app), None);
+    assert!(message(&app).contains("你没有权限修改描述"), "{}", message(&app));
+    assert!(message(&app).contains("MKT"), "the refusal says who can: {}", message(&app));
+    press(&mut app, "c");
+    assert_eq!(form_kind(&app), None);
+
+    // A viewer only reads.
+    let mut app = team.app(&team.viewer);
+    press(&mut app, "a");
+    assert_eq!(form_kind(&app), None);
+    assert!(message(&app).contains("只读"), "{}", message(&app));
+
+    // The stage decides too: nothing to accept yet; no minutes wait on anyone; no task to update.
+    let mut app = team.app(&team.lisi);
+    press(&mut app, "A");
+    assert!(message(&app).contains("不能验收通过"), "{}", message(&app));
+    press(&mut app, "C");
+    assert!(message(&app).contains("没有等待你确认"), "{}", message(&app));
+    let mut app = team.app(&team.zhangsan);
+    press(&mut app, "T");
+    assert!(message(&app).contains("还没有任务"), "{}", message(&app));
+    press(&mut app, "w");
+    assert_eq!(form_kind(&app), None, "{}", message(&app));
+
+    // Space lists only what this person may do now.
+    press(&mut app, " ");
+    let palette = app.state.palette.as_ref().expect("the actions of the issue");
+    let labels: Vec<String> = palette.matches.iter().map(|i| palette.entry(*i).label.clone()).collect();
+    assert!(labels.contains(&"确认收到".to_string()), "{labels:?}");
+    assert!(!labels.iter().any(|l| l.contains("验收")), "{labels:?}");
+    assert!(!labels.iter().any(|l| l.contains("归档")), "{labels:?}");
+
+    // Archived issues are read-only for everyone.
+    let mut store = team.store();
+    let admin_ctx = ctx(&admin(), now());
+    store.resolve(&admin_ctx, &number, "已完成", "zhangsan", Some("lisi"), None).expect("resolve");
+    store.answer_acceptance(&ctx(&team.lisi, now()), &number, true, None).expect("accept");
+    store.archive(&ctx(&team.lisi, now()), &number, "复盘").expect("archive");
+    let mut app = team.app(&team.lisi);
+    press(&mut app, "c");
+    assert_eq!(form_kind(&app), None);
+    assert!(message(&app).contains("已归档的问题只读"), "{}", message(&app));
+}
+
+/// 张三 edits the description while 李四 changes it from another program.
+fn conflict_setup(team: &Team, number: &str) -> App {
+    let colleague = person("liuqi", "刘七", "MKT", Role::Member);
+    team.store().add_person(&ctx(&admin(), now()), &colleague).expect("add");
+    let mut app = team.app(&team.lisi);
+    press(&mut app, "e");
+    tab(&mut app, 2);
+    clear_field(&mut app);
+    type_text(&mut app, "需研发部11月30日前完成接口开发并联调");
+    // Meanwhile, another program (another proposer-department member) changes the title.
+    let mut other = team.store();
+    let current = other.issue(number).expect("read");
+    let draft = IssueDraft { title: "积分兑换接口(加急)".into(), ..issue_draft(&current) };
+    other.edit_description(&ctx(&colleague, now()), number, Some(current.version), &draft).expect("edit");
+    save(&mut app);
+    app
+}
+
+fn issue_draft(i: &Issue) -> IssueDraft {
+    IssueDraft {
+        title: i.title.clone(),
+        background: i.background.clone(),
+        request: i.request.clone(),
+        departments: i.departments.clone(),
+    }
+}
+
+#[test]
+fn a_conflict_shows_their_change_and_loses_nothing() {
+    // Keep mine as a comment: their title stays, my request is in a comment.
+    let team = Team::new();
+    let number = team.issue();
+    let mut app = conflict_setup(&team, &number);
+    let conflict = app.state.conflict.as_ref().expect("the conflict dialog");
+    assert_eq!(conflict.events.len(), 1);
+    assert_eq!(conflict.events[0].actor, "liuqi");
+    let shown = screen(&mut app);
+    assert!(shown.contains("刘七") && shown.contains("修改描述"), "who changed what:\n{shown}");
+    assert!(shown.contains("保留为评论"), "{shown}");
+    press(&mut app, "c");
+    let r = team.record(&number);
+    assert_eq!(r.issue.title, "积分兑换接口(加急)");
+    assert_eq!(r.issue.request, "需研发部10月30日前完成积分兑换接口开发");
+    let comment = r.comments.last().expect("mine is kept as a comment");
+    assert!(comment.body.contains("需研发部11月30日前完成接口开发并联调"), "{}", comment.body);
+    assert_eq!(form_kind(&app), None);
+
+    // Overwrite: mine goes in on top of theirs (the title they typed is what my form holds).
+    let team = Team::new();
+    let number = team.issue();
+    let mut app = conflict_setup(&team, &number);
+    press(&mut app, "o");
+    let r = team.record(&number);
+    assert_eq!(r.issue.request, "需研发部11月30日前完成接口开发并联调", "{}", message(&app));
+    assert_eq!(form_kind(&app), None);
+
+    // Discard: theirs stays, mine is gone, and so is the draft.
+    let team = Team::new();
+    let number = team.issue();
+    let mut app = conflict_setup(&team, &number);
+    app.flush_draft();
+    press(&mut app, "d");
+    let r = team.record(&number);
+    assert_eq!(r.issue.request, "需研发部10月30日前完成积分兑换接口开发");
+    assert_eq!(form_kind(&app), None);
+    assert!(!app.draft_path.exists());
+
+    // Esc goes back to the form with everything typed; saving again asks again.
+    let team = Team::new();
+    let number = team.issue();
+    let mut app = conflict_setup(&team, &number);
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert!(app.state.conflict.is_none());
+    assert_eq!(form_kind(&app), Some(FormKind::Edit));
+    save(&mut app);
+    assert!(app.state.conflict.is_some());
+}
+
+#[test]
+fn undo_is_refused_once_someone_changed_the_issue_since() {
+    let team = Team::new();
+    let number = team.issue();
+    let mut app = team.app(&team.lisi);
+    press(&mut app, "e");
+    clear_field(&mut app);
+    type_text(&mut app, "新标题");
+    save(&mut app);
+    team.store().comment(&ctx(&team.zhangsan, now()), &number, "看过了").expect("comment");
+    press(&mut app, "u");
+    assert_eq!(team.record(&number).issue.title, "新标题", "their change is not undone with mine");
+    assert!(message(&app).contains("张三") || message(&app).contains("zhangsan"), "{}", message(&app));
+    press(&mut app, "u");
+    assert!(message(&app).contains("没有可撤销"), "{}", message(&app));
+}
+
+#[test]
+fn a_draft_outlives_the_program_and_comes_back() {
+    let team = Team::new();
+    let number = team.issue();
+    let mut app = team.app(&team.zhangsan);
+    press(&mut app, "c");
+    type_text(&mut app, "写了一半的评论");
+    // The draft is written every few seconds while typing.
+    app.tick(now() + chrono::Duration::seconds(3));
+    let path = app.draft_path.clone();
+    assert!(path.exists(), "the draft is on disk");
+    // The program is gone without saving (a kill): nothing runs on the way out.
+    std::mem::forget(app);
+
+    let mut app = team.fx.app(&team.zhangsan, Lang::Zh);
+    app.draft_path = path.clone();
+    app.state.restore = liaison::tui::draft::load(&path, &app.state.db);
+    assert!(screen(&mut app).contains("写了一半的评论"), "the offer shows what was typed");
+    press(&mut app, "r");
+    assert_eq!(form_kind(&app), Some(FormKind::Comment));
+    assert_eq!(app.state.form.as_ref().and_then(|f| f.number.clone()), Some(number.clone()));
+    type_text(&mut app, ",补完");
+    save(&mut app);
+    let r = team.record(&number);
+    assert_eq!(r.comments.last().map(|c| c.body.as_str()), Some("写了一半的评论,补完"), "{}", message(&app));
+    assert!(!path.exists(), "the draft is gone once saved");
+}
+
+#[test]
+fn a_draft_whose_form_cannot_open_any_more_comes_back_as_a_comment() {
+    let team = Team::new();
+    let number = team.issue();
+    let mut app = team.app(&team.zhangsan);
+    press(&mut app, "R");
+    type_text(&mut app, "方案写到一半");
+    app.flush_draft();
+    let path = app.draft_path.clone();
+    std::mem::forget(app);
+    // Meanwhile the issue was resolved by someone else: the resolve form cannot open again.
+    team.store().resolve(&ctx(&admin(), now()), &number, "已解决", "zhangsan", None, None).expect("resolve");
+    let mut app = team.fx.app(&team.zhangsan, Lang::Zh);
+    app.draft_path = path.clone();
+    app.state.restore = liaison::tui::draft::load(&path, &app.state.db);
+    press(&mut app, "r");
+    assert_eq!(form_kind(&app), Some(FormKind::Comment), "{}", message(&app));
+    let body = app.state.form.as_ref().map(|f| f.text("body")).unwrap_or_default();
+    assert!(body.contains("方案写到一半"), "{body}");
+}
+
+/// Input that types a script and answers the editor and the clipboard.
+struct Scripted {
+    events: std::collections::VecDeque<Event>,
+    edited: String,
+    copied: Vec<String>,
+    editor_saw: Vec<String>,
+}
+
+impl liaison::tui::Input for Scripted {
+    fn next(&mut self, _: std::time::Duration) -> std::io::Result<Option<Event>> {
+        match self.events.pop_front() {
+            Some(event) => Ok(Some(event)),
+            None => Err(std::io::Error::other("the script is over and the console did not quit")),
+        }
+    }
+
+    fn copy(&mut self, text: &str) -> std::io::Result<()> {
+        self.copied.push(text.to_string());
+        Ok(())
+    }
+
+    fn edit(&mut self, text: &str) -> std::io::Result<Option<String>> {
+        self.editor_saw.push(text.to_string());
+        Ok(Some(self.edited.clone()))
+    }
+}
+
+fn fixed_now() -> NaiveDateTime {
+    now()
+}
+
+#[test]
+fn the_external_editor_and_the_clipboard_go_through_the_terminal() {
+    let team = Team::new();
+    let number = team.issue();
+    let mut app = team.app(&team.zhangsan);
+    let mut events = vec![ch('c')];
+    events.extend("开头".chars().map(ch));
+    events.push(ctrl('e'));
+    events.push(ctrl('s'));
+    events.extend([ch('y'), ch('Y'), ch('q')]);
+    let mut input = Scripted {
+        events: events.into(),
+        edited: "在编辑器里写的\n第二行\n".into(),
+        copied: Vec::new(),
+        editor_saw: Vec::new(),
+    };
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).expect("terminal");
+    let theme = liaison::tui::view::Theme::monochrome();
+    let result = liaison::tui::run_loop(&mut terminal, &mut app, &mut input, &theme, fixed_now);
+    assert!(
+        result.is_ok(),
+        "{result:?}: {} {:?} {:?} {:?}",
+        message(&app),
+        form_kind(&app),
+        input.copied,
+        input.editor_saw
+    );
+    assert_eq!(input.editor_saw, vec!["开头".to_string()], "the editor opens on the field's text");
+    let r = team.record(&number);
+    assert_eq!(r.comments.last().map(|c| c.body.as_str()), Some("在编辑器里写的\n第二行"));
+    assert_eq!(input.copied.first(), Some(&number));
+    let summary = input.copied.get(1).cloned().unwrap_or_default();
+    assert!(summary.starts_with(&number) && summary.contains("积分兑换接口开发"), "{summary}");
+    assert!(app.state.effects.is_empty());
+    let _ = Effect::Copy(String::new());
+}
+
+#[test]
+fn the_cursor_sits_where_the_next_character_goes() {
+    let team = Team::new();
+    let _ = team.issue();
+    let mut app = team.app(&team.lisi);
+    press(&mut app, "a");
+    // Wide characters, an emoji and a combining accent: 2+2+2+1 columns, then ASCII.
+    type_text(&mut app, "积分😀e\u{301}ab");
+    let drawn = draw_all(&mut app, 100, 34);
+    let cursor = drawn.cursor.expect("the cursor is shown in the form");
+    let rows = lines(&drawn.screen);
+    let row = &rows[usize::from(cursor.y)];
+    let start = row.find("积分").expect("the title is on the cursor's row");
+    let before = unicode_width::UnicodeWidthStr::width(&row[..start]);
+    assert_eq!(usize::from(cursor.x), before + 2 + 2 + 2 + 1 + 2, "{row}");
+
+    // A bracketed paste lands at the cursor as typed.
+    send(&mut app, [Event::Paste("贴入\n的文字".into())]);
+    assert_eq!(
+        app.state.form.as_ref().map(|f| f.text("title")).as_deref(),
+        Some("积分😀e\u{301}ab贴入 的文字")
+    );
+}
+
+#[test]
+fn every_form_opens_and_draws_at_80x24_in_both_languages() {
+    let team = Team::new();
+    let number = team.issue();
+    let mut store = team.store();
+    let dev = ctx(&team.zhangsan, now());
+    store.acknowledge(&dev, &number, None).expect("ack");
+    let input = liaison::store::TaskInput {
+        dept: "RD".into(),
+        title: "接口开发".into(),
+        owner: "zhangsan".into(),
+        deadline: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("date"),
+    };
+    store.add_task(&dev, &number, &input).expect("task");
+    let meeting = liaison::store::MeetingInput {
+        held_at: None,
+        mode: MeetingMode::Online,
+        participants: vec!["zhangsan".into(), "lisi".into(), admin().login],
+        summary: "讨论".into(),
+        disputes: String::new(),
+        consensus: "按期完成".into(),
+    };
+    store.record_meeting(&dev, &number, &meeting).expect("meeting");
+    let mut problems = Vec::new();
+    for lang in [Lang::Zh, Lang::En] {
+        for kind in FormKind::ALL {
+            // The admin may do everything; the minutes wait on the admin too.
+            let mut app = team.fx.app(&admin(), lang);
+            app.draft_path = team.drafts.path().join("draft.json");
+            app.state.restore = None;
+            press(&mut app, "8");
+            if kind == FormKind::Accept || kind == FormKind::Refuse || kind == FormKind::Archive {
+                continue;
+            }
+            app.open_form(kind);
+            assert_eq!(form_kind(&app), Some(kind), "{kind:?}: {}", message(&app));
+            for (w, h) in [(80, 24), (120, 40)] {
+                let drawn = draw_all(&mut app, w, h);
+                for p in width_problems(&drawn.frame) {
+                    problems.push(format!("{kind:?} {w}x{h}: {p}"));
+                }
+                let text = lines(&drawn.screen).join("\n");
+                if !text.contains("Ctrl-S") {
+                    problems.push(format!("{kind:?} {w}x{h}: no hint line\n{text}"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
