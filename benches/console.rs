@@ -14,7 +14,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use liaison::demo::Demo;
 use liaison::domain::{Department, Person, Role, Status};
 use liaison::i18n::Lang;
-use liaison::store::{IssueFilter, SortKey, Store};
+use liaison::store::{IssueFilter, SortKey, Store, migrations};
 use liaison::tui::app::{App, SearchEdit};
 use liaison::tui::keymap::{Action, View};
 use liaison::tui::view::{self, Theme};
@@ -37,7 +37,9 @@ fn me() -> Person {
 fn data_file(issues: usize) -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"), PathBuf::from);
-    target.join("bench-data").join(format!("issues-{issues}.db"))
+    // A dataset is kept per schema version: a file of an older schema would be migrated on open
+    // and measure the migration's layout rather than what `liaison demo` writes.
+    target.join("bench-data").join(format!("issues-{issues}-schema{}.db", migrations::latest()))
 }
 
 fn main() {

@@ -1319,3 +1319,206 @@ fn the_viewer_sees_what_is_new_and_what_waits_on_them() {
     assert_eq!(fx.store.seen_upto("wang", &n).expect("seen"), Some(seen));
     assert_eq!(fx.store.seen_upto("nobody", &n).expect("seen"), None);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 11. Search terms of any length
+
+/// Registers an issue by li (MKT) for RD with the given texts.
+fn register_text(fx: &mut Fixture, title: &str, background: &str, request: &str) -> String {
+    fx.register_with(
+        "li",
+        at("2023-10-25 09:00"),
+        Priority::Medium,
+        None,
+        draft(title, background, request, &["RD"]),
+    )
+    .number
+}
+
+#[test]
+fn search_finds_terms_of_one_and_two_characters_exactly() {
+    let mut fx = Fixture::new();
+    let now = at("2023-10-25 12:00");
+    let a = register_text(&mut fx, "积分兑换接口开发", BACKGROUND, REQUEST);
+    let b = register_text(
+        &mut fx,
+        "服务器扩容申请",
+        "双十一大促前需要扩容订单服务,预计流量翻倍。",
+        "运维部11月5日前完成扩容并压测。",
+    );
+    let found = |fx: &mut Fixture, words: &str| number_set(&mut fx.store, &text(words), now);
+    let set = |items: &[&String]| items.iter().map(|s| s.to_string()).collect::<BTreeSet<String>>();
+    // One Chinese character, two, and a pair that never stands side by side.
+    assert_eq!(found(&mut fx, "积"), set(&[&a]));
+    assert_eq!(found(&mut fx, "容"), set(&[&b]));
+    assert_eq!(found(&mut fx, "前"), set(&[&a, &b]));
+    assert_eq!(found(&mut fx, "扩容"), set(&[&b]));
+    assert_eq!(found(&mut fx, "容扩"), BTreeSet::new());
+    assert_eq!(found(&mut fx, "积 扩"), BTreeSet::new(), "every term must match");
+    assert_eq!(found(&mut fx, "1"), set(&[&a, &b]));
+    assert_eq!(fx.store.count(&text("积"), now).expect("count"), 1);
+    assert_eq!(fx.store.count(&text("前"), now).expect("count"), 2);
+}
+
+#[test]
+fn search_ignores_the_case_of_latin_letters_only() {
+    let mut fx = Fixture::new();
+    let now = at("2023-10-25 12:00");
+    let a = register_text(
+        &mut fx,
+        "WebView 白屏问题排查",
+        "安卓 WebView 在低版本系统打开活动页白屏。",
+        "请研发部定位原因并给出修复版本。",
+    );
+    let b = register_text(
+        &mut fx,
+        "Étude 页面改版",
+        "页面需要按新规范改版,影响注册流程。",
+        "请研发部评估工作量。",
+    );
+    let found = |fx: &mut Fixture, words: &str| numbers(&mut fx.store, &text(words), now);
+    for term in ["w", "W", "we", "WE", "web", "webview", "WEBVIEW", "wEbViEw"] {
+        assert_eq!(found(&mut fx, term), vec![a.clone()], "{term}");
+    }
+    assert!(found(&mut fx, "webviews").is_empty());
+    // As LIKE does: letters outside ASCII keep their case.
+    assert_eq!(found(&mut fx, "Étude"), vec![b.clone()]);
+    assert_eq!(found(&mut fx, "É"), vec![b.clone()]);
+    assert!(found(&mut fx, "étude").is_empty());
+    assert!(found(&mut fx, "é").is_empty());
+}
+
+#[test]
+fn search_takes_percent_and_underscore_literally() {
+    let mut fx = Fixture::new();
+    let now = at("2023-10-25 12:00");
+    let a = register_text(
+        &mut fx,
+        "转化率下降5%排查",
+        "活动页转化率较上周下降5%,原因不明。",
+        "请研发部排查埋点 user_id 是否丢失。",
+    );
+    let b =
+        register_text(&mut fx, "日志字段整理", "userXid 字段命名不统一,影响报表。", "请研发部统一字段命名。");
+    let found = |fx: &mut Fixture, words: &str| numbers(&mut fx.store, &text(words), now);
+    for term in ["%", "5%", "降5%", "_", "r_", "_i", "user_id"] {
+        assert_eq!(found(&mut fx, term), vec![a.clone()], "{term}");
+    }
+    assert!(found(&mut fx, "%降").is_empty());
+    assert!(found(&mut fx, "%5").is_empty());
+    assert!(found(&mut fx, "5_").is_empty());
+    assert_eq!(found(&mut fx, "userXid"), vec![b.clone()]);
+    assert!(found(&mut fx, "user%id").is_empty());
+}
+
+#[test]
+fn a_term_must_lie_within_one_text() {
+    let mut fx = Fixture::new();
+    let now = at("2023-10-25 12:00");
+    let a = register_text(
+        &mut fx,
+        "接口联调延期",
+        "测试环境尚未就绪,联调无法开始。",
+        "请运维部本周内提供测试环境。",
+    );
+    let found = |fx: &mut Fixture, words: &str| numbers(&mut fx.store, &text(words), now);
+    // Terms from the title and the background together; each may lie in a different field.
+    assert_eq!(found(&mut fx, "延期 就绪"), vec![a.clone()]);
+    assert_eq!(found(&mut fx, "延期 本周内"), vec![a.clone()]);
+    // The title's end and the background's start are not one text: no term spans them.
+    assert!(found(&mut fx, "延期测").is_empty());
+    assert!(found(&mut fx, "期测").is_empty());
+    // A three-character term whose pairs all occur, but never together.
+    assert!(found(&mut fx, "试环测").is_empty());
+    assert_eq!(found(&mut fx, "测试环境"), vec![a.clone()]);
+}
+
+#[test]
+fn search_follows_edits_comments_and_solutions() {
+    let mut fx = Fixture::new();
+    let now = at("2023-10-25 12:00");
+    let n = register_text(&mut fx, "积分兑换接口开发", BACKGROUND, REQUEST);
+    let found = |fx: &mut Fixture, words: &str| numbers(&mut fx.store, &text(words), now);
+    assert!(found(&mut fx, "券").is_empty());
+
+    let edit = draft(
+        "优惠券核销接口开发",
+        "优惠券核销需要新接口,现有接口无法区分渠道。",
+        "需研发部开发核销接口,11月10日前交付。",
+        &["RD"],
+    );
+    fx.store.edit_description(&fx.ctx("li", now), &n, None, &edit).expect("edit");
+    assert_eq!(found(&mut fx, "券"), vec![n.clone()]);
+    assert_eq!(found(&mut fx, "核销"), vec![n.clone()]);
+    assert!(found(&mut fx, "积").is_empty(), "the old description is gone");
+    assert!(found(&mut fx, "积分兑换").is_empty());
+
+    fx.store.comment(&fx.ctx("wang", now), &n, "灰度方案已确认").expect("comment");
+    assert_eq!(found(&mut fx, "灰"), vec![n.clone()]);
+    assert_eq!(found(&mut fx, "灰度方案"), vec![n.clone()]);
+    assert_eq!(found(&mut fx, "券"), vec![n.clone()], "the description is still found");
+
+    fx.store.resolve(&fx.ctx("wang", now), &n, "上线核销接口 v2", "wang", Some("li"), None).expect("resolve");
+    assert_eq!(found(&mut fx, "v2"), vec![n.clone()]);
+    assert_eq!(found(&mut fx, "V"), vec![n.clone()]);
+    let conn = fx.raw();
+    assert_eq!(count_rows(&conn, "SELECT count(*) FROM search_grams"), 1, "one entry per issue");
+}
+
+#[test]
+fn a_schema_5_file_is_upgraded_with_its_search_index_filled() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("five.db");
+    let now = at("2023-10-27 10:00");
+    let (a, b);
+    {
+        let mut conn = raw(&path);
+        migrations::migrate_to(&mut conn, 5).expect("migrate to 5");
+        // Issues as the previous release wrote them, its trigram index included.
+        conn.execute_batch(
+            "INSERT INTO departments (code, name) VALUES ('RD', '研发部'), ('MKT', '市场部');
+             INSERT INTO people (login, display_name, dept, role) VALUES
+                 ('li', '李雷', 'MKT', 'admin'), ('wang', '王强', 'RD', 'member');",
+        )
+        .expect("people");
+        for (id, number, title) in
+            [(1, "20231025-MKT-001", "积分兑换接口开发"), (2, "20231025-MKT-002", "WebView 白屏")]
+        {
+            conn.execute(
+                "INSERT INTO issues (id, number, proposer_dept, proposer, proposed_at, priority, title, background,
+                     request, status, response_due_at, version, updated_at, updated_by)
+                 VALUES (?1, ?2, 'MKT', 'li', ?3, 'medium', ?4, ?5, ?6, 'registered', ?7, 1, ?3, 'li')",
+                params![id, number, epoch(at("2023-10-25 09:30")), title, BACKGROUND, REQUEST,
+                    epoch(at_secs("2023-10-30 23:59:59"))],
+            )
+            .expect("issue");
+            conn.execute(
+                "INSERT INTO search (body, issue_id, source) VALUES (?1 || char(10) || ?2 || char(10) || ?3, ?4, 'issue')",
+                params![title, BACKGROUND, REQUEST, id],
+            )
+            .expect("index");
+        }
+        conn.execute(
+            "INSERT INTO search (body, issue_id, source) VALUES ('联调排期已确认', 2, 'comment:1')",
+            [],
+        )
+        .expect("index a comment");
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+        assert_eq!(version, 5);
+        (a, b) = ("20231025-MKT-001".to_string(), "20231025-MKT-002".to_string());
+    }
+
+    let mut store = Store::open(&path).expect("open and upgrade");
+    assert_eq!(store.schema_version().expect("version"), migrations::latest());
+    let found = |store: &mut Store, words: &str| number_set(store, &text(words), now);
+    let set = |items: &[&String]| items.iter().map(|s| s.to_string()).collect::<BTreeSet<String>>();
+    assert_eq!(found(&mut store, "积"), set(&[&a, &b]), "the background is shared");
+    assert_eq!(found(&mut store, "白"), set(&[&b]));
+    assert_eq!(found(&mut store, "webview"), set(&[&b]));
+    assert_eq!(found(&mut store, "排期"), set(&[&b]), "the comment's text");
+    assert_eq!(found(&mut store, "兑换接口开发"), set(&[&a]));
+    assert!(found(&mut store, "扩容").is_empty());
+    let conn = raw(&path);
+    assert_eq!(count_rows(&conn, "SELECT count(*) FROM search_grams"), 2);
+    assert_eq!(count_rows(&conn, "SELECT count(*) FROM search WHERE source = 'issue'"), 2);
+}

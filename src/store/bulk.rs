@@ -8,7 +8,8 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, named_params
 use super::admin::settings;
 use super::audit::{Fields, event_hash, head_for_append};
 use super::convert::{Day, Instant};
-use super::issues::{description_text, index};
+use super::issues::description_text;
+use super::search::{Grams, insert_grams, insert_text};
 use super::{Store, StoreResult};
 use crate::domain::number::{format_number, sequence_scope};
 use crate::domain::permission::{AdminAction, check_admin};
@@ -42,8 +43,8 @@ impl Store {
         let format = settings(&tx)?.number_format;
         // Keep the full-text index's pending terms in memory longer and merge once at the end:
         // far fewer small segments to write and merge again.
-        tx.execute("INSERT INTO search (search, rank) VALUES ('hashsize', 67108864)", [])?;
-        tx.execute("INSERT INTO search (search, rank) VALUES ('automerge', 0)", [])?;
+        tx.execute("INSERT INTO search_grams (search_grams, rank) VALUES ('hashsize', 67108864)", [])?;
+        tx.execute("INSERT INTO search_grams (search_grams, rank) VALUES ('automerge', 0)", [])?;
         // Maintaining every secondary index row by row costs more than building each once at
         // the end. Their definitions come from the schema itself and go back at commit.
         let indexes: Vec<(String, String)> = {
@@ -125,12 +126,18 @@ impl BulkWriter<'_> {
         })?;
         let id = tx.last_insert_rowid();
         super::issues::set_departments(tx, id, &i.departments)?;
-        index(tx, id, "issue", &description_text(&i.title, &i.background, &i.request))?;
+        // The record's texts, and their grams once for the whole record.
+        let mut grams = Grams::default();
+        let mut index = |source: &str, body: &str| {
+            grams.add(body);
+            insert_text(tx, id, source, body)
+        };
+        index("issue", &description_text(&i.title, &i.background, &i.request))?;
         if let Some(res) = res {
-            index(tx, id, "solution", &res.solution)?;
+            index("solution", &res.solution)?;
         }
         if let Some(retro) = &i.retrospective {
-            index(tx, id, "retrospective", retro)?;
+            index("retrospective", retro)?;
         }
         for m in &r.meetings {
             tx.prepare_cached(
@@ -153,8 +160,6 @@ impl BulkWriter<'_> {
                 })?;
             }
             index(
-                tx,
-                id,
                 &format!("meeting:{meeting_id}"),
                 &format!("{}\n{}\n{}", m.summary, m.disputes, m.consensus),
             )?;
@@ -182,7 +187,7 @@ impl BulkWriter<'_> {
                 ":help_dept": p.help.as_ref().map(|h| &h.dept), ":help_what": p.help.as_ref().map(|h| &h.what),
             })?;
             let pid = tx.last_insert_rowid();
-            index(tx, id, &format!("progress:{pid}"), &p.note)?;
+            index(&format!("progress:{pid}"), &p.note)?;
         }
         for k in &r.risks {
             tx.prepare_cached(
@@ -194,7 +199,7 @@ impl BulkWriter<'_> {
                 ":reason": k.reason, ":plan": k.plan, ":new_deadline": k.new_deadline.map(Day), ":timely": k.timely,
             })?;
             let rid = tx.last_insert_rowid();
-            index(tx, id, &format!("risk:{rid}"), &format!("{}\n{}", k.reason, k.plan))?;
+            index(&format!("risk:{rid}"), &format!("{}\n{}", k.reason, k.plan))?;
         }
         for c in &r.comments {
             tx.prepare_cached(
@@ -202,8 +207,9 @@ impl BulkWriter<'_> {
             )?
             .execute(named_params! {":issue": id, ":at": Instant(c.at), ":by": c.by, ":body": c.body})?;
             let cid = tx.last_insert_rowid();
-            index(tx, id, &format!("comment:{cid}"), &c.body)?;
+            index(&format!("comment:{cid}"), &c.body)?;
         }
+        insert_grams(tx, id, grams)?;
         for e in &r.events {
             // Each event is chained onto the tamper-evident history as it is written.
             let (before, after) = (e.before.to_string(), e.after.to_string());
@@ -273,9 +279,9 @@ impl BulkWriter<'_> {
             self.tx.execute_batch(sql)?;
         }
         // Back to FTS5's defaults for ordinary writes, with the index merged into one segment.
-        self.tx.execute("INSERT INTO search (search, rank) VALUES ('hashsize', 1048576)", [])?;
-        self.tx.execute("INSERT INTO search (search, rank) VALUES ('automerge', 4)", [])?;
-        self.tx.execute("INSERT INTO search (search) VALUES ('optimize')", [])?;
+        self.tx.execute("INSERT INTO search_grams (search_grams, rank) VALUES ('hashsize', 1048576)", [])?;
+        self.tx.execute("INSERT INTO search_grams (search_grams, rank) VALUES ('automerge', 4)", [])?;
+        self.tx.execute("INSERT INTO search_grams (search_grams) VALUES ('optimize')", [])?;
         self.tx.commit()?;
         Ok(())
     }

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::admin::{calendar, require_department, settings};
 use super::convert::*;
 use super::error::Kind;
+use super::search::{index, reindex};
 use super::{Ctx, Store, StoreError, StoreResult, events};
 use crate::domain::deadline::response_due;
 use crate::domain::lint::{self, Finding};
@@ -327,20 +328,6 @@ pub(super) fn set_departments(tx: &Transaction, id: i64, depts: &[String]) -> St
         stmt.execute(named_params! {":id": id, ":dept": dept})?;
     }
     Ok(())
-}
-
-/// Adds text to the full-text index under a source such as `issue` or `meeting:12`.
-pub(super) fn index(tx: &Transaction, issue_id: i64, source: &str, body: &str) -> StoreResult<()> {
-    tx.prepare_cached("INSERT INTO search (body, issue_id, source) VALUES (:body, :id, :source)")?
-        .execute(named_params! {":body": body, ":id": issue_id, ":source": source})?;
-    Ok(())
-}
-
-/// Replaces the indexed text of one source.
-pub(super) fn reindex(tx: &Transaction, issue_id: i64, source: &str, body: &str) -> StoreResult<()> {
-    tx.prepare_cached("DELETE FROM search WHERE issue_id = :id AND source = :source")?
-        .execute(named_params! {":id": issue_id, ":source": source})?;
-    index(tx, issue_id, source, body)
 }
 
 pub(super) fn description_text(title: &str, background: &str, request: &str) -> String {

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::admin::calendar;
 use super::convert::{Day, Instant, TASK_COLUMNS, split_list, task_row};
 use super::issues::NO_DEADLINE;
+use super::search::term_query;
 use super::{Store, StoreResult};
 use crate::domain::deadline::end_of_day;
 use crate::domain::model::local_time;
@@ -55,7 +56,8 @@ pub struct IssueFilter {
     /// Response or an open task due by the end of the next working day.
     pub due_soon: bool,
     pub escalated: bool,
-    /// Full-text search; Chinese substrings of two or more characters match.
+    /// Full-text search: every whitespace-separated term must occur in one of the issue's texts
+    /// (ASCII letters in either case); a single Chinese character is a term too.
     pub text: Option<String>,
     pub sort: SortKey,
     /// Whose point of view the rows take: what is new to them and what waits on them.
@@ -114,40 +116,64 @@ impl Store {
     pub fn list(&mut self, filter: &IssueFilter, now: NaiveDateTime) -> StoreResult<Vec<IssueSummary>> {
         self.read(|tx| {
             let (clause, mut params) = where_clause(tx, filter, now)?;
-            let order = match filter.sort {
-                SortKey::Deadline => "i.next_due_at, i.id",
-                SortKey::Priority => "CASE i.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, i.next_due_at, i.id",
-                SortKey::Updated => "i.updated_at DESC, i.id DESC",
-                SortKey::Number => "i.id DESC",
-            };
-            params.push(filter.viewer.clone().map_or(SqlValue::Null, SqlValue::Text));
-            let viewer = format!("?{}", params.len());
+            let order = order_by(filter.sort);
             // Two steps: pick the window's rows (computing only what the order needs), then
             // fill in the columns for those rows alone.
-            let sql = format!(
-                "WITH page AS (
-                     SELECT i.id FROM issues i {clause} ORDER BY {order} LIMIT {} OFFSET {}
-                 )
-                 SELECT i.id, i.number, i.priority, i.title, i.status, i.escalated_at IS NOT NULL AS escalated,
-                     i.proposer_dept, i.proposer, i.proposed_at, i.response_due_at, i.first_response_at, i.updated_at,
-                     (SELECT group_concat(dept, ',') FROM issue_departments d WHERE d.issue_id = i.id) AS departments,
-                     nullif(i.next_due_at, {NO_DEADLINE}) AS next_due,
-                     (SELECT count(*) FROM tasks t WHERE t.issue_id = i.id AND t.state != 'done'
-                          AND t.deadline < ?1 AND {OPEN}) AS overdue_tasks,
-                     {viewer} IS NOT NULL AND EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id
-                          AND e.actor != {viewer} AND e.id > coalesce((SELECT s.event_id FROM seen s
-                              WHERE s.login = {viewer} AND s.issue_id = i.id), 0)) AS unseen,
-                     (SELECT count(*) FROM meetings m JOIN meeting_participants mp ON mp.meeting_id = m.id
-                          WHERE m.issue_id = i.id AND mp.login = {viewer} AND mp.confirmation = 'pending'
-                          AND {OPEN}) AS minutes_to_confirm,
-                     coalesce(i.status = 'awaiting_acceptance' AND i.feedback_person = {viewer}, 0) AS acceptance_due,
-                     (SELECT count(*) FROM tasks t WHERE t.issue_id = i.id AND t.owner = {viewer}
-                          AND t.state != 'done' AND t.deadline <= ?2 AND {OPEN}) AS my_tasks_due
-                 FROM page JOIN issues i ON i.id = page.id
-                 ORDER BY {order}",
+            let page = format!(
+                "SELECT i.id FROM issues i {clause} ORDER BY {order} LIMIT {} OFFSET {}",
                 filter.limit.map_or(-1, i64::from),
                 filter.offset,
             );
+            params.push(filter.viewer.clone().map_or(SqlValue::Null, SqlValue::Text));
+            let sql = summaries_sql(&page, params.len(), order);
+            let mut stmt = tx.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(params), summary_row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// The ids of every issue the filter matches (ignoring its window), in the list's order; None
+    /// when there are more than `at_most`. A list can then be counted and paged through by id.
+    pub fn matching_ids(
+        &mut self,
+        filter: &IssueFilter,
+        now: NaiveDateTime,
+        at_most: u32,
+    ) -> StoreResult<Option<Vec<i64>>> {
+        self.read(|tx| {
+            let (clause, params) = where_clause(tx, filter, now)?;
+            let order = order_by(filter.sort);
+            let sql = format!(
+                "SELECT i.id FROM issues i {clause} ORDER BY {order} LIMIT {}",
+                i64::from(at_most) + 1
+            );
+            let mut stmt = tx.prepare_cached(&sql)?;
+            let used = stmt.parameter_count();
+            let ids: Vec<i64> = stmt
+                .query_map(params_from_iter(params.into_iter().take(used)), |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            Ok((ids.len() <= at_most as usize).then_some(ids))
+        })
+    }
+
+    /// The rows of these issues, in this order, from the viewer's point of view.
+    pub fn summaries(
+        &mut self,
+        ids: &[i64],
+        viewer: Option<&str>,
+        now: NaiveDateTime,
+    ) -> StoreResult<Vec<IssueSummary>> {
+        self.read(|tx| {
+            let soon_day = within_one_working_day(now.date(), &calendar(tx)?);
+            let list = format!("[{}]", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
+            let params = vec![
+                SqlValue::Text(day(now.date())),
+                SqlValue::Text(day(soon_day)),
+                SqlValue::Text(list),
+                viewer.map_or(SqlValue::Null, |v| SqlValue::Text(v.to_string())),
+            ];
+            let page = "SELECT value AS id, key AS place FROM json_each(?3)";
+            let sql = summaries_sql(page, 4, "page.place");
             let mut stmt = tx.prepare_cached(&sql)?;
             let rows = stmt.query_map(params_from_iter(params), summary_row)?;
             Ok(rows.collect::<Result<_, _>>()?)
@@ -279,6 +305,43 @@ impl Store {
     }
 }
 
+fn order_by(sort: SortKey) -> &'static str {
+    match sort {
+        SortKey::Deadline => "i.next_due_at, i.id",
+        SortKey::Priority => {
+            "CASE i.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, i.next_due_at, i.id"
+        }
+        SortKey::Updated => "i.updated_at DESC, i.id DESC",
+        SortKey::Number => "i.id DESC",
+    }
+}
+
+/// The list's columns for the issues `page` selects (a query with an `id` column), in `order`.
+/// ?1 is today, ?2 the last day within one working day, and ?{viewer} the viewer's login.
+fn summaries_sql(page: &str, viewer: usize, order: &str) -> String {
+    let viewer = format!("?{viewer}");
+    format!(
+        "WITH page AS ({page})
+         SELECT i.id, i.number, i.priority, i.title, i.status, i.escalated_at IS NOT NULL AS escalated,
+             i.proposer_dept, i.proposer, i.proposed_at, i.response_due_at, i.first_response_at, i.updated_at,
+             (SELECT group_concat(dept, ',') FROM issue_departments d WHERE d.issue_id = i.id) AS departments,
+             nullif(i.next_due_at, {NO_DEADLINE}) AS next_due,
+             (SELECT count(*) FROM tasks t WHERE t.issue_id = i.id AND t.state != 'done'
+                  AND t.deadline < ?1 AND {OPEN}) AS overdue_tasks,
+             {viewer} IS NOT NULL AND EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id
+                  AND e.actor != {viewer} AND e.id > coalesce((SELECT s.event_id FROM seen s
+                      WHERE s.login = {viewer} AND s.issue_id = i.id), 0)) AS unseen,
+             (SELECT count(*) FROM meetings m JOIN meeting_participants mp ON mp.meeting_id = m.id
+                  WHERE m.issue_id = i.id AND mp.login = {viewer} AND mp.confirmation = 'pending'
+                  AND {OPEN}) AS minutes_to_confirm,
+             coalesce(i.status = 'awaiting_acceptance' AND i.feedback_person = {viewer}, 0) AS acceptance_due,
+             (SELECT count(*) FROM tasks t WHERE t.issue_id = i.id AND t.owner = {viewer}
+                  AND t.state != 'done' AND t.deadline <= ?2 AND {OPEN}) AS my_tasks_due
+         FROM page JOIN issues i ON i.id = page.id
+         ORDER BY {order}"
+    )
+}
+
 fn summary_row(row: &Row) -> rusqlite::Result<IssueSummary> {
     Ok(IssueSummary {
         id: row.get("id")?,
@@ -365,21 +428,23 @@ fn where_clause(
     if f.escalated {
         conds.push(format!("i.escalated_at IS NOT NULL AND {OPEN}"));
     }
+    // Search terms: the grams narrow the issues first; a term longer than two characters is then
+    // confirmed against the texts of the issues every other condition let through (last).
+    let mut confirm = Vec::new();
     if let Some(text) = f.text.as_deref() {
         for term in text.split_whitespace() {
-            // LIKE on the trigram table: three characters or more are answered from the index,
-            // two by scanning the indexed text. A term with LIKE's own wildcards is matched
-            // literally by instr() instead (an ESCAPE clause would keep FTS5 from the index).
-            let cond = if term.contains(['%', '_']) {
-                let p = push(&mut params, SqlValue::Text(term.to_lowercase()));
-                format!("instr(lower(body), {p}) > 0")
-            } else {
-                let p = push(&mut params, SqlValue::Text(format!("%{term}%")));
-                format!("body LIKE {p}")
-            };
-            conds.push(format!("i.id IN (SELECT issue_id FROM search WHERE {cond})"));
+            let query = term_query(term);
+            let g = push(&mut params, SqlValue::Text(query.grams));
+            conds.insert(0, format!("i.id IN (SELECT rowid FROM search_grams WHERE search_grams MATCH {g})"));
+            if let Some(term) = query.confirm {
+                let p = push(&mut params, SqlValue::Text(term));
+                confirm.push(format!(
+                    "EXISTS (SELECT 1 FROM search s WHERE s.issue_id = i.id AND instr(lower(s.body), {p}) > 0)"
+                ));
+            }
         }
     }
+    conds.extend(confirm);
     let clause = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
     Ok((clause, params))
 }

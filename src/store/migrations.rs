@@ -222,6 +222,26 @@ pub const MIGRATIONS: &[&str] = &[
         END, 9223372036854775807);
     CREATE INDEX issues_next_due ON issues (next_due_at, id);
     "#,
+    // 6: search that answers terms of one and two characters from an index (see `search`): the
+    //    texts move to a plain table read by issue, and every issue gets its characters and pairs
+    //    of characters in `search_grams` (filled right after, in this transaction). The trigram
+    //    index goes: its LIKE read every candidate's text, the grams name far fewer.
+    r#"
+    CREATE TABLE search_text (
+        id       INTEGER PRIMARY KEY,
+        issue_id INTEGER NOT NULL REFERENCES issues(id),
+        source   TEXT NOT NULL,
+        body     TEXT NOT NULL
+    ) STRICT;
+    INSERT INTO search_text (issue_id, source, body)
+        SELECT CAST(issue_id AS INTEGER), source, coalesce(body, '') FROM search ORDER BY issue_id, rowid;
+    DROP TABLE search;
+    ALTER TABLE search_text RENAME TO search;
+    CREATE INDEX search_issue ON search (issue_id, source);
+    CREATE VIRTUAL TABLE search_grams USING fts5 (
+        grams, content = '', contentless_delete = 1, detail = none, tokenize = 'ascii'
+    );
+    "#,
 ];
 
 /// The schema version this program writes.
@@ -269,6 +289,9 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> StoreResult<()> {
 fn after_migration(tx: &rusqlite::Transaction, version: i64) -> StoreResult<()> {
     if version == 4 {
         super::audit::backfill_hashes(tx)?;
+    }
+    if version == 6 {
+        super::search::fill_grams(tx)?;
     }
     Ok(())
 }

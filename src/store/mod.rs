@@ -15,6 +15,7 @@ mod events;
 mod issues;
 mod list;
 pub mod migrations;
+mod search;
 mod work;
 
 use std::path::{Path, PathBuf};

@@ -17,6 +17,10 @@ use crate::store::{IssueFilter, IssueSummary, SortKey, Store, StoreError};
 /// How many list rows are loaded around the selection: the list never loads the whole table.
 pub const WINDOW: u32 = 400;
 
+/// A list of at most this many issues is read as ids once per reload, which gives its count, and
+/// its windows are then loaded by id; a longer one is counted and read a window at a time.
+pub const IDS_AT_MOST: u32 = 50 * WINDOW;
+
 /// How often a form being typed is written to its draft file (besides on every change of field).
 pub const DRAFT_EVERY_SECONDS: i64 = 2;
 
@@ -133,6 +137,8 @@ pub struct App {
     /// Reloads asked for while input arrives in a burst, done once by `settle`.
     defer: bool,
     pending_reset: bool,
+    /// The whole list's ids in order, as of the last reload, when it is short enough.
+    ids: Option<Vec<i64>>,
 }
 
 impl App {
@@ -208,6 +214,7 @@ impl App {
             counts_stale: true,
             defer: false,
             pending_reset: false,
+            ids: None,
         };
         app.state.restore = draft::load(&app.draft_path, &app.state.db);
         app.reload(None);
@@ -267,7 +274,12 @@ impl App {
     fn try_reload(&mut self, keep: Option<String>) -> Result<(), StoreError> {
         let now = self.state.now;
         let filter = self.filter();
-        self.state.total = self.store.count(&filter, now)?;
+        // One pass over the list gives both its count and its order.
+        self.ids = self.store.matching_ids(&filter, now, IDS_AT_MOST)?;
+        self.state.total = match &self.ids {
+            Some(ids) => ids.len() as i64,
+            None => self.store.count(&filter, now)?,
+        };
         let total = self.state.total.max(0) as usize;
         self.state.selected = self.state.selected.min(total.saturating_sub(1));
         self.load_window(&filter, true)?;
@@ -329,8 +341,17 @@ impl App {
             return Ok(());
         }
         let start = (s.selected as u32).saturating_sub(WINDOW / 2);
-        let window = IssueFilter { limit: Some(WINDOW), offset: start, ..filter.clone() };
-        self.state.rows = self.store.list(&window, self.state.now)?;
+        self.state.rows = match &self.ids {
+            Some(ids) => {
+                let from = (start as usize).min(ids.len());
+                let to = (from + WINDOW as usize).min(ids.len());
+                self.store.summaries(&ids[from..to], filter.viewer.as_deref(), self.state.now)?
+            }
+            None => {
+                let window = IssueFilter { limit: Some(WINDOW), offset: start, ..filter.clone() };
+                self.store.list(&window, self.state.now)?
+            }
+        };
         self.state.window_start = start;
         Ok(())
     }
