@@ -433,7 +433,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                 .unwrap_or_default();
             vec![
                 (Spec::new("dept", "Department", "部门", pick_one(departments(env), false)).required(), dept),
-                (line("title", "Task", "任务内容").required(), String::new()),
+                (line("title", "What", "任务内容").required(), String::new()),
                 (
                     Spec::new("owner", "Owner", "负责人", pick_one(people(env), false)).required(),
                     me.login.clone(),
@@ -461,7 +461,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                     task.map(|t| t.seq.to_string()).unwrap_or_default(),
                 ),
                 (
-                    line("title", "Task", "任务内容").required(),
+                    line("title", "What", "任务内容").required(),
                     task.map(|t| t.title.clone()).unwrap_or_default(),
                 ),
                 (

@@ -23,7 +23,16 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, state: &State, theme: &T
     let lang = state.lang;
     let env = form_env(state);
     let notes = kinds::notes(form, &env);
-    let popup = super::centre(area, 104, area.height.saturating_sub(2).max(10));
+    // As tall as the form wants (prose at its fullest, room for three notes), at most the screen.
+    let inner_width = area.width.min(104).saturating_sub(2);
+    let prose_count = form.fields.iter().filter(|f| f.spec.is_prose()).count() as u16;
+    let wanted = 2
+        + wrapped_rows(&form.preamble, inner_width).min(4)
+        + form.fields.len() as u16
+        + prose_count * (PROSE_MAX - 1)
+        + 3
+        + 1;
+    let popup = super::centre(area, 104, wanted.min(area.height.saturating_sub(2)).max(10));
     super::clear_under(frame, popup);
     let title = match &form.number {
         Some(n) => format!(" {} · {n} ", form.kind.title(lang)),
