@@ -696,3 +696,34 @@ fn every_form_opens_and_draws_at_80x24_in_both_languages() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn an_issue_named_by_its_number_is_found_and_acted_on() {
+    let team = Team::new();
+    let first = team.issue();
+    let second = team.issue();
+    let mut app = team.app(&team.zhangsan);
+    let selected = app.state.selected_row().map(|r| r.number.clone()).expect("a selection");
+    let other = if selected == first { second.clone() } else { first.clone() };
+    // `#`, the end of the number, Enter: that issue's record, whatever the list shows.
+    press(&mut app, "#");
+    type_text(&mut app, &other[other.len() - 3..]);
+    let palette = app.state.palette.as_ref().expect("the issue finder");
+    assert_eq!(palette.matches.len(), 1, "only one number ends so");
+    send(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(app.state.record.as_ref().map(|r| r.issue.number.clone()), Some(other.clone()));
+    // A form opens on the issue found, not on the list's selection.
+    press(&mut app, "c");
+    type_text(&mut app, "找到了");
+    save(&mut app);
+    assert_eq!(team.record(&other).comments.len(), 1, "{}", message(&app));
+    assert!(team.record(&selected).comments.is_empty());
+    // Titles are found too; Esc goes back to the list's own selection.
+    press(&mut app, "#");
+    type_text(&mut app, "积分兑换");
+    assert_eq!(app.state.palette.as_ref().map(|p| p.matches.len()), Some(2));
+    send(&mut app, [key(KeyCode::Esc), key(KeyCode::Esc)]);
+    assert!(app.state.pinned.is_none());
+    let row = app.state.selected_row().map(|r| r.number.clone());
+    assert_eq!(app.state.record.as_ref().map(|r| r.issue.number.clone()), row);
+}

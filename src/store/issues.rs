@@ -167,6 +167,24 @@ impl Store {
         })
     }
 
+    /// Issues whose number or title holds `term` (ignoring ASCII case): numbers first, newest
+    /// first, at most `limit`. For jumping to an issue someone named.
+    pub fn find_issues(&mut self, term: &str, limit: u32) -> StoreResult<Vec<(String, String, Status)>> {
+        let term = term.trim();
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT number, title, status FROM issues
+                 WHERE instr(lower(number), lower(:term)) > 0 OR instr(lower(title), lower(:term)) > 0
+                 ORDER BY instr(lower(number), lower(:term)) = 0, id DESC
+                 LIMIT :limit",
+            )?;
+            let rows = stmt.query_map(named_params! {":term": term, ":limit": limit}, |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
     /// The latest changes in the whole database, newest first.
     pub fn recent_events(&mut self, limit: u32) -> StoreResult<Vec<Event>> {
         self.read(|tx| events::recent(tx, limit))

@@ -69,6 +69,9 @@ pub struct State {
     /// Absolute index of the selected row in the list.
     pub selected: usize,
     pub record: Option<IssueRecord>,
+    /// An issue found with `#`: its record shows instead of the selected row's until the list
+    /// is moved.
+    pub pinned: Option<String>,
     /// The last event of the open record I had seen before this visit.
     pub seen_upto: Option<i64>,
     pub detail_scroll: u16,
@@ -176,6 +179,7 @@ impl App {
             total: 0,
             selected: 0,
             record: None,
+            pinned: None,
             seen_upto: None,
             detail_scroll: 0,
             timeline_scroll: 0,
@@ -357,7 +361,8 @@ impl App {
     }
 
     fn load_record(&mut self) -> Result<(), StoreError> {
-        let number = self.state.selected_row().map(|r| r.number.clone());
+        let number =
+            self.state.pinned.clone().or_else(|| self.state.selected_row().map(|r| r.number.clone()));
         let same = self.state.record.as_ref().map(|r| &r.issue.number) == number.as_ref();
         self.state.record = match &number {
             Some(n) => Some(self.store.record(n)?),
@@ -444,6 +449,10 @@ impl App {
             Action::Back => {
                 if s.focus != Pane::List {
                     s.focus = Pane::List;
+                    if s.pinned.take().is_some() {
+                        let keep = s.selected_row().map(|r| r.number.clone());
+                        self.reload(keep);
+                    }
                 } else if !s.query.is_empty() {
                     s.query.clear();
                     self.reset_list();
@@ -491,6 +500,10 @@ impl App {
                     let title = format!("{} · {}", r.issue.number, s.lang.pick("actions", "操作"));
                     s.palette = Some(Palette::actions(title, &s.keymap, &kinds, s.lang));
                 }
+            }
+            Action::GoTo => {
+                s.palette = Some(Palette::issues(s.lang));
+                self.find_issues();
             }
             Action::Filter => {
                 s.palette = Some(Palette::filters(&s.departments, &s.saved_filters, s.lang));
@@ -553,8 +566,14 @@ impl App {
             return;
         };
         match edit {
-            PaletteEdit::Insert(c) => palette.push(c),
-            PaletteEdit::Backspace => palette.pop(),
+            PaletteEdit::Insert(c) => {
+                palette.push(c);
+                self.find_issues();
+            }
+            PaletteEdit::Backspace => {
+                palette.pop();
+                self.find_issues();
+            }
             PaletteEdit::Move(delta) => palette.step(delta),
             PaletteEdit::Cancel => self.state.palette = None,
             PaletteEdit::Run => {
@@ -580,6 +599,14 @@ impl App {
             Command::Priority(priority) => {
                 self.state.priority_filter = priority;
                 self.reset_list();
+            }
+            Command::Goto(number) => {
+                self.state.pinned = Some(number);
+                self.state.focus = Pane::Detail;
+                if let Err(e) = self.load_record() {
+                    self.state.pinned = None;
+                    self.state.message = Some(e.message(self.state.lang));
+                }
             }
             Command::Saved(i) => {
                 let Some(saved) = self.state.saved_filters.get(i).cloned() else {
@@ -615,7 +642,33 @@ impl App {
         self.scroll(delta);
     }
 
+    /// Fills the issue finder from the store for what is typed so far.
+    fn find_issues(&mut self) {
+        let Some(palette) = self.state.palette.as_ref().filter(|p| p.finds_issues) else {
+            return;
+        };
+        let lang = self.state.lang;
+        match self.store.find_issues(&palette.input, 30) {
+            Ok(found) => {
+                let entries = found
+                    .into_iter()
+                    .map(|(number, title, status)| super::palette::Entry {
+                        label: format!("{number}  {title}"),
+                        keys: status.label(lang).to_string(),
+                        aliases: String::new(),
+                        command: super::palette::Command::Goto(number),
+                    })
+                    .collect();
+                if let Some(palette) = self.state.palette.as_mut() {
+                    palette.set_entries(entries);
+                }
+            }
+            Err(e) => self.state.message = Some(e.message(lang)),
+        }
+    }
+
     fn reset_list(&mut self) {
+        self.state.pinned = None;
         self.state.selected = 0;
         self.state.window_start = 0;
         self.state.rows.clear();
@@ -626,6 +679,7 @@ impl App {
         let s = &mut self.state;
         match s.focus {
             Pane::List => {
+                s.pinned = None;
                 let last = s.total.max(1) - 1;
                 let next = (s.selected as i64).saturating_add(delta).clamp(0, last) as usize;
                 if next == s.selected {

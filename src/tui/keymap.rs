@@ -31,6 +31,8 @@ pub enum Action {
     Form(FormKind),
     /// The actions the selected issue allows now, each with its key.
     Actions,
+    /// Find an issue by its number or title and show its record.
+    GoTo,
     Undo,
     Copy,
     CopySummary,
@@ -62,6 +64,7 @@ impl Action {
             Action::ToggleMouse => lang.pick("mouse on/off", "开关鼠标"),
             Action::Form(kind) => kind.action().label(lang),
             Action::Actions => lang.pick("actions on this issue", "对此问题的操作"),
+            Action::GoTo => lang.pick("go to an issue by number or title", "按编号或标题跳转"),
             Action::Undo => lang.pick("undo the last change", "撤销上一次修改"),
             Action::Copy => lang.pick("copy the issue number", "复制问题编号"),
             Action::CopySummary => lang.pick("copy a one-line summary", "复制一行摘要"),
@@ -293,6 +296,7 @@ impl Default for Keymap {
             (Key::ch('f'), Filter),
             (Key::ch('m'), ToggleMouse),
             (Key::ch(' '), Actions),
+            (Key::ch('#'), GoTo),
             (Key::ch('a'), Form(FormKind::Register)),
             (Key::ch('e'), Form(FormKind::Edit)),
             (Key::ch('o'), Form(FormKind::Acknowledge)),

@@ -13,6 +13,8 @@ pub enum Command {
     Department(Option<String>),
     Priority(Option<Priority>),
     Saved(usize),
+    /// Show this issue's record (the issue finder).
+    Goto(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +31,8 @@ pub struct Entry {
 pub struct Palette {
     /// Shown on the frame instead of "Commands".
     pub title: Option<String>,
+    /// The issue finder: its entries come from the store as the input changes, already in order.
+    pub finds_issues: bool,
     pub input: String,
     entries: Vec<Entry>,
     /// Indexes into `entries` that match the input, best first.
@@ -70,6 +74,19 @@ impl Palette {
         Palette { title: Some(title), ..Palette::new(entries) }
     }
 
+    /// The issue finder (`#`): issues by number or title, filled by the app from the store.
+    pub fn issues(lang: Lang) -> Palette {
+        let title = lang.pick("Go to an issue: its number or title", "跳转到问题:输入编号或标题").to_string();
+        Palette { title: Some(title), finds_issues: true, ..Palette::new(Vec::new()) }
+    }
+
+    /// Replaces the entries (the issue finder's, as found in the store).
+    pub fn set_entries(&mut self, entries: Vec<Entry>) {
+        self.entries = entries;
+        self.matches = (0..self.entries.len()).collect();
+        self.selected = 0;
+    }
+
     /// Only the filters (the `f` key).
     pub fn filters(depts: &[Department], saved: &[SavedFilter], lang: Lang) -> Palette {
         let dept = lang.pick("Department", "部门");
@@ -103,8 +120,14 @@ impl Palette {
     }
 
     fn new(entries: Vec<Entry>) -> Palette {
-        let mut palette =
-            Palette { title: None, input: String::new(), matches: Vec::new(), entries, selected: 0 };
+        let mut palette = Palette {
+            title: None,
+            finds_issues: false,
+            input: String::new(),
+            matches: Vec::new(),
+            entries,
+            selected: 0,
+        };
         palette.refilter();
         palette
     }

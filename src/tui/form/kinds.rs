@@ -671,7 +671,12 @@ pub fn notes(form: &Form, env: &Env) -> Vec<Note> {
         FormKind::Risk => {
             if let Some(task) = chosen_task(form, env) {
                 let timely = risk::alert_is_timely(env.now, task.deadline, env.calendar);
+                let overdue = task.deadline < env.now.date();
                 let text = match (timely, lang) {
+                    (false, Lang::En) if overdue => {
+                        format!("LATE: the deadline {} has already passed", task.deadline)
+                    }
+                    (false, Lang::Zh) if overdue => format!("预警不及时:截止日期 {} 已过", task.deadline),
                     (true, Lang::En) => {
                         format!("Timely: at least one working day before the deadline {}", task.deadline)
                     }

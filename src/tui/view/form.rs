@@ -383,8 +383,8 @@ pub fn draw_restore(frame: &mut Frame, area: Rect, state: &State, theme: &Theme)
         Some(n) => format!("{} · {n}", d.kind.title(lang)),
         None => d.kind.title(lang).to_string(),
     };
-    let first =
-        d.values.iter().map(|(_, v)| v.trim()).find(|v| !v.is_empty() && !v.contains(',')).unwrap_or("—");
+    // The longest value is the one worth recognising (a choice or a picker holds a code).
+    let first = d.values.iter().map(|(_, v)| v.trim()).max_by_key(|v| v.chars().count()).unwrap_or("—");
     let first = first.lines().next().unwrap_or("—");
     let lines = vec![
         Line::from(format!(
