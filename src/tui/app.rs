@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 
 use super::draft::{self, Draft};
 use super::editing::Conflict;
-use super::form::kinds::Undo;
+use super::form::submit::Undo;
 use super::form::{Form, FormDraft};
 use super::keymap::{Action, Keymap, View};
 use super::palette::{Command, Palette};

@@ -3,7 +3,9 @@
 
 use super::app::{App, Effect, State};
 use super::draft::{self, Draft};
-use super::form::kinds::{self, Env, Problem};
+use super::form::fields;
+use super::form::kinds::{self, Env};
+use super::form::submit::{self, Problem};
 use super::form::{FormDraft, FormKind, Outcome};
 use crate::domain::text::sanitize_line;
 use crate::domain::{Actor, Event, IssueRecord};
@@ -44,7 +46,7 @@ impl App {
         let s = &self.state;
         let env = env(s, record.as_ref());
         kinds::preflight(kind, &env)?;
-        let mut form = kinds::build(kind, &env);
+        let mut form = fields::build(kind, &env);
         let origin = form.draft();
         if let Some(d) = draft {
             form.fill(&d.values);
@@ -96,9 +98,9 @@ impl App {
         let text = {
             let s = &self.state;
             let env = env(s, record.as_ref());
-            let mut old = kinds::build(d.kind, &env);
+            let mut old = fields::build(d.kind, &env);
             old.fill(&d.values);
-            kinds::as_comment(&old, lang)
+            submit::as_comment(&old, lang)
         };
         let values = [("body".to_string(), text)];
         let comment = FormDraft {
@@ -201,7 +203,7 @@ impl App {
         if let Some(field) = field
             && let Some(mut form) = self.state.form.take()
         {
-            kinds::follow(&mut form, field, &env(&self.state, self.state.form_record.as_ref()));
+            fields::follow(&mut form, field, &env(&self.state, self.state.form_record.as_ref()));
             self.state.form = Some(form);
         }
         self.draft_dirty = true;
@@ -288,7 +290,7 @@ impl App {
         let App { store, state, .. } = self;
         let Some(form) = state.form.as_ref() else { return };
         let env = env(state, state.form_record.as_ref());
-        match kinds::submit(form, store, &ctx, &env) {
+        match submit::submit(form, store, &ctx, &env) {
             Ok(done) => {
                 self.close_form();
                 let keep =
@@ -314,7 +316,7 @@ impl App {
         let s = &self.state;
         let Some(form) = &s.form else { return Ok(()) };
         let env = env(s, s.form_record.as_ref());
-        kinds::check(form, &env)
+        submit::check(form, &env)
     }
 
     /// A field to fix gets the focus; the store's refusal is said as it is. The form stays open
@@ -366,7 +368,7 @@ impl App {
         let lang = self.state.lang;
         let Some(form) = &self.state.form else { return };
         let Some(number) = form.number.clone() else { return };
-        let text = kinds::as_comment(form, lang);
+        let text = submit::as_comment(form, lang);
         let ctx = self.ctx();
         match self.store.comment(&ctx, &number, &text) {
             Ok(_) => {

@@ -2,8 +2,10 @@
 //! prose, a choice, a date, a percentage, a picker); Tab moves between them, Ctrl-S submits,
 //! Esc cancels. What each action asks for, checks and does lives in `kinds`.
 
+pub mod fields;
 pub mod kinds;
 pub mod picker;
+pub mod submit;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{TextArea, WrapMode};

@@ -11,8 +11,8 @@ use super::{Theme, pane_block};
 use crate::domain::text::{pad, sanitize_line, truncate, width};
 use crate::tui::app::State;
 use crate::tui::editing::{Conflict, form_env};
-use crate::tui::form::kinds::{self, Level};
 use crate::tui::form::picker::Picker;
+use crate::tui::form::submit::{self, Level};
 use crate::tui::form::{Field, Form, Kind};
 
 /// Rows a prose field gets at least, and at most when there is room.
@@ -22,7 +22,7 @@ const PROSE_MAX: u16 = 6;
 pub fn draw(frame: &mut Frame, area: Rect, form: &Form, state: &State, theme: &Theme) {
     let lang = state.lang;
     let env = form_env(state);
-    let notes = kinds::notes(form, &env);
+    let notes = submit::notes(form, &env);
     // As tall as the form wants (prose at its fullest, room for three notes), at most the screen.
     let inner_width = area.width.min(104).saturating_sub(2);
     let prose_count = form.fields.iter().filter(|f| f.spec.is_prose()).count() as u16;
