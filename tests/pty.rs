@@ -11,8 +11,9 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use tempfile::TempDir;
+use unicode_width::UnicodeWidthStr;
 
 const BIN: &str = env!("CARGO_BIN_EXE_liaison");
 
@@ -166,6 +167,31 @@ impl Demo {
         )
     }
 
+    /// `console_script` with the console's drafts kept under `state/` of this home
+    /// (`$XDG_STATE_HOME`), where the test can look at them.
+    fn console_script_keeping_drafts(&self, args: &[&str]) -> String {
+        format!(
+            "export XDG_STATE_HOME={}\n{}",
+            quote(&self.path("state").to_string_lossy()),
+            self.console_script(args)
+        )
+    }
+
+    /// The draft files the console left under `state/liaison/` (`draft-*.json`).
+    fn drafts(&self) -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(self.path("state").join("liaison")) else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                name.starts_with("draft-") && name.ends_with(".json")
+            })
+            .collect()
+    }
+
     /// The console's process id, once the wrapper has written it.
     fn pid(&self) -> Option<i32> {
         std::fs::read_to_string(self.path("pid")).ok()?.trim().parse().ok()
@@ -297,6 +323,32 @@ impl Tmux {
     /// Waits until `text` is on the screen; returns the screen.
     fn wait_text(&self, text: &str) -> String {
         self.wait_for(&format!("{text:?} on the screen"), |s| s.contains(text).then(|| s.to_string()))
+    }
+
+    /// Waits until `text` shows on one line of the screen with the terminal's cursor, visible,
+    /// on the cell right after its last character: where an input method opens its candidate
+    /// window. Fails with the screen and the cursor after `WAIT`.
+    fn wait_cursor_after(&self, text: &str, what: &str) {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            let cursor = self.format("#{cursor_flag} #{cursor_x},#{cursor_y}");
+            let expected = end_of(&screen, text).map(|(x, y)| format!("1 {x},{y}"));
+            if expected.as_deref() == Some(cursor.as_str()) && self.screen() == screen {
+                return;
+            }
+            if start.elapsed() > WAIT {
+                panic!(
+                    "waited {WAIT:?} for the cursor after {what} ({text:?}): wanted (shown x,y) {}, \
+                     the terminal has {cursor:?}; the screen:\n{screen}",
+                    expected.map_or_else(
+                        || String::from("none: the text is not on exactly one line"),
+                        |e| format!("{e:?}")
+                    )
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
@@ -472,6 +524,42 @@ fn view_key(screen: &str, label: &str) -> Option<String> {
 /// The status bar: the last line with anything on it.
 fn status_bar(screen: &str) -> &str {
     screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")
+}
+
+/// Where `text` ends on the screen: the column and row of the cell right after its last character,
+/// counting a wide (Chinese) character as two cells, as the terminal does. `None` unless exactly
+/// one line shows it.
+fn end_of(screen: &str, text: &str) -> Option<(usize, usize)> {
+    let mut ends = screen
+        .lines()
+        .enumerate()
+        .filter_map(|(y, line)| line.find(text).map(|at| (line[..at + text.len()].width(), y)));
+    let end = ends.next()?;
+    ends.next().is_none().then_some(end)
+}
+
+/// The number in `已登记 20260104-OPS-001 — 响应时限 …` on the status bar.
+fn registered_number(screen: &str) -> Option<String> {
+    let status = status_bar(screen);
+    let marker = "已登记 ";
+    let number = status[status.find(marker)? + marker.len()..].split_whitespace().next()?;
+    (is_number(number) && status.contains("响应时限")).then(|| number.to_string())
+}
+
+/// Six Chinese numerals, different at every run (`七三〇九一五`): text typed with them is found
+/// by a search for them and by nothing else.
+fn unique_tag() -> String {
+    const DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    let mut seed = ((nanos ^ (u64::from(std::process::id()) << 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 8;
+    (0..6)
+        .map(|_| {
+            let digit = DIGITS[(seed % 10) as usize];
+            seed /= 10;
+            digit
+        })
+        .collect()
 }
 
 /// A shown title cell (maybe cut with `…`) is the scenario's title or a start of it.
@@ -794,15 +882,7 @@ fn a_hang_up_while_typing_keeps_the_draft() {
     const TITLE: &str = "断线前输入的标题";
     const BACKGROUND: &str = "背景写到一半";
     let demo = Demo::new();
-    let state = demo.path("state");
-    // The console's script with the drafts kept under this test's own state directory.
-    let script = |demo: &Demo| {
-        format!(
-            "export XDG_STATE_HOME={}\n{}",
-            quote(&state.to_string_lossy()),
-            demo.console_script(&["--lang", "zh"])
-        )
-    };
+    let script = |demo: &Demo| demo.console_script_keeping_drafts(&["--lang", "zh"]);
 
     // 1. Register: a title, Tab, half of the background; then the terminal hangs up.
     let tmux = Tmux::start(120, 40, &script(&demo));
@@ -838,4 +918,175 @@ fn a_hang_up_while_typing_keeps_the_draft() {
         screen.contains(BACKGROUND),
         "the background typed before the hang-up is restored too:\n{screen}"
     );
+}
+
+#[test]
+fn chinese_typed_into_the_registration_form_is_found_with_the_command_line() {
+    let demo = Demo::new();
+    let tag = unique_tag();
+    let title = format!("门店{tag}号收银机扫码失败");
+    let background = format!("上周六晚高峰{tag}号门店收银机连续三次扫码失败，顾客排队超过二十分钟");
+    let request =
+        ["需研发部本周五前查明扫码接口超时的原因".to_string(), format!("并提交{tag}号门店的修复报告")];
+    assert!(demo.list(&["--text", &tag]).is_empty(), "the demo data already holds {tag}");
+
+    // 1. `a` opens the registration form.
+    let (tmux, console) = start_console(&demo, 120, 40, "zh");
+    tmux.keys(&["a"]);
+    tmux.wait_for("the registration form", |s| {
+        (s.contains("┌ 登记问题") && s.contains("Ctrl-S 登记")).then_some(())
+    });
+
+    // 2. Title, background and a request of two lines (Enter starts the second), each with the
+    // terminal's cursor right after the last character typed.
+    tmux.type_text(&title);
+    tmux.wait_cursor_after(&title, "the title");
+    tmux.keys(&["Tab"]);
+    tmux.type_text(&background);
+    tmux.wait_cursor_after(&background, "the background");
+    tmux.keys(&["Tab"]);
+    tmux.type_text(&request[0]);
+    tmux.wait_cursor_after(&request[0], "the request's first line");
+    tmux.keys(&["Enter"]);
+    tmux.type_text(&request[1]);
+    tmux.wait_cursor_after(&request[1], "the request's second line");
+
+    // 3. The departments: the pinyin initials of 测试部 find it first; Enter takes it, Enter on
+    // the emptied query closes the picker and moves on to the priority.
+    tmux.keys(&["Tab"]);
+    tmux.type_text("csb");
+    tmux.wait_for("测试部 first in the picker for csb", |s| {
+        let lines: Vec<&str> = s.lines().collect();
+        let query = lines.iter().position(|l| l.contains("› csb"))?;
+        lines.get(query + 1)?.contains("QA 测试部").then_some(())
+    });
+    tmux.keys(&["Enter"]);
+    tmux.wait_text("✓ QA 测试部");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the picker closed, 测试部 in the field and the priority focused", |s| {
+        let field = s.lines().find(|l| l.contains("涉及部门"))?;
+        let closed = !s.contains("空格 选择") && !s.contains("✓ QA");
+        (closed && field.contains("QA 测试部") && s.contains("▸优先级")).then_some(())
+    });
+
+    // 4. Ctrl-S registers it; the status bar says its number.
+    tmux.keys(&["C-s"]);
+    let number = tmux.wait_for("已登记 NUMBER on the status bar", registered_number);
+    let screen = tmux.screen();
+    assert!(!screen.contains("┌ 登记问题"), "the form is still open after registering:\n{screen}");
+
+    // 5. q ends the console and gives the terminal back.
+    tmux.keys(&["q"]);
+    gone_within(console.pid, Duration::from_secs(5), "q");
+    let status = check_terminal_restored(&tmux, &demo);
+    assert_eq!(status, 0, "the console's exit status after q");
+
+    // 6. The command line finds the issue by the typed text, and shows exactly what was typed.
+    assert_eq!(demo.list(&["--text", &tag]), vec![(number.clone(), title.clone())], "`list --text {tag}`");
+    let text = demo.cli(&["--json", "show", &number]);
+    let issue: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"));
+    assert_eq!(issue["title"], json!(title), "{text}");
+    assert_eq!(issue["background"], json!(background), "{text}");
+    assert_eq!(issue["request"], json!(request.join("\n")), "{text}");
+    assert_eq!(issue["departments"], json!(["QA"]), "{text}");
+    assert_eq!(issue["proposer_dept"], json!("OPS"), "{text}");
+}
+
+#[test]
+fn a_killed_console_offers_its_half_filled_form_on_the_next_start() {
+    let demo = Demo::new();
+    let tag = unique_tag();
+    let first = format!("已联系{tag}号门店店长确认故障时间");
+    let second = "更换扫码枪后仍偶发超时";
+    let more = "，明天上午复测";
+    let script = demo.console_script_keeping_drafts(&["--lang", "zh"]);
+    let form_title = |number: &str| format!("┌ 评论 · {number}");
+
+    // 1. `c` opens a comment on the selected issue; two lines are typed.
+    let tmux = Tmux::start(120, 40, &script);
+    let screen = tmux.wait_for("the console's list and detail", |s| {
+        let ready = list_title(s, "问题列表").is_some() && detail_number(s, "问题编号").is_some();
+        ready.then(|| s.to_string())
+    });
+    let number = detail_number(&screen, "问题编号").expect("the selected issue's number");
+    let console = Console { pid: demo.pid().expect("the wrapper wrote the console's pid") };
+    tmux.keys(&["c"]);
+    tmux.wait_for("the comment form", |s| {
+        (s.contains(&form_title(&number)) && s.contains("Ctrl-S 保存")).then_some(())
+    });
+    tmux.type_text(&first);
+    tmux.keys(&["Enter"]);
+    tmux.type_text(second);
+    tmux.wait_cursor_after(second, "the comment's second line");
+
+    // 2. The draft is written while typing (every 2 s: a form of one field has no change of
+    // field to save it on). SIGKILL then ends the console: nothing runs on the way out.
+    let typed = format!("{first}\n{second}");
+    let start = Instant::now();
+    let draft = loop {
+        let saved: Vec<Value> = demo
+            .drafts()
+            .iter()
+            .filter_map(|p| serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok())
+            .collect();
+        if let Some(d) = saved.iter().find(|d| d["form"]["values"] == json!([["body", typed]])) {
+            break d.clone();
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "no draft holds the typed comment {WAIT:?} after typing it; drafts: {saved:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(draft["form"]["kind"], json!("comment"), "{draft}");
+    assert_eq!(draft["form"]["number"], json!(number), "{draft}");
+    send_signal(console.pid, libc::SIGKILL);
+    gone_within(console.pid, EXIT_LIMIT, "SIGKILL");
+    drop(tmux);
+    std::fs::remove_file(demo.path("pid")).expect("the first console's pid file");
+    assert_eq!(demo.drafts().len(), 1, "the draft outlives the killed console");
+
+    // 3. The next start offers the draft; `r` puts the comment back, the cursor after its end.
+    let tmux = Tmux::start(120, 40, &script);
+    let screen = tmux.wait_for("the offer of the draft", |s| {
+        (s.contains("r 恢复") && s.contains(&first)).then(|| s.to_string())
+    });
+    assert!(
+        screen.contains(&format!("评论 · {number}")),
+        "the offer names the form and the issue:\n{screen}"
+    );
+    let console = Console { pid: demo.pid().expect("the wrapper wrote the console's pid") };
+    tmux.keys(&["r"]);
+    tmux.wait_for("the restored comment form", |s| {
+        let form = s.contains(&form_title(&number)) && s.contains("Ctrl-S 保存") && !s.contains("r 恢复");
+        (form && s.contains(&first) && s.contains(second)).then_some(())
+    });
+    tmux.wait_cursor_after(second, "the restored comment");
+
+    // 4. Typing goes on where it stopped; Ctrl-S saves the comment.
+    tmux.type_text(more);
+    let last = format!("{second}{more}");
+    tmux.wait_cursor_after(&last, "the comment finished after restoring it");
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("已评论 on the status bar", |s| {
+        (status_bar(s).contains(&format!("{number} 已评论")) && !s.contains(&form_title(&number)))
+            .then_some(())
+    });
+    assert!(demo.drafts().is_empty(), "the draft is still there after the comment was saved");
+
+    // 5. q ends the console; no draft comes back on the way out.
+    tmux.keys(&["q"]);
+    gone_within(console.pid, Duration::from_secs(5), "q");
+    assert_eq!(check_terminal_restored(&tmux, &demo), 0, "the console's exit status after q");
+    assert!(demo.drafts().is_empty(), "a draft is left after q: {:?}", demo.drafts());
+
+    // 6. The command line shows the comment, exactly as typed, by 周协调.
+    let text = demo.cli(&["--json", "show", &number]);
+    let issue: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"));
+    let me: Value = serde_json::from_str(&demo.cli(&["--json", "whoami"])).expect("whoami as JSON");
+    let comments = issue["comments"].as_array().expect("the issue's comments");
+    let body = format!("{first}\n{last}");
+    let mine: Vec<&Value> = comments.iter().filter(|c| c["body"] == json!(body)).collect();
+    assert_eq!(mine.len(), 1, "the comment {body:?} once among {comments:#?}");
+    assert_eq!(mine[0]["by"], me["person"]["login"], "{:#?}", mine[0]);
 }
