@@ -1090,3 +1090,72 @@ fn a_killed_console_offers_its_half_filled_form_on_the_next_start() {
     assert_eq!(mine.len(), 1, "the comment {body:?} once among {comments:#?}");
     assert_eq!(mine[0]["by"], me["person"]["login"], "{:#?}", mine[0]);
 }
+
+/// Ctrl-E hands the field to the user's `$EDITOR` and takes back what it wrote, with the console
+/// restored around it; `y` puts the issue's number on the terminal's clipboard (OSC 52, which
+/// tmux keeps as a paste buffer when `set-clipboard` is on).
+#[test]
+fn the_editor_and_the_clipboard_go_through_the_real_terminal() {
+    let demo = Demo::new();
+    let tag = unique_tag();
+    // An editor that puts a line before what it was given, as a person would, and exits.
+    let editor = demo.path("editor.sh");
+    std::fs::write(
+        &editor,
+        format!(
+            "#!/bin/sh\n{{ echo '编辑器里写的{tag}'; cat \"$1\"; }} > \"$1.new\" && mv \"$1.new\" \"$1\"\n"
+        ),
+    )
+    .expect("the editor script");
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    let script = format!(
+        "export EDITOR={} VISUAL=\n{}",
+        quote(&editor.to_string_lossy()),
+        demo.console_script_keeping_drafts(&["--lang", "zh"])
+    );
+    let tmux = Tmux::start(120, 40, &script);
+    tmux.ok(&["set-option", "-g", "set-clipboard", "on"]);
+    let screen = tmux.wait_for("the console's list and detail", |s| {
+        let ready = list_title(s, "问题列表").is_some() && detail_number(s, "问题编号").is_some();
+        ready.then(|| s.to_string())
+    });
+    let number = detail_number(&screen, "问题编号").expect("the selected issue's number");
+    let console = Console { pid: demo.pid().expect("the wrapper wrote the console's pid") };
+
+    // y: the number reaches the terminal's clipboard.
+    tmux.keys(&["y"]);
+    tmux.wait_for("已复制 on the status bar", |s| status_bar(s).contains("已复制").then_some(()));
+    let start = Instant::now();
+    loop {
+        let buffer = tmux.run(&["show-buffer"]);
+        if String::from_utf8_lossy(&buffer.stdout) == number {
+            break;
+        }
+        assert!(start.elapsed() < WAIT, "the clipboard holds {:?}, not {number}", buffer);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // c, a few words, Ctrl-E: the editor's text comes back into the form, the screen redrawn.
+    tmux.keys(&["c"]);
+    tmux.wait_text("Ctrl-S 保存");
+    tmux.type_text("开头");
+    tmux.wait_cursor_after("开头", "the comment before the editor");
+    tmux.keys(&["C-e"]);
+    let edited = format!("编辑器里写的{tag}");
+    tmux.wait_for("the form with the editor's text", |s| {
+        (s.contains(&edited) && s.contains("开头") && s.contains("Ctrl-S 保存")).then_some(())
+    });
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("已评论 on the status bar", |s| {
+        status_bar(s).contains(&format!("{number} 已评论")).then_some(())
+    });
+    tmux.keys(&["q"]);
+    gone_within(console.pid, Duration::from_secs(5), "q");
+    assert_eq!(check_terminal_restored(&tmux, &demo), 0, "the console's exit status after q");
+
+    let text = demo.cli(&["--json", "show", &number]);
+    let issue: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"));
+    let bodies: Vec<&str> =
+        issue["comments"].as_array().expect("comments").iter().filter_map(|c| c["body"].as_str()).collect();
+    assert!(bodies.contains(&format!("{edited}\n开头").as_str()), "{bodies:?}");
+}
