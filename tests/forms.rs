@@ -727,3 +727,33 @@ fn an_issue_named_by_its_number_is_found_and_acted_on() {
     let row = app.state.selected_row().map(|r| r.number.clone());
     assert_eq!(app.state.record.as_ref().map(|r| r.issue.number.clone()), row);
 }
+
+/// The registration form half filled, with the lint speaking and a picker open, and the
+/// conflict dialog: reviewed pictures at 80×24 in both languages.
+#[test]
+fn forms_on_screen() {
+    for lang in [Lang::Zh, Lang::En] {
+        let team = Team::new();
+        let mut app = team.fx.app(&team.lisi, lang);
+        app.draft_path = team.drafts.path().join("draft.json");
+        app.state.restore = None;
+        press(&mut app, "a");
+        type_text(&mut app, "系统有问题");
+        tab(&mut app, 1);
+        type_text(&mut app, "双十一活动需新增用户积分兑换功能");
+        tab(&mut app, 2);
+        type_text(&mut app, "y");
+        settings().bind(|| {
+            let name = format!("form_register_80x24_{}", lang_name(lang));
+            insta::assert_snapshot!(name, screen_text(&mut app, 80, 24));
+        });
+
+        let number = team.issue();
+        let mut app = conflict_setup(&team, &number);
+        app.state.lang = lang;
+        settings().bind(|| {
+            let name = format!("form_conflict_80x24_{}", lang_name(lang));
+            insta::assert_snapshot!(name, screen_text(&mut app, 80, 24));
+        });
+    }
+}
