@@ -132,6 +132,8 @@ pub struct App {
     resting: Option<(String, NaiveDateTime)>,
     /// Where this database's form drafts are kept.
     pub draft_path: std::path::PathBuf,
+    /// The file of the draft offered back at start (left by a console that is gone).
+    pub restore_from: Option<std::path::PathBuf>,
     /// The form changed since the draft was last written, which was at `draft_saved`.
     pub(super) draft_dirty: bool,
     pub(super) draft_saved: NaiveDateTime,
@@ -213,6 +215,7 @@ impl App {
             data_version,
             resting: None,
             draft_path,
+            restore_from: None,
             draft_dirty: false,
             draft_saved: now,
             counts_stale: true,
@@ -220,7 +223,10 @@ impl App {
             pending_reset: false,
             ids: None,
         };
-        app.state.restore = draft::load(&app.draft_path, &app.state.db);
+        if let Some((path, left)) = draft::left_behind(&app.state.db).into_iter().next() {
+            app.state.restore = Some(left);
+            app.restore_from = Some(path);
+        }
         app.reload(None);
         if !problems.is_empty() {
             app.state.message = Some(problems.join("; "));

@@ -29,12 +29,68 @@ pub fn dir() -> PathBuf {
         .join("liaison")
 }
 
-/// One draft file per database, named after a hash of its path.
-pub fn path_for(db: &str) -> PathBuf {
+fn hash(db: &str) -> String {
     // FNV-1a: stable across runs and builds, unlike the standard library's hasher.
     let hash =
         db.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    dir().join(format!("draft-{hash:016x}.json"))
+    format!("{hash:016x}")
+}
+
+/// This console's draft file for a database: one per running console (named after the
+/// database's path and the process), so two consoles of one person never write over each other.
+pub fn path_for(db: &str) -> PathBuf {
+    dir().join(format!("draft-{}-{}.json", hash(db), std::process::id()))
+}
+
+/// Drafts for this database left by consoles that no longer run (a crash, a kill, a hang-up),
+/// newest first, with their files. A draft of a console still running is its own business.
+pub fn left_behind(db: &str) -> Vec<(PathBuf, Draft)> {
+    left_behind_in(&dir(), db)
+}
+
+fn left_behind_in(dir: &Path, db: &str) -> Vec<(PathBuf, Draft)> {
+    let prefix = format!("draft-{}", hash(db));
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(PathBuf, Draft)> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|path| {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let Some(rest) = name.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".json")) else {
+                return false;
+            };
+            // `draft-HASH.json` (one file per database, as earlier versions wrote) or
+            // `draft-HASH-PID.json` of a process that is gone.
+            match rest.strip_prefix('-').map(str::parse::<i32>) {
+                None => rest.is_empty(),
+                Some(Ok(pid)) => pid as u32 == std::process::id() || !running(pid),
+                Some(Err(_)) => false,
+            }
+        })
+        .filter_map(|path| load(&path, db).map(|d| (path, d)))
+        .collect();
+    found.sort_by_key(|(_, d)| std::cmp::Reverse(d.saved_at));
+    found
+}
+
+/// Whether a process with this id runs (it may belong to someone else). A zombie, dead but not
+/// yet reaped by its parent, does not.
+fn running(pid: i32) -> bool {
+    if pid <= 0 {
+        return false;
+    }
+    if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        let state = stat.rsplit_once(')').and_then(|(_, rest)| rest.trim_start().chars().next());
+        return !matches!(state, Some('Z' | 'X'));
+    }
+    if std::path::Path::new("/proc/self/stat").exists() {
+        return false;
+    }
+    // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
+    let result = unsafe { libc::kill(pid, 0) };
+    result == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 /// Writes the draft where only its owner can read it (0600), replacing the old one atomically.
@@ -87,11 +143,30 @@ mod tests {
         save(&path, &draft).expect("save");
         let mode = std::fs::metadata(&path).expect("exists").permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        assert_eq!(load(&path, "/srv/liaison.db"), Some(draft));
+        assert_eq!(load(&path, "/srv/liaison.db"), Some(draft.clone()));
         assert_eq!(load(&path, "/other.db"), None, "a draft belongs to its database");
         remove(&path);
         assert_eq!(load(&path, "/srv/liaison.db"), None);
-        let _ = std::fs::remove_dir_all(dir);
         assert_ne!(path_for("/a.db"), path_for("/b.db"));
+        assert!(running(std::process::id() as i32));
+        assert!(!running(i32::MAX - 1), "no such process");
+
+        // Left behind: the draft of a process that is gone, and one in the old single-file
+        // name; not the draft of a console still running (this test's parent, say).
+        let db = "/srv/liaison.db";
+        let named = |pid: Option<i64>| match pid {
+            Some(pid) => dir.join(format!("draft-{}-{pid}.json", hash(db))),
+            None => dir.join(format!("draft-{}.json", hash(db))),
+        };
+        let parent = i64::from(std::os::unix::process::parent_id());
+        let at =
+            |minute| Draft { saved_at: draft.saved_at + chrono::Duration::minutes(minute), ..draft.clone() };
+        save(&named(Some(i64::from(i32::MAX - 1))), &at(2)).expect("save");
+        save(&named(None), &at(1)).expect("save");
+        save(&named(Some(parent)), &at(3)).expect("save");
+        let left: Vec<PathBuf> = left_behind_in(&dir, db).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(left, vec![named(Some(i64::from(i32::MAX - 1))), named(None)], "newest first");
+        assert!(path_for(db).to_string_lossy().ends_with(&format!("-{}.json", std::process::id())));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

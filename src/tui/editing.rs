@@ -85,9 +85,16 @@ impl App {
                 if let Err(why) = self.try_open(d.kind, record.clone(), Some(&d)) {
                     self.reopen_as_comment(&d, record, &why);
                 }
-                self.draft_dirty = true;
+                // The draft moves to this console's own file before the old one goes; if no form
+                // could open, the old file stays to be offered again.
+                if self.state.form.is_some() {
+                    self.save_draft();
+                    if let Some(old) = self.restore_from.take().filter(|old| *old != self.draft_path) {
+                        draft::remove(&old);
+                    }
+                }
             }
-            Some(false) => draft::remove(&self.draft_path),
+            Some(false) => draft::remove(self.restore_from.as_ref().unwrap_or(&self.draft_path)),
             None => {}
         }
     }
