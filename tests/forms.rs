@@ -682,6 +682,10 @@ fn every_form_opens_and_draws_at_80x24_in_both_languages() {
             }
             app.open_form(kind);
             assert_eq!(form_kind(&app), Some(kind), "{kind:?}: {}", message(&app));
+            // Tiny terminals must not break anything either.
+            for (w, h) in [(20, 6), (40, 12)] {
+                draw_all(&mut app, w, h);
+            }
             for (w, h) in [(80, 24), (120, 40)] {
                 let drawn = draw_all(&mut app, w, h);
                 for p in width_problems(&drawn.frame) {
