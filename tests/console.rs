@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, MouseEventKind};
 use liaison::domain::{IssueDraft, IssueRecord, Priority, Status};
 use liaison::i18n::Lang;
 use liaison::store::{IssueFilter, Registration, SortKey};
-use liaison::tui::app::{App, Pane};
+use liaison::tui::app::{self, App, Pane};
 use liaison::tui::keymap::View;
 use ratatui::layout::Position;
 use unicode_width::UnicodeWidthStr;
@@ -960,4 +960,49 @@ fn a_terminal_that_fails_mid_form_leaves_the_draft() {
     assert!(result.is_err(), "the loop ends with the terminal's error");
     let saved = std::fs::read_to_string(&app.draft_path).expect("the draft was written on the way out");
     assert!(saved.contains("断线前的标题"), "{saved}");
+}
+
+/// A search that matches more issues than the first window holds: paging loads the rest, and
+/// every row is where a fresh query puts it.
+#[test]
+fn paging_through_a_long_search_result_shows_every_row_in_order() {
+    let fx = Fixture::demo();
+    liaison::demo::load(&mut fx.store(), &admin(), Lang::Zh, 400, SEED + 1, now()).expect("more issues");
+    let mut app = fx.app(&admin(), Lang::Zh);
+    press(&mut app, "8/");
+    type_text(&mut app, "部");
+    let filter = all_filter(&app, Some("部"));
+    let ids = app.store.matching_ids(&filter, now(), 10_000).expect("the ids").expect("not too many");
+    let expected: Vec<String> =
+        app.store.summaries(&ids, None, now()).expect("the rows").into_iter().map(|r| r.number).collect();
+    assert!(expected.len() > 2 * app::FIRST_WINDOW as usize, "{} hits", expected.len());
+    assert_eq!(app.state.total as usize, expected.len());
+    assert!(app.state.rows.len() < expected.len(), "the first window holds part of the list");
+    send(&mut app, [key(KeyCode::Enter)]);
+    loop {
+        assert_eq!(selected_number(&app), expected[app.state.selected], "row {}", app.state.selected);
+        assert_record_follows_selection(&app);
+        if app.state.selected + 1 == expected.len() {
+            break;
+        }
+        send(&mut app, [key(KeyCode::PageDown)]);
+    }
+    press(&mut app, "g");
+    assert_eq!(selected_number(&app), expected[0]);
+}
+
+/// What the search found is kept between keystrokes; a change by another program still shows.
+#[test]
+fn a_search_follows_a_change_by_another_program() {
+    let fx = Fixture::demo();
+    let mut app = fx.app(&admin(), Lang::Zh);
+    press(&mut app, "8/");
+    type_text(&mut app, "灰度发");
+    assert_eq!(app.state.total, 0);
+    let number = app.store.list(&all_filter(&app, None), now()).expect("the list")[0].number.clone();
+    fx.store().comment(&ctx(&admin(), now()), &number, "灰度发布方案已确认").expect("a comment");
+    app.tick(now());
+    assert_eq!(numbers(&app), vec![number.clone()]);
+    type_text(&mut app, "布");
+    assert_eq!(numbers(&app), vec![number]);
 }

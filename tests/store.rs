@@ -19,8 +19,8 @@ use liaison::domain::*;
 use liaison::i18n::Lang;
 use liaison::store::migrations;
 use liaison::store::{
-    IssueFilter, MeetingInput, ProgressInput, Registration, RiskInput, SortKey, Store, StoreError, TaskInput,
-    TaskUpdate,
+    IssueFilter, ListCache, MeetingInput, ProgressInput, Registration, RiskInput, SortKey, Store, StoreError,
+    TaskInput, TaskUpdate,
 };
 use rusqlite::params;
 use store_support::*;
@@ -40,9 +40,16 @@ fn text(words: &str) -> IssueFilter {
     IssueFilter { text: Some(words.to_string()), ..IssueFilter::default() }
 }
 
-/// The numbers a filter lists, in the list's order.
+/// The numbers a filter lists, in the list's order. A search is answered alike (same issues,
+/// same order) by the console's way, from the list without it kept in a cache.
 fn numbers(store: &mut Store, filter: &IssueFilter, now: NaiveDateTime) -> Vec<String> {
-    store.list(filter, now).expect("list").into_iter().map(|s| s.number).collect()
+    let rows = store.list(filter, now).expect("list");
+    if filter.text.is_some() && filter.limit.is_none() && filter.offset == 0 {
+        let cached = store.matching_ids_cached(filter, now, u32::MAX - 1, &mut ListCache::default());
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        assert_eq!(cached.expect("cached ids"), Some(ids), "{:?}", filter.text);
+    }
+    rows.into_iter().map(|s| s.number).collect()
 }
 
 /// The same, as a set, for filters whose order does not matter.
@@ -1521,4 +1528,124 @@ fn a_schema_5_file_is_upgraded_with_its_search_index_filled() {
     let conn = raw(&path);
     assert_eq!(count_rows(&conn, "SELECT count(*) FROM search_grams"), 2);
     assert_eq!(count_rows(&conn, "SELECT count(*) FROM search WHERE source = 'issue'"), 2);
+}
+
+// 15. Search as you type, from a cache
+
+/// A store holding 300 demo issues, and the time they were made for.
+fn demo_store(fx: &mut Fixture) -> NaiveDateTime {
+    let now = at("2023-11-20 10:00");
+    let cal = fx.store.calendar().expect("calendar");
+    let rules = fx.store.settings().expect("settings").response;
+    let demo = Demo::new(7);
+    let admin = fx.person(ADMIN).clone();
+    let mut writer = fx.store.bulk(&admin, Lang::En).expect("bulk");
+    demo.departments.iter().for_each(|d| assert!(writer.ensure_department(d).is_ok()));
+    demo.people.iter().for_each(|p| assert!(writer.ensure_person(p).is_ok()));
+    for i in 0..300 {
+        writer.add_record(&demo.record(i, 300, now, &cal, &rules)).expect("record");
+    }
+    writer.commit().expect("commit");
+    now
+}
+
+/// Types `query` a character at a time (a `<` takes one back) and checks that every step's
+/// answer from the cache is the list a fresh query gives. Returns how many steps found issues.
+fn type_query(
+    store: &mut Store,
+    cache: &mut ListCache,
+    filter: &IssueFilter,
+    now: NaiveDateTime,
+    query: &str,
+) -> usize {
+    let mut typed = String::new();
+    let mut found = 0;
+    for c in query.chars() {
+        if c == '<' {
+            typed.pop();
+        } else {
+            typed.push(c);
+        }
+        let trimmed = typed.trim();
+        let f = IssueFilter { text: (!trimmed.is_empty()).then(|| trimmed.to_string()), ..filter.clone() };
+        let fresh = store.matching_ids(&f, now, u32::MAX - 1).expect("fresh");
+        let cached = store.matching_ids_cached(&f, now, u32::MAX - 1, cache).expect("cached");
+        assert_eq!(cached, fresh, "{typed:?} in {filter:?}");
+        found += usize::from(fresh.is_some_and(|ids| !ids.is_empty()));
+    }
+    found
+}
+
+#[test]
+fn search_as_you_type_from_the_cache_lists_what_a_fresh_query_lists() {
+    let mut fx = Fixture::new();
+    let now = demo_store(&mut fx);
+    let me = fx.person("zhou").clone();
+    let open = vec![Status::Registered, Status::InProgress, Status::AwaitingAcceptance];
+    let filters = [
+        IssueFilter {
+            involving: Some((me.login.clone(), me.dept.clone())),
+            statuses: open.clone(),
+            ..IssueFilter::default()
+        },
+        IssueFilter::default(),
+        IssueFilter { statuses: open, sort: SortKey::Priority, ..IssueFilter::default() },
+        IssueFilter { overdue: true, due_soon: true, sort: SortKey::Updated, ..IssueFilter::default() },
+        IssueFilter { dept: Some("RD".into()), sort: SortKey::Number, ..IssueFilter::default() },
+    ];
+    let queries = [
+        "积分兑换",
+        "回款<<接口开发",
+        "WebView",
+        "webVIEW<<<<<<<WEB",
+        "接口 开发 联调",
+        "积分兑换<<<<回款",
+        "量子纠缠",
+        "接口开发 2",
+        "兑换 积分兑换",
+    ];
+    let mut found = 0;
+    for filter in &filters {
+        // One cache through every query, as the console keeps it.
+        let mut cache = ListCache::default();
+        for query in queries {
+            found += type_query(&mut fx.store, &mut cache, filter, now, query);
+        }
+    }
+    assert!(found > 50, "the demo data should match most queries: {found}");
+}
+
+#[test]
+fn a_change_by_another_connection_or_this_one_empties_the_cache() {
+    let mut fx = Fixture::new();
+    let now = demo_store(&mut fx);
+    let filter = IssueFilter::default();
+    let mut cache = ListCache::default();
+    let with = |t: &str| IssueFilter { text: Some(t.into()), ..filter.clone() };
+    let cached = |fx: &mut Fixture, cache: &mut ListCache, t: &str| {
+        fx.store.matching_ids_cached(&with(t), now, u32::MAX - 1, cache).expect("cached").expect("ids")
+    };
+    assert_eq!(type_query(&mut fx.store, &mut cache, &filter, now, "灰度发"), 0, "not in the demo data");
+
+    // Another program comments on an issue: its text is found at once.
+    let first =
+        fx.store.list(&IssueFilter { limit: Some(1), ..filter.clone() }, now).expect("list")[0].clone();
+    let mut other = fx.reopen();
+    other.comment(&fx.ctx("zhou", now), &first.number, "灰度发布方案已确认").expect("comment");
+    assert_eq!(cached(&mut fx, &mut cache, "灰度发"), vec![first.id]);
+    assert_eq!(cached(&mut fx, &mut cache, "灰度发布"), vec![first.id]);
+
+    // This connection registers one: found too, and listed where a fresh query puts it.
+    let n = register_text(&mut fx, "灰度发布回滚", BACKGROUND, REQUEST);
+    let ids = cached(&mut fx, &mut cache, "灰度发布");
+    assert_eq!(ids.len(), 2);
+    assert_eq!(Some(ids), fx.store.matching_ids(&with("灰度发布"), now, 100).expect("fresh"));
+    let ids = cached(&mut fx, &mut cache, "回滚");
+    assert!(fx.store.summaries(&ids, None, now).expect("rows").iter().any(|r| r.number == n));
+
+    // The list without the search changes too: the new issue is in All.
+    let all =
+        fx.store.matching_ids_cached(&filter, now, u32::MAX - 1, &mut cache).expect("all").expect("ids");
+    assert_eq!(all.len(), 301);
+    assert_eq!(Some(all), fx.store.matching_ids(&filter, now, 1_000).expect("fresh"));
 }

@@ -15,6 +15,7 @@ mod events;
 mod issues;
 mod list;
 pub mod migrations;
+mod narrow;
 mod search;
 mod work;
 
@@ -31,6 +32,7 @@ pub use doctor::{Check, CheckStatus, Diagnosis, diagnose};
 pub use error::{Kind, StoreError, StoreResult};
 pub use issues::Registration;
 pub use list::{IssueFilter, IssueSummary, SortKey, TaskAlert};
+pub use narrow::ListCache;
 pub use work::{MeetingInput, ProgressInput, RiskInput, TaskInput, TaskUpdate};
 
 use crate::domain::Actor;
@@ -88,6 +90,7 @@ impl Store {
         }
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
+        self.conn.pragma_update(None, "cache_size", -16_384)?;
         Ok(())
     }
 

@@ -11,9 +11,12 @@
 
 use std::fmt::Write as _;
 
+use std::collections::BTreeSet;
+
 use rusqlite::{Transaction, named_params};
 
 use super::StoreResult;
+use super::narrow::IdSet;
 
 /// The grams of one issue's texts, each packed into a number: a character's code point, or a
 /// pair's two code points (21 bits each) above bit 21.
@@ -92,6 +95,78 @@ pub(super) fn term_query(term: &str) -> TermQuery {
     pairs.dedup();
     let grams = pairs.into_iter().map(quote).collect::<Vec<_>>().join(" AND ");
     TermQuery { grams, confirm: Some(chars.into_iter().collect()) }
+}
+
+/// The terms of a search text: separated by white space, ASCII letters lowercased.
+pub(super) fn search_terms(text: &str) -> Vec<String> {
+    text.split_whitespace().map(str::to_ascii_lowercase).collect()
+}
+
+/// The issues among `within` whose texts contain every one of `terms` (as `search_terms` gives
+/// them), when every issue in `within` is known to contain each of `known`: a term inside a known
+/// one needs no look-up, and a longer term only the pairs of characters no known term inside it
+/// holds. Longer terms are then confirmed against the texts.
+pub(super) fn narrow(
+    tx: &Transaction,
+    terms: &[String],
+    within: &IdSet,
+    known: &[String],
+) -> StoreResult<IdSet> {
+    let mut set = within.clone();
+    for term in terms {
+        if set.is_empty() {
+            break;
+        }
+        if known.iter().any(|k| k.contains(term.as_str())) {
+            continue;
+        }
+        let chars: Vec<char> = term.chars().collect();
+        let grams: BTreeSet<String> = if chars.len() <= 2 {
+            BTreeSet::from([token(&chars)])
+        } else {
+            let covered: BTreeSet<String> = known
+                .iter()
+                .filter(|k| term.contains(k.as_str()))
+                .flat_map(|k| k.chars().collect::<Vec<_>>().windows(2).map(token).collect::<Vec<_>>())
+                .collect();
+            chars.windows(2).map(token).filter(|p| !covered.contains(p)).collect()
+        };
+        if !grams.is_empty() {
+            let query = grams.iter().map(|g| format!("\"{g}\"")).collect::<Vec<_>>().join(" AND ");
+            let mut stmt = tx.prepare_cached("SELECT rowid FROM search_grams WHERE search_grams MATCH :q")?;
+            let mut rows = stmt.query(named_params! {":q": query})?;
+            let mut hits = IdSet::default();
+            while let Some(row) = rows.next()? {
+                let id: i64 = row.get(0)?;
+                if set.contains(id) {
+                    hits.insert(id);
+                }
+            }
+            set = hits;
+        }
+        if chars.len() > 2 {
+            set = confirm(tx, term, &set)?;
+        }
+    }
+    Ok(set)
+}
+
+/// The issues of `set` one of whose texts contains `term` (ASCII lowercased), as
+/// `instr(lower(body), term)` finds it.
+fn confirm(tx: &Transaction, term: &str, set: &IdSet) -> StoreResult<IdSet> {
+    let mut stmt = tx.prepare_cached("SELECT body FROM search WHERE issue_id = :id")?;
+    let mut out = IdSet::default();
+    for id in set.iter() {
+        let mut rows = stmt.query(named_params! {":id": id})?;
+        while let Some(row) = rows.next()? {
+            let body = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            if body.to_ascii_lowercase().contains(term) {
+                out.insert(id);
+                break;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Adds text to the index under a source such as `issue` or `meeting:12`.

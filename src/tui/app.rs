@@ -12,10 +12,14 @@ use super::palette::{Command, Palette};
 use crate::config::{ConsoleConfig, SavedFilter};
 use crate::domain::*;
 use crate::i18n::Lang;
-use crate::store::{IssueFilter, IssueSummary, SortKey, Store, StoreError};
+use crate::store::{IssueFilter, IssueSummary, ListCache, SortKey, Store, StoreError};
 
 /// How many list rows are loaded around the selection: the list never loads the whole table.
 pub const WINDOW: u32 = 400;
+
+/// How many rows are loaded when a list starts again from the top (another view, search or
+/// narrowing): a screenful and some; the selection moving on loads a whole window.
+pub const FIRST_WINDOW: u32 = WINDOW / 4;
 
 /// A list of at most this many issues is read as ids once per reload, which gives its count, and
 /// its windows are then loaded by id; a longer one is counted and read a window at a time.
@@ -144,6 +148,8 @@ pub struct App {
     pending_reset: bool,
     /// The whole list's ids in order, as of the last reload, when it is short enough.
     ids: Option<Vec<i64>>,
+    /// The list without its search and recent searches within it, for search as you type.
+    cache: ListCache,
 }
 
 impl App {
@@ -222,6 +228,7 @@ impl App {
             defer: false,
             pending_reset: false,
             ids: None,
+            cache: ListCache::default(),
         };
         if let Some((path, left)) = draft::left_behind(&app.state.db).into_iter().next() {
             app.state.restore = Some(left);
@@ -276,23 +283,30 @@ impl App {
     /// Loads the list window around the selection, the counts and the selected record. Keeps the
     /// selection on the same issue when `keep` names one that is still in the list.
     pub fn reload(&mut self, keep: Option<String>) {
-        if let Err(e) = self.try_reload(keep) {
+        self.reload_rows(keep, WINDOW);
+    }
+
+    /// `reload`, loading `rows` rows around the selection.
+    fn reload_rows(&mut self, keep: Option<String>, rows: u32) {
+        if let Err(e) = self.try_reload(keep, rows) {
             self.state.message = Some(e.message(self.state.lang));
         }
     }
 
-    fn try_reload(&mut self, keep: Option<String>) -> Result<(), StoreError> {
+    fn try_reload(&mut self, keep: Option<String>, rows: u32) -> Result<(), StoreError> {
         let now = self.state.now;
         let filter = self.filter();
-        // One pass over the list gives both its count and its order.
-        self.ids = self.store.matching_ids(&filter, now, IDS_AT_MOST)?;
+        // One pass over the list gives both its count and its order. A search is answered from
+        // the list without it, kept in memory, however long.
+        let at_most = if filter.text.is_some() { u32::MAX - 1 } else { IDS_AT_MOST };
+        self.ids = self.store.matching_ids_cached(&filter, now, at_most, &mut self.cache)?;
         self.state.total = match &self.ids {
             Some(ids) => ids.len() as i64,
             None => self.store.count(&filter, now)?,
         };
         let total = self.state.total.max(0) as usize;
         self.state.selected = self.state.selected.min(total.saturating_sub(1));
-        self.load_window(&filter, true)?;
+        self.load_window(&filter, true, rows)?;
         if let Some(number) = keep
             && self.state.selected_row().map(|r| r.number.as_str()) != Some(number.as_str())
             && let Some(i) = self.state.rows.iter().position(|r| r.number == number)
@@ -342,23 +356,23 @@ impl App {
         }
     }
 
-    /// Loads the rows around the selection if it left the loaded window (or when forced).
-    fn load_window(&mut self, filter: &IssueFilter, force: bool) -> Result<(), StoreError> {
+    /// Loads `size` rows around the selection if it left the loaded window (or when forced).
+    fn load_window(&mut self, filter: &IssueFilter, force: bool, size: u32) -> Result<(), StoreError> {
         let s = &self.state;
         let inside =
             s.selected >= s.window_start as usize && s.selected < s.window_start as usize + s.rows.len();
         if inside && !force {
             return Ok(());
         }
-        let start = (s.selected as u32).saturating_sub(WINDOW / 2);
+        let start = (s.selected as u32).saturating_sub(size / 2);
         self.state.rows = match &self.ids {
             Some(ids) => {
                 let from = (start as usize).min(ids.len());
-                let to = (from + WINDOW as usize).min(ids.len());
+                let to = (from + size as usize).min(ids.len());
                 self.store.summaries(&ids[from..to], filter.viewer.as_deref(), self.state.now)?
             }
             None => {
-                let window = IssueFilter { limit: Some(WINDOW), offset: start, ..filter.clone() };
+                let window = IssueFilter { limit: Some(size), offset: start, ..filter.clone() };
                 self.store.list(&window, self.state.now)?
             }
         };
@@ -678,7 +692,7 @@ impl App {
         self.state.selected = 0;
         self.state.window_start = 0;
         self.state.rows.clear();
-        self.reload(None);
+        self.reload_rows(None, FIRST_WINDOW);
     }
 
     fn scroll(&mut self, delta: i64) {
@@ -693,7 +707,7 @@ impl App {
                 }
                 s.selected = next;
                 let filter = self.filter();
-                let result = self.load_window(&filter, false).and_then(|()| self.load_record());
+                let result = self.load_window(&filter, false, WINDOW).and_then(|()| self.load_record());
                 if let Err(e) = result {
                     self.state.message = Some(e.message(self.state.lang));
                 }
