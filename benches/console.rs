@@ -15,7 +15,7 @@ use liaison::demo::Demo;
 use liaison::domain::{Department, Person, Role, Status};
 use liaison::i18n::Lang;
 use liaison::store::{IssueFilter, SortKey, Store, migrations};
-use liaison::tui::app::{App, SearchEdit};
+use liaison::tui::app::{App, PaletteEdit, SearchEdit};
 use liaison::tui::keymap::{Action, View};
 use liaison::tui::view::{self, Theme};
 use ratatui::Terminal;
@@ -278,6 +278,20 @@ fn measure(n: usize) {
         app.search_input(SearchEdit::Cancel);
     }
     series("Search, all the keystrokes above: median / p95 / max", every, 30.0);
+    // The issue finder (#): numbers from their index, then texts from the search index.
+    let (mut finds, mut opens) = (Vec::new(), Vec::new());
+    for text in ["SALES-0", "1208", "积分兑换"] {
+        opens.push(key(&mut app, &mut term, Action::GoTo));
+        for c in text.chars() {
+            let started = Instant::now();
+            app.palette_input(PaletteEdit::Insert(c));
+            draw(&mut term, &app);
+            finds.push(started.elapsed());
+        }
+        app.palette_input(PaletteEdit::Cancel);
+    }
+    series("Open the issue finder (#), reading every number", opens, 150.0);
+    series("Go to an issue (#) by number or title, per keystroke", finds, 30.0);
     let all = ms(key(&mut app, &mut term, Action::View(View::All.key())));
     row("Switch to the All list (one key)", format!("{all:.1} ms"), Some((all, 16.0, "< 16 ms")));
     let pages: Vec<Duration> = (0..300).map(|_| key(&mut app, &mut term, Action::PageDown)).collect();

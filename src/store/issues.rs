@@ -167,21 +167,60 @@ impl Store {
         })
     }
 
-    /// Issues whose number or title holds `term` (ignoring ASCII case): numbers first, newest
-    /// first, at most `limit`. For jumping to an issue someone named.
-    pub fn find_issues(&mut self, term: &str, limit: u32) -> StoreResult<Vec<(String, String, Status)>> {
-        let term = term.trim();
+    /// Every issue's id and number (lowercased), newest first: what the issue finder filters in
+    /// memory as you type, read once when it opens (about 2 MB at 100 000 issues).
+    pub fn issue_numbers(&mut self) -> StoreResult<Vec<(i64, String)>> {
         self.read(|tx| {
-            let mut stmt = tx.prepare_cached(
-                "SELECT number, title, status FROM issues
-                 WHERE instr(lower(number), lower(:term)) > 0 OR instr(lower(title), lower(:term)) > 0
-                 ORDER BY instr(lower(number), lower(:term)) = 0, id DESC
-                 LIMIT :limit",
-            )?;
-            let rows = stmt.query_map(named_params! {":term": term, ":limit": limit}, |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            // From the numbers' unique index alone, never from the rows.
+            let mut stmt = tx.prepare_cached("SELECT id, lower(number) FROM issues")?;
+            let mut all: Vec<(i64, String)> =
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+            all.sort_unstable_by_key(|(id, _)| std::cmp::Reverse(*id));
+            Ok(all)
+        })
+    }
+
+    /// Issues someone named: those whose number holds `term` (ignoring ASCII case; `numbers` as
+    /// `issue_numbers` gave them), newest first, then those whose texts hold it (the search
+    /// index), at most `limit` in all. With no term, the newest issues.
+    pub fn find_issues(
+        &mut self,
+        term: &str,
+        numbers: &[(i64, String)],
+        limit: u32,
+        now: chrono::NaiveDateTime,
+    ) -> StoreResult<Vec<(String, String, Status)>> {
+        let term = term.trim();
+        let cap = limit as usize;
+        let lower = term.to_lowercase();
+        let mut ids: Vec<i64> =
+            numbers.iter().filter(|(_, n)| n.contains(&lower)).map(|(id, _)| *id).take(cap).collect();
+        if !term.is_empty() && ids.len() < cap {
+            let filter = super::IssueFilter {
+                text: Some(term.to_string()),
+                sort: super::SortKey::Number,
+                limit: Some(limit),
+                ..Default::default()
+            };
+            for row in self.list(&filter, now)? {
+                if ids.len() < cap && !ids.contains(&row.id) {
+                    ids.push(row.id);
+                }
+            }
+        }
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached("SELECT number, title, status FROM issues WHERE id = :id")?;
+            let mut found = Vec::with_capacity(ids.len());
+            for id in &ids {
+                let row =
+                    stmt.query_row(named_params! {":id": id}, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)));
+                match row.optional()? {
+                    Some(row) => found.push(row),
+                    // Gone since the numbers were read (a restore): not offered.
+                    None => continue,
+                }
+            }
+            Ok(found)
         })
     }
 

@@ -136,6 +136,8 @@ pub struct App {
     resting: Option<(String, NaiveDateTime)>,
     /// Where this database's form drafts are kept.
     pub draft_path: std::path::PathBuf,
+    /// The issue finder's numbers, read when it opens.
+    finder_numbers: Vec<(i64, String)>,
     /// The file of the draft offered back at start (left by a console that is gone).
     pub restore_from: Option<std::path::PathBuf>,
     /// The form changed since the draft was last written, which was at `draft_saved`.
@@ -222,6 +224,7 @@ impl App {
             resting: None,
             draft_path,
             restore_from: None,
+            finder_numbers: Vec::new(),
             draft_dirty: false,
             draft_saved: now,
             counts_stale: true,
@@ -523,6 +526,10 @@ impl App {
             }
             Action::GoTo => {
                 s.palette = Some(Palette::issues(s.lang));
+                match self.store.issue_numbers() {
+                    Ok(numbers) => self.finder_numbers = numbers,
+                    Err(e) => self.state.message = Some(e.message(self.state.lang)),
+                }
                 self.find_issues();
             }
             Action::Filter => {
@@ -595,10 +602,14 @@ impl App {
                 self.find_issues();
             }
             PaletteEdit::Move(delta) => palette.step(delta),
-            PaletteEdit::Cancel => self.state.palette = None,
+            PaletteEdit::Cancel => {
+                self.state.palette = None;
+                self.finder_numbers = Vec::new();
+            }
             PaletteEdit::Run => {
                 let command = palette.selected_command();
                 self.state.palette = None;
+                self.finder_numbers = Vec::new();
                 if let Some(command) = command {
                     self.run(command);
                 }
@@ -668,7 +679,7 @@ impl App {
             return;
         };
         let lang = self.state.lang;
-        match self.store.find_issues(&palette.input, 30) {
+        match self.store.find_issues(&palette.input, &self.finder_numbers, 30, self.state.now) {
             Ok(found) => {
                 let entries = found
                     .into_iter()
