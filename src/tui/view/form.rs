@@ -63,7 +63,8 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, state: &State, theme: &T
         let h = if field.spec.is_prose() { rows.get(&i).copied().unwrap_or(1) } else { 1 };
         constraints.push(Constraint::Length(h));
     }
-    constraints.push(Constraint::Min(note_rows));
+    // The notes take what is left: at a small size the fields keep their rows.
+    constraints.push(Constraint::Fill(1));
     constraints.push(Constraint::Length(1));
     let areas = Layout::vertical(constraints).split(inner);
     frame.render_widget(Paragraph::new(preamble).wrap(Wrap { trim: false }), areas[0]);
