@@ -8,7 +8,7 @@ use super::editing::Conflict;
 use super::form::submit::Undo;
 use super::form::{Form, FormDraft};
 use super::keymap::{Action, Keymap, View};
-use super::palette::{Command, Palette};
+use super::palette::Palette;
 use crate::config::{ConsoleConfig, SavedFilter};
 use crate::domain::*;
 use crate::i18n::Lang;
@@ -137,7 +137,7 @@ pub struct App {
     /// Where this database's form drafts are kept.
     pub draft_path: std::path::PathBuf,
     /// The issue finder's numbers, read when it opens.
-    finder_numbers: Vec<(i64, String)>,
+    pub(super) finder_numbers: Vec<(i64, String)>,
     /// The file of the draft offered back at start (left by a console that is gone).
     pub restore_from: Option<std::path::PathBuf>,
     /// The form changed since the draft was last written, which was at `draft_saved`.
@@ -383,7 +383,7 @@ impl App {
         Ok(())
     }
 
-    fn load_record(&mut self) -> Result<(), StoreError> {
+    pub(super) fn load_record(&mut self) -> Result<(), StoreError> {
         let number =
             self.state.pinned.clone().or_else(|| self.state.selected_row().map(|r| r.number.clone()));
         let same = self.state.record.as_ref().map(|r| &r.issue.number) == number.as_ref();
@@ -524,14 +524,7 @@ impl App {
                     s.palette = Some(Palette::actions(title, &s.keymap, &kinds, s.lang));
                 }
             }
-            Action::GoTo => {
-                s.palette = Some(Palette::issues(s.lang));
-                match self.store.issue_numbers() {
-                    Ok(numbers) => self.finder_numbers = numbers,
-                    Err(e) => self.state.message = Some(e.message(self.state.lang)),
-                }
-                self.find_issues();
-            }
+            Action::GoTo => self.open_finder(),
             Action::Filter => {
                 s.palette = Some(Palette::filters(&s.departments, &s.saved_filters, s.lang));
             }
@@ -587,79 +580,6 @@ impl App {
         }
     }
 
-    /// Typing into the palette; Enter runs the chosen entry.
-    pub fn palette_input(&mut self, edit: PaletteEdit) {
-        let Some(palette) = self.state.palette.as_mut() else {
-            return;
-        };
-        match edit {
-            PaletteEdit::Insert(c) => {
-                palette.push(c);
-                self.find_issues();
-            }
-            PaletteEdit::Backspace => {
-                palette.pop();
-                self.find_issues();
-            }
-            PaletteEdit::Move(delta) => palette.step(delta),
-            PaletteEdit::Cancel => {
-                self.state.palette = None;
-                self.finder_numbers = Vec::new();
-            }
-            PaletteEdit::Run => {
-                let command = palette.selected_command();
-                self.state.palette = None;
-                self.finder_numbers = Vec::new();
-                if let Some(command) = command {
-                    self.run(command);
-                }
-            }
-        }
-    }
-
-    fn run(&mut self, command: Command) {
-        match command {
-            Command::Run(action) => self.handle(action),
-            Command::Department(dept) => {
-                self.state.dept_filter = dept.clone();
-                if dept.is_none() {
-                    self.state.priority_filter = None;
-                }
-                self.reset_list();
-            }
-            Command::Priority(priority) => {
-                self.state.priority_filter = priority;
-                self.reset_list();
-            }
-            Command::Goto(number) => {
-                self.state.pinned = Some(number);
-                self.state.focus = Pane::Detail;
-                if let Err(e) = self.load_record() {
-                    self.state.pinned = None;
-                    self.state.message = Some(e.message(self.state.lang));
-                }
-            }
-            Command::Saved(i) => {
-                let Some(saved) = self.state.saved_filters.get(i).cloned() else {
-                    return;
-                };
-                let s = &mut self.state;
-                if let Some(view) = saved.view.as_deref() {
-                    match View::ALL.iter().find(|v| format!("{v:?}").eq_ignore_ascii_case(view)) {
-                        Some(v) => s.view = *v,
-                        None => {
-                            s.message = Some(format!("{}: view `{view}`?", saved.name));
-                        }
-                    }
-                }
-                s.dept_filter = saved.dept.map(|d| d.trim().to_ascii_uppercase());
-                s.priority_filter = saved.priority.as_deref().and_then(Priority::parse);
-                s.query = saved.text.unwrap_or_default();
-                self.reset_list();
-            }
-        }
-    }
-
     /// A click on a list row (its absolute index) selects it.
     pub fn select(&mut self, index: usize) {
         let delta = index as i64 - self.state.selected as i64;
@@ -673,32 +593,7 @@ impl App {
         self.scroll(delta);
     }
 
-    /// Fills the issue finder from the store for what is typed so far.
-    fn find_issues(&mut self) {
-        let Some(palette) = self.state.palette.as_ref().filter(|p| p.finds_issues) else {
-            return;
-        };
-        let lang = self.state.lang;
-        match self.store.find_issues(&palette.input, &self.finder_numbers, 30, self.state.now) {
-            Ok(found) => {
-                let entries = found
-                    .into_iter()
-                    .map(|(number, title, status)| super::palette::Entry {
-                        label: format!("{number}  {title}"),
-                        keys: status.label(lang).to_string(),
-                        aliases: String::new(),
-                        command: super::palette::Command::Goto(number),
-                    })
-                    .collect();
-                if let Some(palette) = self.state.palette.as_mut() {
-                    palette.set_entries(entries);
-                }
-            }
-            Err(e) => self.state.message = Some(e.message(lang)),
-        }
-    }
-
-    fn reset_list(&mut self) {
+    pub(super) fn reset_list(&mut self) {
         self.state.pinned = None;
         self.state.selected = 0;
         self.state.window_start = 0;

@@ -4,6 +4,7 @@
 //! run headless in tests on `TestBackend` with scripted keys.
 
 pub mod app;
+mod commands;
 pub mod draft;
 pub mod editing;
 mod external;

@@ -111,14 +111,6 @@ impl Picker {
         &self.items[index]
     }
 
-    pub fn items(&self) -> &[Item] {
-        &self.items
-    }
-
-    pub fn label_of(&self, value: &str) -> String {
-        self.items.iter().find(|i| i.value == value).map_or_else(|| value.to_string(), |i| i.label.clone())
-    }
-
     pub fn current(&self) -> Option<&Item> {
         self.matches.get(self.selected).map(|i| &self.items[*i])
     }

@@ -1,0 +1,117 @@
+//! The palette's side of the app: typing into it, running what is chosen, and the issue finder
+//! (`#`), whose entries come from the store as the input changes.
+
+use super::app::{App, PaletteEdit, Pane};
+use super::keymap::View;
+use super::palette::{Command, Entry, Palette};
+use crate::domain::Priority;
+
+impl App {
+    /// Opens the issue finder: every number is read once, then filtered as you type.
+    pub(super) fn open_finder(&mut self) {
+        self.state.palette = Some(Palette::issues(self.state.lang));
+        match self.store.issue_numbers() {
+            Ok(numbers) => self.finder_numbers = numbers,
+            Err(e) => self.state.message = Some(e.message(self.state.lang)),
+        }
+        self.find_issues();
+    }
+
+    /// Typing into the palette; Enter runs the chosen entry.
+    pub fn palette_input(&mut self, edit: PaletteEdit) {
+        let Some(palette) = self.state.palette.as_mut() else {
+            return;
+        };
+        match edit {
+            PaletteEdit::Insert(c) => {
+                palette.push(c);
+                self.find_issues();
+            }
+            PaletteEdit::Backspace => {
+                palette.pop();
+                self.find_issues();
+            }
+            PaletteEdit::Move(delta) => palette.step(delta),
+            PaletteEdit::Cancel => {
+                self.state.palette = None;
+                self.finder_numbers = Vec::new();
+            }
+            PaletteEdit::Run => {
+                let command = palette.selected_command();
+                self.state.palette = None;
+                self.finder_numbers = Vec::new();
+                if let Some(command) = command {
+                    self.run(command);
+                }
+            }
+        }
+    }
+
+    fn run(&mut self, command: Command) {
+        match command {
+            Command::Run(action) => self.handle(action),
+            Command::Department(dept) => {
+                self.state.dept_filter = dept.clone();
+                if dept.is_none() {
+                    self.state.priority_filter = None;
+                }
+                self.reset_list();
+            }
+            Command::Priority(priority) => {
+                self.state.priority_filter = priority;
+                self.reset_list();
+            }
+            Command::Goto(number) => {
+                self.state.pinned = Some(number);
+                self.state.focus = Pane::Detail;
+                if let Err(e) = self.load_record() {
+                    self.state.pinned = None;
+                    self.state.message = Some(e.message(self.state.lang));
+                }
+            }
+            Command::Saved(i) => {
+                let Some(saved) = self.state.saved_filters.get(i).cloned() else {
+                    return;
+                };
+                let s = &mut self.state;
+                if let Some(view) = saved.view.as_deref() {
+                    match View::ALL.iter().find(|v| format!("{v:?}").eq_ignore_ascii_case(view)) {
+                        Some(v) => s.view = *v,
+                        None => {
+                            s.message = Some(format!("{}: view `{view}`?", saved.name));
+                        }
+                    }
+                }
+                s.dept_filter = saved.dept.map(|d| d.trim().to_ascii_uppercase());
+                s.priority_filter = saved.priority.as_deref().and_then(Priority::parse);
+                s.query = saved.text.unwrap_or_default();
+                self.reset_list();
+            }
+        }
+    }
+
+    /// Fills the issue finder from the store for what is typed so far.
+    fn find_issues(&mut self) {
+        let Some(palette) = self.state.palette.as_ref().filter(|p| p.finds_issues) else {
+            return;
+        };
+        let lang = self.state.lang;
+        match self.store.find_issues(&palette.input, &self.finder_numbers, 30, self.state.now) {
+            Ok(found) => {
+                let entries = found
+                    .into_iter()
+                    .map(|(number, title, status)| Entry {
+                        label: format!("{number}  {title}"),
+                        keys: status.label(lang).to_string(),
+                        aliases: String::new(),
+                        command: Command::Goto(number),
+                    })
+                    .collect();
+                if let Some(palette) = self.state.palette.as_mut() {
+                    palette.set_entries(entries);
+                }
+            }
+            Err(e) => self.state.message = Some(e.message(lang)),
+        }
+    }
+}
