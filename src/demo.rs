@@ -314,9 +314,14 @@ impl Demo {
             departments: sc.involved.iter().map(|d| d.to_string()).collect(),
             status: Status::Registered,
             response_due_at: due,
+            response_in_hours: matches!(
+                rules.rule(priority),
+                crate::domain::deadline::ResponseRule::Hours(_)
+            ),
             first_response_at: None,
             first_response_by: None,
-            escalation: None,
+            response_waived: None,
+            escalations: Vec::new(),
             resolution: None,
             acceptance: None,
             retrospective: None,
@@ -372,11 +377,13 @@ impl Demo {
             );
         } else if h.now > due && rng.chance(50) {
             let t = h.after(due - proposed_at + Duration::hours(1));
-            issue.escalation = Some(Escalation {
+            issue.escalations.push(Escalation {
+                seq: 1,
                 reason: "超过响应时限仍无人响应".into(),
                 to: rng.pick(ESCALATE_TO).to_string(),
                 by: proposer.login.clone(),
                 at: t,
+                closed: None,
             });
             h.event(
                 &proposer.login,
@@ -393,6 +400,7 @@ impl Demo {
                 confirmation: Confirmation::Pending,
                 note: None,
                 answered_at: None,
+                proxy: None,
             }];
             for d in sc.involved {
                 let p = self.member(&mut rng, d);
@@ -402,6 +410,7 @@ impl Demo {
                     confirmation: Confirmation::Pending,
                     note: None,
                     answered_at: None,
+                    proxy: None,
                 });
             }
             let recorder = proposer.login.clone();
@@ -413,7 +422,8 @@ impl Demo {
             );
             for p in &mut participants {
                 if p.login == recorder || stage >= 3 || rng.chance(50) {
-                    let objects = p.login != recorder && rng.chance(5);
+                    // An objection keeps the issue from a solution until the minutes are amended.
+                    let objects = p.login != recorder && stage < 4 && rng.chance(5);
                     p.confirmation = if objects { Confirmation::Objected } else { Confirmation::Confirmed };
                     p.note = objects.then(|| "纪要中的交付日期与会上所说不一致，请更正".to_string());
                     p.answered_at = Some(h.after(Duration::minutes(30 + rng.below(300) as i64)));
@@ -436,6 +446,7 @@ impl Demo {
                 disputes: sc.disputes.into(),
                 consensus: sc.consensus.into(),
                 recorder,
+                version: 1,
             });
             for (k, (dept, title)) in sc.tasks.iter().enumerate() {
                 let owner = self.member(&mut rng, dept).login.clone();
@@ -510,20 +521,22 @@ impl Demo {
                     task.deadline = new_deadline;
                 }
             }
-            if rng.chance(8) && issue.escalation.is_none() {
+            if rng.chance(8) && issue.escalations.is_empty() {
                 let t = h.after(Duration::hours(4));
                 let to = rng.pick(ESCALATE_TO).to_string();
-                issue.escalation = Some(Escalation {
+                issue.escalations.push(Escalation {
+                    seq: 1,
                     reason: "任务逾期且资源冲突无法在部门间协调".into(),
                     to: to.clone(),
                     by: proposer.login.clone(),
                     at: t,
+                    closed: None,
                 });
                 h.event(
                     &proposer.login,
                     EventKind::Escalated,
                     json!({}),
-                    json!({"reason": "任务逾期且资源冲突无法在部门间协调", "to": to}),
+                    json!({"escalation": 1, "reason": "任务逾期且资源冲突无法在部门间协调", "to": to}),
                 );
             }
         }
@@ -549,8 +562,13 @@ impl Demo {
         }
         if stage >= 5 {
             let t = h.after(Duration::hours(3 + rng.below(30) as i64));
-            issue.acceptance =
-                Some(Acceptance { accepted: true, by: proposer.login.clone(), at: t, reason: None });
+            issue.acceptance = Some(Acceptance {
+                accepted: true,
+                by: proposer.login.clone(),
+                proxy: None,
+                at: t,
+                reason: None,
+            });
             issue.status = Status::Resolved;
             h.event(
                 &proposer.login,

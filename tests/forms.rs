@@ -249,7 +249,7 @@ fn a_whole_life_cycle_in_the_console() {
     assert_eq!(focused_field(&app), "reason");
     type_text(&mut app, "资源冲突需协调");
     save(&mut app);
-    let escalation = team.record(&number).issue.escalation.expect("escalated");
+    let escalation = team.record(&number).issue.escalations.pop().expect("escalated");
     assert_eq!(escalation.to, "总经理");
 
     // The solution; 李四 (the proposer) is the feedback person by default.
@@ -401,8 +401,20 @@ fn forms_are_refused_before_they_open_and_say_who_can() {
     // Archived issues are read-only for everyone.
     let mut store = team.store();
     let admin_ctx = ctx(&admin(), now());
-    store.resolve(&admin_ctx, &number, "已完成", "zhangsan", Some("lisi"), None).expect("resolve");
-    store.answer_acceptance(&ctx(&team.lisi, now()), &number, true, None).expect("accept");
+    store
+        .resolve(
+            &admin_ctx,
+            &number,
+            &liaison::store::ResolveInput {
+                solution: "已完成".into(),
+                owner: "zhangsan".into(),
+                feedback: Some("lisi").map(str::to_string),
+                resolved_at: None,
+                without_response: None,
+            },
+        )
+        .expect("resolve");
+    store.answer_acceptance(&ctx(&team.lisi, now()), &number, true, None, None).expect("accept");
     store.archive(&ctx(&team.lisi, now()), &number, "复盘").expect("archive");
     let mut app = team.app(&team.lisi);
     press(&mut app, "c");
@@ -544,7 +556,19 @@ fn a_draft_whose_form_cannot_open_any_more_comes_back_as_a_comment() {
     let path = app.draft_path.clone();
     std::mem::forget(app);
     // Meanwhile the issue was resolved by someone else: the resolve form cannot open again.
-    team.store().resolve(&ctx(&admin(), now()), &number, "已解决", "zhangsan", None, None).expect("resolve");
+    team.store()
+        .resolve(
+            &ctx(&admin(), now()),
+            &number,
+            &liaison::store::ResolveInput {
+                solution: "已解决".into(),
+                owner: "zhangsan".into(),
+                feedback: None,
+                resolved_at: None,
+                without_response: None,
+            },
+        )
+        .expect("resolve");
     let mut app = team.fx.app(&team.zhangsan, Lang::Zh);
     app.draft_path = path.clone();
     app.state.restore = liaison::tui::draft::load(&path, &app.state.db);
@@ -658,6 +682,7 @@ fn every_form_opens_and_draws_at_80x24_in_both_languages() {
         title: "接口开发".into(),
         owner: "zhangsan".into(),
         deadline: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("date"),
+        involve: false,
     };
     store.add_task(&dev, &number, &input).expect("task");
     let meeting = liaison::store::MeetingInput {

@@ -69,7 +69,13 @@ fn meeting(participants: &[&str]) -> MeetingInput {
 }
 
 fn task(dept: &str, title: &str, owner: &str, deadline: &str) -> TaskInput {
-    TaskInput { dept: dept.into(), title: title.into(), owner: owner.into(), deadline: day(deadline) }
+    TaskInput {
+        dept: dept.into(),
+        title: title.into(),
+        owner: owner.into(),
+        deadline: day(deadline),
+        involve: false,
+    }
 }
 
 fn progress(task: Option<i64>, percent: Option<u8>, note: &str) -> ProgressInput {
@@ -505,9 +511,9 @@ fn an_issue_goes_through_its_whole_life_cycle() {
     let c = fx.ctx("wang", t_meet);
     assert_eq!(fx.store.record_meeting(&c, &n, &meeting(&["wang", "li", "qian"])).expect("meeting"), 1);
     let c = fx.ctx("li", t_conf);
-    fx.store.answer_minutes(&c, &n, 1, true, None).expect("confirm");
+    fx.store.answer_minutes(&c, &n, 1, true, None, None).expect("confirm");
     let c = fx.ctx("qian", t_obj);
-    fx.store.answer_minutes(&c, &n, 1, false, Some("交付日期应为10月30日")).expect("object");
+    fx.store.answer_minutes(&c, &n, 1, false, Some("交付日期应为10月30日"), None).expect("object");
 
     // A task, updated with the version read, and progress that sets its percentage.
     let c = fx.ctx("wang", t_task);
@@ -542,12 +548,26 @@ fn an_issue_goes_through_its_whole_life_cycle() {
     let issue = fx.store.escalate(&c, &n, "测试环境迟迟未就绪", "分管副总").expect("escalate");
     assert_eq!(issue.status, Status::InProgress);
     let c = fx.ctx("wang", t_res1);
-    let issue = fx.store.resolve(&c, &n, "接口已上线测试环境", "wang", None, None).expect("resolve");
+    let issue = fx
+        .store
+        .resolve(
+            &c,
+            &n,
+            &liaison::store::ResolveInput {
+                solution: "接口已上线测试环境".into(),
+                owner: "wang".into(),
+                feedback: None,
+                resolved_at: None,
+                without_response: None,
+            },
+        )
+        .expect("resolve");
     assert_eq!(issue.status, Status::AwaitingAcceptance);
     let resolution = issue.resolution.expect("a resolution");
     assert_eq!((resolution.feedback.as_str(), resolution.owner.as_str()), ("li", "wang"));
     let c = fx.ctx("li", t_ref);
-    let issue = fx.store.answer_acceptance(&c, &n, false, Some("缺少兑换记录导出功能")).expect("refuse");
+    let issue =
+        fx.store.answer_acceptance(&c, &n, false, Some("缺少兑换记录导出功能"), None).expect("refuse");
     assert_eq!(issue.status, Status::InProgress);
     let acceptance = issue.acceptance.expect("the refusal");
     assert_eq!(
@@ -556,10 +576,23 @@ fn an_issue_goes_through_its_whole_life_cycle() {
     );
     let c = fx.ctx("wang", t_res2);
     let solution = "接口与兑换记录导出均已上线,测试通过";
-    let issue = fx.store.resolve(&c, &n, solution, "wang", None, None).expect("resolve again");
+    let issue = fx
+        .store
+        .resolve(
+            &c,
+            &n,
+            &liaison::store::ResolveInput {
+                solution: solution.into(),
+                owner: "wang".into(),
+                feedback: None,
+                resolved_at: None,
+                without_response: None,
+            },
+        )
+        .expect("resolve again");
     assert_eq!((issue.status, issue.acceptance), (Status::AwaitingAcceptance, None));
     let c = fx.ctx("li", t_acc);
-    let issue = fx.store.answer_acceptance(&c, &n, true, None).expect("accept");
+    let issue = fx.store.answer_acceptance(&c, &n, true, None, None).expect("accept");
     assert_eq!(issue.status, Status::Resolved);
     let c = fx.ctx("li", t_arch);
     let retro = "接口需求提出及时;下次应提前确认导出需求";
@@ -570,10 +603,11 @@ fn an_issue_goes_through_its_whole_life_cycle() {
     let before = fx.footprint(&n);
     let c = fx.ctx("li", t("11-08 09:00"));
     match fx.store.comment(&c, &n, "补充一条说明") {
-        Err(StoreError::Transition(e)) => {
-            assert_eq!((e.status, e.action, e.allowed.len()), (Status::Archived, Action::Comment, 0));
+        Err(StoreError::Refused(e)) => {
+            assert_eq!(e.action, Action::Comment);
+            assert!(e.message(Lang::En).contains("read-only"), "{}", e.message(Lang::En));
         }
-        other => panic!("expected a Transition error, got {other:?}"),
+        other => panic!("expected a refusal, got {other:?}"),
     }
     assert_eq!(fx.footprint(&n), before);
 
@@ -583,13 +617,15 @@ fn an_issue_goes_through_its_whole_life_cycle() {
     assert_eq!(issue.status, Status::Archived);
     assert_eq!((issue.first_response_at, issue.first_response_by.as_deref()), (Some(t_ack), Some("wang")));
     assert_eq!(
-        issue.escalation,
-        Some(Escalation {
+        issue.escalations,
+        vec![Escalation {
+            seq: 1,
             reason: "测试环境迟迟未就绪".into(),
             to: "分管副总".into(),
             by: "li".into(),
-            at: t_esc
-        })
+            at: t_esc,
+            closed: None,
+        }]
     );
     assert_eq!(
         issue.resolution,
@@ -602,7 +638,7 @@ fn an_issue_goes_through_its_whole_life_cycle() {
     );
     assert_eq!(
         issue.acceptance,
-        Some(Acceptance { accepted: true, by: "li".into(), at: t_acc, reason: None })
+        Some(Acceptance { accepted: true, by: "li".into(), proxy: None, at: t_acc, reason: None })
     );
     assert_eq!(issue.retrospective.as_deref(), Some(retro));
     assert_eq!((issue.updated_at, issue.updated_by.as_str()), (t_arch, "li"));
@@ -757,16 +793,28 @@ fn refusals_are_denied_and_write_nothing() {
     assert_eq!(fx.store.record(&n).expect("record").tasks[0].percent, 0);
 
     // Only the feedback person or a coordinator accepts.
-    fx.store.resolve(&fx.ctx("wang", now), &n, "接口已上线", "wang", None, None).expect("resolve");
+    fx.store
+        .resolve(
+            &fx.ctx("wang", now),
+            &n,
+            &liaison::store::ResolveInput {
+                solution: "接口已上线".into(),
+                owner: "wang".into(),
+                feedback: None,
+                resolved_at: None,
+                without_response: None,
+            },
+        )
+        .expect("resolve");
     let before = fx.footprint(&n);
-    assert_denied(fx.store.answer_acceptance(&fx.ctx("wang", now), &n, true, None));
-    assert_denied(fx.store.answer_acceptance(&fx.ctx("li2", now), &n, true, None));
-    assert_denied(fx.store.answer_acceptance(&fx.ctx("qian", now), &n, false, Some("不行")));
+    assert_denied(fx.store.answer_acceptance(&fx.ctx("wang", now), &n, true, None, None));
+    assert_denied(fx.store.answer_acceptance(&fx.ctx("li2", now), &n, true, None, None));
+    assert_denied(fx.store.answer_acceptance(&fx.ctx("qian", now), &n, false, Some("不行"), None));
     assert_eq!(fx.footprint(&n), before);
     let issue = fx.store.issue(&n).expect("issue");
     assert_eq!((issue.status, issue.acceptance), (Status::AwaitingAcceptance, None));
     let issue =
-        fx.store.answer_acceptance(&fx.ctx("zhou", now), &n, true, None).expect("coordinator accepts");
+        fx.store.answer_acceptance(&fx.ctx("zhou", now), &n, true, None, None).expect("coordinator accepts");
     assert_eq!(issue.status, Status::Resolved);
     assert_eq!(issue.acceptance.map(|a| a.by), Some("zhou".to_string()));
 
@@ -1031,9 +1079,21 @@ fn list_data() -> ListData {
     let ctx = fx.ctx("wang", at("2023-10-25 09:45"));
     fx.store.add_task(&ctx, &f, &task("RD", "等级规则开发", "wang2", "2023-10-20")).expect("task on F");
     let ctx = fx.ctx("wang", at("2023-10-25 09:50"));
-    fx.store.resolve(&ctx, &f, "新规则已上线", "wang", None, None).expect("resolve F");
+    fx.store
+        .resolve(
+            &ctx,
+            &f,
+            &liaison::store::ResolveInput {
+                solution: "新规则已上线".into(),
+                owner: "wang".into(),
+                feedback: None,
+                resolved_at: None,
+                without_response: None,
+            },
+        )
+        .expect("resolve F");
     let ctx = fx.ctx("li", at("2023-10-25 09:55"));
-    fx.store.answer_acceptance(&ctx, &f, true, None).expect("accept F");
+    fx.store.answer_acceptance(&ctx, &f, true, None, None).expect("accept F");
     let ctx = fx.ctx("li", at("2023-10-25 09:58"));
     fx.store.comment(&ctx, &a, "请研发部确认排期").expect("comment on A");
     ListData { fx, a, b, c, d, e, f }
@@ -1165,10 +1225,22 @@ fn task_alerts_flag_overdue_and_silent_tasks() {
 
     // Awaiting acceptance is still open; once accepted, the tasks are no longer flagged.
     let ctx = fx.ctx("wang", at("2023-10-26 09:00"));
-    fx.store.resolve(&ctx, &n, "接口已交付", "wang", None, None).expect("resolve");
+    fx.store
+        .resolve(
+            &ctx,
+            &n,
+            &liaison::store::ResolveInput {
+                solution: "接口已交付".into(),
+                owner: "wang".into(),
+                feedback: None,
+                resolved_at: None,
+                without_response: None,
+            },
+        )
+        .expect("resolve");
     assert_eq!(flags(&mut fx, None), all);
     let ctx = fx.ctx("li", at("2023-10-26 09:30"));
-    fx.store.answer_acceptance(&ctx, &n, true, None).expect("accept");
+    fx.store.answer_acceptance(&ctx, &n, true, None, None).expect("accept");
     assert_eq!(flags(&mut fx, None), vec![]);
 }
 
@@ -1303,7 +1375,7 @@ fn the_viewer_sees_what_is_new_and_what_waits_on_them() {
     let wang = row(&mut fx, "wang", t);
     assert!(!wang.unseen, "wang's own change is not news to wang");
     assert_eq!(wang.minutes_to_confirm, 0, "the recorder confirmed by recording");
-    fx.store.answer_minutes(&fx.ctx("li", t), &n, 1, true, None).expect("confirm");
+    fx.store.answer_minutes(&fx.ctx("li", t), &n, 1, true, None, None).expect("confirm");
     assert_eq!(row(&mut fx, "li", t).minutes_to_confirm, 0);
 
     // A task of wang2's due tomorrow waits on wang2; one due next week does not.
@@ -1312,6 +1384,7 @@ fn the_viewer_sees_what_is_new_and_what_waits_on_them() {
         title: "接口开发".into(),
         owner: "wang2".into(),
         deadline: day("2023-10-26"),
+        involve: false,
     };
     let later = TaskInput { deadline: day("2023-11-03"), ..soon.clone() };
     fx.store.add_task(&fx.ctx("wang", t), &n, &soon).expect("task");
@@ -1319,7 +1392,19 @@ fn the_viewer_sees_what_is_new_and_what_waits_on_them() {
     assert_eq!(row(&mut fx, "wang2", t).my_tasks_due, 1);
 
     // The solution waits on the feedback person, li.
-    fx.store.resolve(&fx.ctx("wang", t), &n, "接口已上线", "wang", None, None).expect("resolve");
+    fx.store
+        .resolve(
+            &fx.ctx("wang", t),
+            &n,
+            &liaison::store::ResolveInput {
+                solution: "接口已上线".into(),
+                owner: "wang".into(),
+                feedback: None,
+                resolved_at: None,
+                without_response: None,
+            },
+        )
+        .expect("resolve");
     assert!(row(&mut fx, "li", t).acceptance_due);
     assert!(!row(&mut fx, "wang", t).acceptance_due);
     // wang's mark still holds what wang had seen; events since then are others' or wang's own.
@@ -1465,7 +1550,19 @@ fn search_follows_edits_comments_and_solutions() {
     assert_eq!(found(&mut fx, "灰度方案"), vec![n.clone()]);
     assert_eq!(found(&mut fx, "券"), vec![n.clone()], "the description is still found");
 
-    fx.store.resolve(&fx.ctx("wang", now), &n, "上线核销接口 v2", "wang", Some("li"), None).expect("resolve");
+    fx.store
+        .resolve(
+            &fx.ctx("wang", now),
+            &n,
+            &liaison::store::ResolveInput {
+                solution: "上线核销接口 v2".into(),
+                owner: "wang".into(),
+                feedback: Some("li").map(str::to_string),
+                resolved_at: None,
+                without_response: None,
+            },
+        )
+        .expect("resolve");
     assert_eq!(found(&mut fx, "v2"), vec![n.clone()]);
     assert_eq!(found(&mut fx, "V"), vec![n.clone()]);
     let conn = fx.raw();

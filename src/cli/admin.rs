@@ -316,7 +316,7 @@ pub fn calendar(s: &mut Session, cmd: CalendarCmd) -> CliResult {
             let rule = settings.response.rule(priority);
             let due = response_due(from, rule, &cal);
             if s.json {
-                let state = response_state(due, None, s.now, &cal);
+                let state = response_state(due, None, false, s.now, &cal);
                 return s.print_json(&json!({
                     "from": model::local_time::rfc3339(&from), "priority": priority, "rule": rule,
                     "due_at": model::local_time::rfc3339(&due), "state_now": state,

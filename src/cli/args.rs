@@ -86,8 +86,10 @@ pub enum Command {
     Escalate(EscalateArgs),
     /// Enter the solution (解决方案); the issue then awaits acceptance
     Resolve(ResolveArgs),
+    /// Close the issue's escalation with a note (解除升级)
+    Deescalate(DeescalateArgs),
     /// Accept the result (as the feedback person)
-    Accept(NumberArg),
+    Accept(AcceptArgs),
     /// Refuse the result with a reason; the issue goes back to in progress
     Refuse(RefuseArgs),
     /// Archive a resolved issue with its retrospective (复盘)
@@ -322,8 +324,12 @@ pub struct ListArgs {
     /// Response or a task due by the end of the next working day
     #[arg(long)]
     pub due_soon: bool,
-    #[arg(long)]
+    /// Escalated now: an escalation not yet closed, on an open issue (the 已升级 view)
+    #[arg(long, conflicts_with = "ever_escalated")]
     pub escalated: bool,
+    /// Escalated at any time, closed or not, in any stage
+    #[arg(long)]
+    pub ever_escalated: bool,
     /// Full-text search (Chinese substrings of 2+ characters match)
     #[arg(long)]
     pub text: Option<String>,
@@ -404,8 +410,31 @@ pub enum MeetingCmd {
         number: String,
         /// The meeting's number within the issue (1, 2, …)
         meeting: i64,
+        /// Object instead of confirming: what is wrong in the minutes
         #[arg(long, value_name = "REASON")]
         object: Option<String>,
+        /// Answer for this participant (coordinators and admins, with --for-reason)
+        #[arg(long = "for", value_name = "LOGIN", requires = "for_reason")]
+        for_login: Option<String>,
+        /// Why you answer for them, e.g. 电话确认
+        #[arg(long, value_name = "REASON", requires = "for_login")]
+        for_reason: Option<String>,
+    },
+    /// Amend the minutes (the recorder's answer to an objection): every participant confirms
+    /// the new version again; the old one stays in the history
+    Amend {
+        number: String,
+        /// The meeting's number within the issue (1, 2, …)
+        meeting: i64,
+        /// 沟通内容摘要 [default: unchanged]
+        #[arg(long)]
+        summary: Option<String>,
+        /// 争议点 [default: unchanged]
+        #[arg(long)]
+        disputes: Option<String>,
+        /// 达成共识 [default: unchanged]
+        #[arg(long)]
+        consensus: Option<String>,
     },
 }
 
@@ -420,9 +449,20 @@ pub enum TaskCmd {
         title: String,
         #[arg(long)]
         owner: String,
-        /// YYYY-MM-DD
+        /// YYYY-MM-DD, today or later
         #[arg(long, value_parser = date)]
         deadline: NaiveDate,
+        /// Add the department to the issue's departments if it is not involved yet
+        #[arg(long)]
+        involve: bool,
+    },
+    /// Cancel an open task, with the reason (the work is no longer needed, or done elsewhere)
+    Cancel {
+        number: String,
+        /// The task's number within the issue (1, 2, …)
+        task: i64,
+        #[arg(long)]
+        reason: String,
     },
     /// Update a task: state, % done, owner, deadline, title
     Update {
@@ -510,13 +550,36 @@ pub struct ResolveArgs {
     /// 解决时间, if not now
     #[arg(long, value_parser = time)]
     pub at: Option<NaiveDateTime>,
+    /// Coordinators: why the solution goes ahead before any involved department responded
+    #[arg(long, value_name = "REASON")]
+    pub without_response: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    pub number: String,
+    /// Coordinators and admins accepting for the feedback person: why (e.g. 电话确认)
+    #[arg(long, value_name = "REASON")]
+    pub for_reason: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct RefuseArgs {
     pub number: String,
+    /// What is missing or wrong in the result
     #[arg(long)]
     pub reason: String,
+    /// Coordinators and admins refusing for the feedback person: why (e.g. 电话确认)
+    #[arg(long, value_name = "REASON")]
+    pub for_reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeescalateArgs {
+    pub number: String,
+    /// What was decided, e.g. 分管副总已协调资源
+    #[arg(long)]
+    pub note: String,
 }
 
 #[derive(Debug, Args)]

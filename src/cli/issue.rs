@@ -3,13 +3,17 @@
 use serde_json::json;
 
 use super::args::*;
-use super::render::{self, countdown, table};
+use super::render::{self, table};
 use super::{CliError, CliResult, Session, csv, markdown};
-use crate::domain::deadline::response_state;
+use crate::domain::deadline::countdown;
 use crate::domain::lint::Finding;
+use crate::domain::rules::{next_due as record_next_due, suggests_escalation};
 use crate::domain::text::{clean_input, sanitize_line};
 use crate::domain::*;
-use crate::store::{IssueFilter, MeetingInput, ProgressInput, RiskInput, TaskInput, TaskUpdate};
+use crate::store::{
+    IssueFilter, Kind, MeetingInput, MinutesText, ProgressInput, ResolveInput, RiskInput, StoreError,
+    TaskInput, TaskUpdate,
+};
 
 fn clean_opt(text: &Option<String>) -> Option<String> {
     text.as_deref().map(clean_input)
@@ -24,11 +28,19 @@ fn warn(s: &Session, findings: &[Finding]) {
 
 /// After a change: the issue as JSON, or one line for a person.
 fn done(s: &mut Session, issue: &Issue, en: &str, zh: &str) -> CliResult {
+    noted(s);
     if s.json {
         return s.print_json(issue);
     }
     let line = format!("{} {} — {}", issue.number, s.pick(en, zh), issue.status.label(s.lang));
     s.say(&line)
+}
+
+/// What the rule book said about the change just made, on stderr (the output stays clean).
+fn noted(s: &mut Session) {
+    if let Some(note) = s.store.take_note() {
+        eprintln!("{} {}", s.pick("note:", "注意:"), note.get(s.lang));
+    }
 }
 
 pub fn add(s: &mut Session, a: AddArgs) -> CliResult {
@@ -96,6 +108,7 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
         overdue: a.overdue,
         due_soon: a.due_soon,
         escalated: a.escalated,
+        ever_escalated: a.ever_escalated,
         text: a.text.map(|t| clean_input(&t)).filter(|t| !t.is_empty()),
         sort: a.sort,
         viewer: Some(ctx.actor.login().to_string()),
@@ -106,6 +119,7 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
     if s.json {
         return s.print_json(&rows);
     }
+    let cal = s.store.calendar()?;
     let lang = s.lang;
     let headers = [
         lang.pick("Number", "编号"),
@@ -143,7 +157,7 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
                 render::time(r.proposed_at),
                 render::time(r.response_due_at),
                 r.first_response_at.map(render::time).unwrap_or_default(),
-                r.next_due_at.map(render::time).unwrap_or_default(),
+                r.next_due.map(|d| render::time(d.at)).unwrap_or_default(),
                 r.departments.join(" "),
                 r.title.clone(),
             ]));
@@ -154,11 +168,11 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
         .iter()
         .map(|r| {
             let mut status = r.status.label(lang).to_string();
-            if r.escalated && r.status.is_open() {
+            if r.escalated {
                 status.push('↑');
             }
-            let next = match r.next_due_at {
-                Some(due) => countdown(s.now, due, lang),
+            let next = match r.next_due {
+                Some(due) => countdown(s.now, due, &cal).label(lang),
                 None => String::from("—"),
             };
             vec![
@@ -190,7 +204,7 @@ pub fn show(s: &mut Session, a: ShowArgs) -> CliResult {
     let cal = s.store.calendar()?;
     if s.json {
         let i = &record.issue;
-        let state = response_state(i.response_due_at, i.first_response_at, s.now, &cal);
+        let state = i.response_state(s.now, &cal);
         let mut value = serde_json::to_value(&record)
             .map_err(|e| CliError::new(format!("cannot encode JSON: {e}"), format!("无法生成 JSON:{e}")))?;
         // The issue's fields at the top level, its sections beside them.
@@ -203,9 +217,10 @@ pub fn show(s: &mut Session, a: ShowArgs) -> CliResult {
             }
         }
         value["response_state"] = json!(state);
-        value["suggest_escalation"] = json!(
-            i.status.is_open() && i.escalation.is_none() && render::suggests_escalation(&record, s.now, &cal)
-        );
+        value["escalated"] = json!(i.escalated_now());
+        value["ever_escalated"] = json!(i.ever_escalated());
+        value["next_due"] = json!(record_next_due(&record));
+        value["suggest_escalation"] = json!(suggests_escalation(&record, s.now, &cal));
         return s.print_json(&value);
     }
     let text = if a.md {
@@ -282,6 +297,7 @@ pub fn meeting(s: &mut Session, cmd: MeetingCmd) -> CliResult {
                 consensus: clean_input(&consensus),
             };
             let seq = s.store.record_meeting(&ctx, &number, &input)?;
+            noted(s);
             if s.json {
                 return s.print_json(&json!({"number": number, "meeting": seq}));
             }
@@ -292,9 +308,11 @@ pub fn meeting(s: &mut Session, cmd: MeetingCmd) -> CliResult {
             );
             s.say(&line)
         }
-        MeetingCmd::Confirm { number, meeting, object } => {
+        MeetingCmd::Confirm { number, meeting, object, for_login, for_reason } => {
             let note = clean_opt(&object);
-            s.store.answer_minutes(&ctx, &number, meeting, note.is_none(), note.as_deref())?;
+            let reason = clean_opt(&for_reason);
+            let on_behalf = for_login.as_deref().zip(reason.as_deref());
+            s.store.answer_minutes(&ctx, &number, meeting, note.is_none(), note.as_deref(), on_behalf)?;
             if s.json {
                 return s
                     .print_json(&json!({"number": number, "meeting": meeting, "confirmed": note.is_none()}));
@@ -306,15 +324,38 @@ pub fn meeting(s: &mut Session, cmd: MeetingCmd) -> CliResult {
             };
             s.say(&format!("{number} #{meeting} {what}"))
         }
+        MeetingCmd::Amend { number, meeting, summary, disputes, consensus } => {
+            let record = s.store.record(&number)?;
+            let Some(m) = record.meetings.iter().find(|m| m.seq == meeting) else {
+                return Err(StoreError::not_found(Kind::Meeting, format!("{number} #{meeting}")).into());
+            };
+            let pick = |new: &Option<String>, old: &str| new.as_deref().map_or(old.to_string(), clean_input);
+            let text = MinutesText {
+                summary: pick(&summary, &m.summary),
+                disputes: pick(&disputes, &m.disputes),
+                consensus: pick(&consensus, &m.consensus),
+            };
+            let version = s.store.amend_minutes(&ctx, &number, meeting, &text)?;
+            if s.json {
+                return s.print_json(&json!({"number": number, "meeting": meeting, "version": version}));
+            }
+            let line = format!(
+                "{number} #{meeting} {} {version}; {}",
+                s.pick("minutes amended to version", "纪要已修订为第"),
+                s.pick("participants are asked to confirm again", "已请参会人重新确认")
+            );
+            s.say(&line)
+        }
     }
 }
 
 pub fn task(s: &mut Session, cmd: TaskCmd) -> CliResult {
     let ctx = s.ctx()?;
     match cmd {
-        TaskCmd::Add { number, dept, title, owner, deadline } => {
-            let input = TaskInput { dept, title: clean_input(&title), owner, deadline };
+        TaskCmd::Add { number, dept, title, owner, deadline, involve } => {
+            let input = TaskInput { dept, title: clean_input(&title), owner, deadline, involve };
             let seq = s.store.add_task(&ctx, &number, &input)?;
+            noted(s);
             if s.json {
                 return s.print_json(&json!({"number": number, "task": seq}));
             }
@@ -328,6 +369,13 @@ pub fn task(s: &mut Session, cmd: TaskCmd) -> CliResult {
             }
             s.say(&format!("{number} #{task}: {} {}%", t.state.label(s.lang), t.percent))
         }
+        TaskCmd::Cancel { number, task, reason } => {
+            let t = s.store.cancel_task(&ctx, &number, task, &clean_input(&reason))?;
+            if s.json {
+                return s.print_json(&t);
+            }
+            s.say(&format!("{number} #{task}: {}", t.state.label(s.lang)))
+        }
     }
 }
 
@@ -338,6 +386,7 @@ pub fn progress(s: &mut Session, cmd: ProgressCmd) -> CliResult {
         help_dept.map(|dept| HelpRequest { dept, what: clean_input(help_what.as_deref().unwrap_or("")) });
     let input = ProgressInput { task, at, percent, note: clean_input(&note), help };
     s.store.add_progress(&ctx, &number, &input)?;
+    noted(s);
     if s.json {
         return s.print_json(&json!({"number": number, "task": task, "percent": percent}));
     }
@@ -367,10 +416,22 @@ pub fn escalate(s: &mut Session, a: EscalateArgs) -> CliResult {
     done(s, &issue, "escalated", "已升级")
 }
 
+pub fn deescalate(s: &mut Session, a: DeescalateArgs) -> CliResult {
+    let ctx = s.ctx()?;
+    let issue = s.store.close_escalation(&ctx, &a.number, &clean_input(&a.note))?;
+    done(s, &issue, "escalation closed", "已解除升级")
+}
+
 pub fn resolve(s: &mut Session, a: ResolveArgs) -> CliResult {
     let ctx = s.ctx()?;
-    let issue =
-        s.store.resolve(&ctx, &a.number, &clean_input(&a.solution), &a.owner, a.feedback.as_deref(), a.at)?;
+    let input = ResolveInput {
+        solution: clean_input(&a.solution),
+        owner: a.owner,
+        feedback: a.feedback,
+        resolved_at: a.at,
+        without_response: clean_opt(&a.without_response),
+    };
+    let issue = s.store.resolve(&ctx, &a.number, &input)?;
     let feedback = issue.resolution.as_ref().map(|r| r.feedback.clone()).unwrap_or_default();
     if s.json {
         return s.print_json(&issue);
@@ -385,15 +446,23 @@ pub fn resolve(s: &mut Session, a: ResolveArgs) -> CliResult {
     s.say(&line)
 }
 
-pub fn accept(s: &mut Session, a: NumberArg) -> CliResult {
+pub fn accept(s: &mut Session, a: AcceptArgs) -> CliResult {
     let ctx = s.ctx()?;
-    let issue = s.store.answer_acceptance(&ctx, &a.number, true, None)?;
+    let reason = clean_opt(&a.for_reason);
+    let issue = s.store.answer_acceptance(&ctx, &a.number, true, None, reason.as_deref())?;
     done(s, &issue, "accepted", "验收通过")
 }
 
 pub fn refuse(s: &mut Session, a: RefuseArgs) -> CliResult {
     let ctx = s.ctx()?;
-    let issue = s.store.answer_acceptance(&ctx, &a.number, false, Some(&clean_input(&a.reason)))?;
+    let reason = clean_opt(&a.for_reason);
+    let issue = s.store.answer_acceptance(
+        &ctx,
+        &a.number,
+        false,
+        Some(&clean_input(&a.reason)),
+        reason.as_deref(),
+    )?;
     done(s, &issue, "acceptance refused", "验收不通过")
 }
 

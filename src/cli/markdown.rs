@@ -45,9 +45,20 @@ pub fn record(r: &IssueRecord, people: &[Person], depts: &[Department], lang: La
         .collect();
     let _ = writeln!(md, "| {} | {} |", l("优先级", "Priority"), priorities.join(" "));
     let _ = writeln!(md, "| {} | {} |", l("响应时限", "Response due"), t(i.response_due_at));
+    // Final once the issue is closed; the clock only matters while it is open.
+    let state = i.response_state(i.updated_at, &Calendar::weekends_only());
     let responded = match (&i.first_response_at, &i.first_response_by) {
-        (Some(at), Some(by)) => format!("{} {}", t(*at), p(by)),
+        (Some(at), Some(by)) => format!("{} {}({})", t(*at), p(by), state.label(lang)),
+        _ if i.is_closed() => format!("{}({})", state.label(lang), l("问题已关闭", "issue closed")),
         _ => l("尚未响应", "not yet").to_string(),
+    };
+    let responded = match &i.response_waived {
+        Some(why) => format!(
+            "{responded};{}:{}",
+            l("未经响应即提交解决方案", "solution without a response"),
+            cell(why)
+        ),
+        None => responded,
     };
     let _ = writeln!(md, "| {} | {} |", l("首次响应", "First response"), responded);
 
@@ -70,8 +81,14 @@ pub fn record(r: &IssueRecord, people: &[Person], depts: &[Department], lang: La
         let who: Vec<String> = m
             .participants
             .iter()
-            .map(|x| format!("{}/{}({})", d(&x.dept), p(&x.login), x.confirmation.label(lang)))
+            .map(|x| {
+                let proxy = x.proxy.as_ref().map(|y| y.suffix(p, lang)).unwrap_or_default();
+                format!("{}/{}({}){proxy}", d(&x.dept), p(&x.login), x.confirmation.label(lang))
+            })
             .collect();
+        if m.version > 1 {
+            let _ = writeln!(md, "| {} | {} |", l("纪要版本", "Minutes version"), m.version);
+        }
         let _ = writeln!(md, "| {} | {} |", l("参与部门/人", "Participants"), who.join("、"));
         let _ = writeln!(md, "| {} | {} |", l("沟通内容摘要", "Summary"), cell(&m.summary));
         let _ = writeln!(md, "| {} | {} |", l("争议点", "Disputes"), cell(&m.disputes));
@@ -165,11 +182,18 @@ pub fn record(r: &IssueRecord, people: &[Person], depts: &[Department], lang: La
         let verdict =
             if a.accepted { l("验收通过", "accepted") } else { l("验收不通过", "refused") };
         let reason = a.reason.as_deref().map(|r| format!(":{}", cell(r))).unwrap_or_default();
-        let _ = writeln!(md, "| {} | {verdict} {} {}{reason} |", l("验收", "Acceptance"), t(a.at), p(&a.by));
+        let proxy = a.proxy.as_ref().map(|x| x.suffix(p, lang)).unwrap_or_default();
+        let _ = writeln!(
+            md,
+            "| {} | {} {verdict}{proxy} {}{reason} |",
+            l("验收", "Acceptance"),
+            p(&a.by),
+            t(a.at)
+        );
     }
-    let in_progress = i.status.is_open() && i.escalation.is_none();
+    let escalated = i.escalated_now();
+    let in_progress = i.status.is_open() && !escalated;
     let resolved = matches!(i.status, Status::Resolved | Status::Archived);
-    let escalated = i.status.is_open() && i.escalation.is_some();
     let _ = writeln!(
         md,
         "| {} | {}{} {}{} {}{} |",
@@ -181,11 +205,17 @@ pub fn record(r: &IssueRecord, people: &[Person], depts: &[Department], lang: La
         checkbox(escalated),
         l("需升级", "Needs escalation"),
     );
-    if let Some(e) = &i.escalation {
+    for e in &i.escalations {
+        let closed = e
+            .closed
+            .as_ref()
+            .map(|c| format!(";{} {} {}:{}", l("已解除", "closed"), t(c.at), p(&c.by), cell(&c.note)))
+            .unwrap_or_default();
         let _ = writeln!(
             md,
-            "| {} | {} {} → {}:{} |",
+            "| {} #{} | {} {} → {}:{}{closed} |",
             l("升级", "Escalation"),
+            e.seq,
             t(e.at),
             p(&e.by),
             cell(&e.to),

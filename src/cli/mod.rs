@@ -220,6 +220,7 @@ fn dispatch(s: &mut Session, command: Option<Command>) -> CliResult {
         Some(Progress(a)) => issue::progress(s, a),
         Some(Risk(a)) => issue::risk(s, a),
         Some(Escalate(a)) => issue::escalate(s, a),
+        Some(Deescalate(a)) => issue::deescalate(s, a),
         Some(Resolve(a)) => issue::resolve(s, a),
         Some(Accept(a)) => issue::accept(s, a),
         Some(Refuse(a)) => issue::refuse(s, a),

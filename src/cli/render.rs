@@ -3,8 +3,9 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::domain::deadline::response_state;
+use crate::domain::deadline::{Due, DueWhat, countdown};
 use crate::domain::risk::{TaskFacts, task_flag};
+use crate::domain::rules::suggests_escalation;
 use crate::domain::text::{pad, sanitize, sanitize_line, truncate, width};
 use crate::domain::*;
 use crate::i18n::Lang;
@@ -15,24 +16,6 @@ pub fn time(t: NaiveDateTime) -> String {
 
 pub fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
-}
-
-/// "2d 3h left" / "5h overdue", in clock time.
-pub fn countdown(now: NaiveDateTime, due: NaiveDateTime, lang: Lang) -> String {
-    let minutes = (due - now).num_minutes();
-    let span = |m: i64| {
-        let (d, h, mm) = (m / 1440, (m % 1440) / 60, m % 60);
-        match (d, h) {
-            (0, 0) => format!("{mm}{}", lang.pick("m", "分")),
-            (0, _) => format!("{h}{}", lang.pick("h", "小时")),
-            _ => format!("{d}{}{h}{}", lang.pick("d ", "天"), lang.pick("h", "小时")),
-        }
-    };
-    if minutes >= 0 {
-        format!("{}{}", span(minutes), lang.pick(" left", "后到期"))
-    } else {
-        format!("{}{}", lang.pick("", "逾期"), span(-minutes)) + lang.pick(" overdue", "")
-    }
 }
 
 /// A table whose columns are as wide as their widest cell (capped), headers first.
@@ -109,16 +92,13 @@ pub fn record(
     line(lang.pick("Proposed", "提出时间"), &time(i.proposed_at));
     line(lang.pick("Priority", "优先级"), i.priority.label(lang));
     let mut status = i.status.label(lang).to_string();
-    if let Some(e) = &i.escalation
-        && i.status.is_open()
-    {
+    if i.escalated_now() {
         status.push_str(&format!("  [{}]", lang.pick("escalated", "需升级")));
-        let _ = e;
     }
     line(lang.pick("Status", "状态"), &status);
     line(lang.pick("Version", "版本"), &i.version.to_string());
-    let state = response_state(i.response_due_at, i.first_response_at, now, cal);
-    let response = match (&i.first_response_at, &i.first_response_by) {
+    let state = i.response_state(now, cal);
+    let mut response = match (&i.first_response_at, &i.first_response_by) {
         (Some(at), Some(by)) => format!(
             "{} {} {} ({} {})",
             lang.pick("responded", "已响应"),
@@ -127,14 +107,27 @@ pub fn record(
             state.label(lang),
             time(i.response_due_at)
         ),
-        _ => format!(
-            "{} {} ({}, {})",
-            lang.pick("due", "响应时限"),
-            time(i.response_due_at),
-            state.label(lang),
-            countdown(now, i.response_due_at, lang)
-        ),
+        _ if i.is_closed() => {
+            format!("{} ({} {})", state.label(lang), lang.pick("due", "时限"), time(i.response_due_at))
+        }
+        _ => {
+            let due = Due { at: i.response_due_at, clock: i.response_in_hours, what: DueWhat::Response };
+            format!(
+                "{} {} ({}, {})",
+                lang.pick("due", "响应时限"),
+                time(i.response_due_at),
+                state.label(lang),
+                countdown(now, due, cal).label(lang)
+            )
+        }
     };
+    if let Some(why) = &i.response_waived {
+        response.push_str(&format!(
+            "; {} {}",
+            lang.pick("solution entered without a response:", "未经响应即提交解决方案:"),
+            sanitize_line(why)
+        ));
+    }
     line(lang.pick("Response", "首次响应"), &response);
 
     let mut out = format!("{}\n{out}", heading(lang.pick("Basic information", "基本信息")));
@@ -161,7 +154,10 @@ pub fn record(
         let who: Vec<String> = m
             .participants
             .iter()
-            .map(|x| format!("{}/{} {}", x.dept, p(&x.login), x.confirmation.label(lang)))
+            .map(|x| {
+                let proxy = x.proxy.as_ref().map(|y| y.suffix(p, lang)).unwrap_or_default();
+                format!("{}/{} {}{proxy}", x.dept, p(&x.login), x.confirmation.label(lang))
+            })
             .collect();
         out.push_str(&format!("    {}  {}\n", lang.pick("Participants", "参与部门/人"), who.join(", ")));
         out.push_str(&format!(
@@ -254,16 +250,27 @@ pub fn record(
             sanitize_line(&k.plan)
         ));
     }
-    if let Some(e) = &i.escalation {
+    for e in &i.escalations {
         out.push_str(&format!(
-            "  {} {} {} → {}: {}\n",
+            "  {} #{} {} {} → {}: {}\n",
             lang.pick("Escalated", "已升级"),
+            e.seq,
             time(e.at),
             p(&e.by),
             sanitize_line(&e.to),
             sanitize_line(&e.reason)
         ));
-    } else if i.status.is_open() && suggests_escalation(r, now, cal) {
+        if let Some(c) = &e.closed {
+            out.push_str(&format!(
+                "    {} {} {}: {}\n",
+                lang.pick("closed", "已解除"),
+                time(c.at),
+                p(&c.by),
+                sanitize_line(&c.note)
+            ));
+        }
+    }
+    if suggests_escalation(r, now, cal) {
         out.push_str(&format!(
             "  {}\n",
             lang.pick(
@@ -298,11 +305,12 @@ pub fn record(
             lang.pick("refused", "验收不通过")
         };
         let reason = a.reason.as_deref().map(|r| format!(": {}", sanitize_line(r))).unwrap_or_default();
+        let proxy = a.proxy.as_ref().map(|x| x.suffix(p, lang)).unwrap_or_default();
         out.push_str(&format!(
-            "  {}  {verdict} {} {}{reason}\n",
+            "  {}  {} {verdict}{proxy} {}{reason}\n",
             pad(lang.pick("Acceptance", "验收"), 12),
-            time(a.at),
-            p(&a.by)
+            p(&a.by),
+            time(a.at)
         ));
     }
 
@@ -316,22 +324,11 @@ pub fn record(
 
     out.push_str(&format!("\n{}\n", heading(lang.pick("Timeline", "进度时间线"))));
     for e in &r.events {
-        let behalf = e
-            .on_behalf_of
-            .as_deref()
-            .map(|a| format!(" ({} {a})", lang.pick("by", "代")))
-            .unwrap_or_default();
-        out.push_str(&format!("  {}  {}{behalf}  {}\n", time(e.at), p(&e.actor), e.kind.label(lang)));
+        let (who, proxy) = e.doer();
+        let proxy = proxy.map(|x| x.suffix(p, lang)).unwrap_or_default();
+        out.push_str(&format!("  {}  {} {}{proxy}\n", time(e.at), p(who), e.kind.label(lang)));
     }
     out
-}
-
-/// A response deadline or a task deadline has been breached.
-pub fn suggests_escalation(r: &IssueRecord, now: NaiveDateTime, cal: &Calendar) -> bool {
-    let i = &r.issue;
-    let response_breached = response_state(i.response_due_at, i.first_response_at, now, cal).is_breached()
-        && i.first_response_at.is_none();
-    response_breached || r.tasks.iter().any(|t| t.state != TaskState::Done && now.date() > t.deadline)
 }
 
 fn heading(text: &str) -> String {

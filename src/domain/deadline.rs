@@ -112,7 +112,8 @@ pub fn response_due(proposed_at: NaiveDateTime, rule: ResponseRule, cal: &Calend
     }
 }
 
-/// Where the first response stands.
+/// Where the first response stands. An open issue's response may still be pending; once the
+/// issue is closed (resolved or archived) its state is final: met, met late, or missed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResponseState {
@@ -127,6 +128,8 @@ pub enum ResponseState {
     DueSoon,
     /// Waiting, and the deadline has passed.
     Breached,
+    /// Closed without any response from an involved department.
+    Missed,
 }
 
 impl ResponseState {
@@ -137,51 +140,116 @@ impl ResponseState {
             ResponseState::Pending => lang.pick("pending", "待响应"),
             ResponseState::DueSoon => lang.pick("due soon", "即将超时"),
             ResponseState::Breached => lang.pick("breached", "已超时"),
+            ResponseState::Missed => lang.pick("missed", "未响应"),
         }
     }
 
     pub fn is_breached(self) -> bool {
-        matches!(self, ResponseState::MetLate | ResponseState::Breached)
+        matches!(self, ResponseState::MetLate | ResponseState::Breached | ResponseState::Missed)
+    }
+
+    /// Still waiting for the first response.
+    pub fn is_waiting(self) -> bool {
+        matches!(self, ResponseState::Pending | ResponseState::DueSoon | ResponseState::Breached)
     }
 }
 
+/// The response state of an issue; `closed` is true once it is resolved or archived.
 pub fn response_state(
     due: NaiveDateTime,
     first_response: Option<NaiveDateTime>,
+    closed: bool,
     now: NaiveDateTime,
     cal: &Calendar,
 ) -> ResponseState {
     match first_response {
         Some(at) if at <= due => ResponseState::Met,
         Some(_) => ResponseState::MetLate,
+        None if closed => ResponseState::Missed,
         None if now > due => ResponseState::Breached,
         None if due.date() <= super::risk::within_one_working_day(now.date(), cal) => ResponseState::DueSoon,
         None => ResponseState::Pending,
     }
 }
 
-/// Time left until a deadline, in working time: whole working days while more than the rest of
-/// today is left, hours on the last day, and how late once it has passed.
+/// A deadline and how it is counted: clock hours for a response rule in hours (the 24-hour
+/// rule), working days for everything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Due {
+    #[serde(serialize_with = "super::model::local_time::serialize")]
+    pub at: NaiveDateTime,
+    /// Counted in clock hours.
+    pub clock: bool,
+    /// Which deadline it is.
+    pub what: DueWhat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "task")]
+pub enum DueWhat {
+    /// The first response.
+    Response,
+    /// A task, by its number within the issue.
+    Task(i64),
+}
+
+/// The deadline that matters next for an issue: the earliest of the pending response deadline
+/// and every open task's deadline (so an overdue one comes first); none once the issue is closed.
+/// `tasks` gives each task's number, state and deadline.
+pub fn next_due(
+    status: super::Status,
+    response_due: NaiveDateTime,
+    first_response: Option<NaiveDateTime>,
+    response_in_hours: bool,
+    tasks: impl IntoIterator<Item = (i64, super::TaskState, chrono::NaiveDate)>,
+) -> Option<Due> {
+    if !status.is_open() {
+        return None;
+    }
+    let response = first_response.is_none().then_some(Due {
+        at: response_due,
+        clock: response_in_hours,
+        what: DueWhat::Response,
+    });
+    let tasks = tasks.into_iter().filter(|(_, state, _)| state.is_open()).map(|(seq, _, deadline)| Due {
+        at: end_of_day(deadline),
+        clock: false,
+        what: DueWhat::Task(seq),
+    });
+    response.into_iter().chain(tasks).min_by_key(|d| (d.at, d.what != DueWhat::Response))
+}
+
+/// Time left until a deadline, counted the one way the command line and the console share:
+/// working days, and clock hours only for a deadline in hours (the 24-hour rule) while less than
+/// a day is left or late.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Countdown {
     /// Working days left after today.
     WorkingDays(i64),
-    /// Due today (or within the next hours): hours left, at least 0.
+    /// Due by the end of today.
+    Today,
+    /// A clock deadline less than a day away: hours left, at least 0.
     Hours(i64),
-    /// Past due: working days late (0 on the same day) and hours late.
-    Overdue { working_days: i64, hours: i64 },
+    /// A clock deadline passed less than a day ago: hours late.
+    HoursLate(i64),
+    /// Past due: working days late (0 when no working day has passed since).
+    Overdue(i64),
 }
 
-pub fn countdown(now: NaiveDateTime, due: NaiveDateTime, cal: &Calendar) -> Countdown {
-    if due < now {
-        let working_days = cal.working_days_between(due.date(), now.date());
-        return Countdown::Overdue { working_days, hours: (now - due).num_hours() };
+pub fn countdown(now: NaiveDateTime, due: Due, cal: &Calendar) -> Countdown {
+    let at = due.at;
+    if at < now {
+        if due.clock && (now - at) < Duration::hours(24) {
+            return Countdown::HoursLate((now - at).num_hours());
+        }
+        return Countdown::Overdue(cal.working_days_between(at.date(), now.date()));
     }
-    let days = cal.working_days_between(now.date(), due.date());
-    if days == 0 || (due - now).num_hours() < 24 {
-        Countdown::Hours((due - now).num_hours())
-    } else {
-        Countdown::WorkingDays(days)
+    if due.clock && (at - now) < Duration::hours(24) {
+        return Countdown::Hours((at - now).num_hours());
+    }
+    match cal.working_days_between(now.date(), at.date()) {
+        0 if at.date() == now.date() => Countdown::Today,
+        days => Countdown::WorkingDays(days),
     }
 }
 
@@ -190,22 +258,24 @@ impl Countdown {
         match (self, lang) {
             (Countdown::WorkingDays(n), Lang::En) => format!("{n}wd left"),
             (Countdown::WorkingDays(n), Lang::Zh) => format!("剩{n}工作日"),
+            (Countdown::Today, _) => lang.pick("due today", "今天到期").to_string(),
             (Countdown::Hours(h), Lang::En) => format!("{h}h left"),
             (Countdown::Hours(h), Lang::Zh) => format!("剩{h}小时"),
-            (Countdown::Overdue { working_days: 0, hours }, Lang::En) => format!("{hours}h late"),
-            (Countdown::Overdue { working_days: 0, hours }, Lang::Zh) => format!("超{hours}小时"),
-            (Countdown::Overdue { working_days, .. }, Lang::En) => format!("{working_days}wd late"),
-            (Countdown::Overdue { working_days, .. }, Lang::Zh) => format!("超{working_days}工作日"),
+            (Countdown::HoursLate(h), Lang::En) => format!("{h}h late"),
+            (Countdown::HoursLate(h), Lang::Zh) => format!("超{h}小时"),
+            (Countdown::Overdue(0), _) => lang.pick("overdue", "已逾期").to_string(),
+            (Countdown::Overdue(n), Lang::En) => format!("{n}wd late"),
+            (Countdown::Overdue(n), Lang::Zh) => format!("超{n}工作日"),
         }
     }
 
     pub fn is_overdue(self) -> bool {
-        matches!(self, Countdown::Overdue { .. })
+        matches!(self, Countdown::Overdue(_) | Countdown::HoursLate(_))
     }
 
     /// Due within the rest of today or the next working day.
     pub fn is_urgent(self) -> bool {
-        matches!(self, Countdown::Hours(_) | Countdown::WorkingDays(1))
+        matches!(self, Countdown::Hours(_) | Countdown::Today | Countdown::WorkingDays(0 | 1))
     }
 }
 
@@ -272,28 +342,68 @@ mod tests {
             (None, "2023-10-31 00:00", ResponseState::Breached),
         ];
         for (first, now, want) in cases {
-            assert_eq!(response_state(due, first.map(at), at(now), &cal), want, "{first:?} at {now}");
+            assert_eq!(response_state(due, first.map(at), false, at(now), &cal), want, "{first:?} at {now}");
+        }
+        // Closed: final, never pending.
+        for (first, want) in [
+            (None, ResponseState::Missed),
+            (Some("2023-10-26 10:00"), ResponseState::Met),
+            (Some("2023-10-31 08:00"), ResponseState::MetLate),
+        ] {
+            for now in ["2023-10-25 10:00", "2023-10-30 23:00", "2023-12-01 10:00"] {
+                assert_eq!(response_state(due, first.map(at), true, at(now), &cal), want, "closed {first:?}");
+            }
         }
     }
 
     #[test]
     fn countdowns_in_working_time() {
         let cal = Calendar::weekends_only();
+        let days = |t: &str| Due { at: at(t), clock: false, what: DueWhat::Task(1) };
+        let clock = |t: &str| Due { at: at(t), clock: true, what: DueWhat::Response };
         let cases = [
             // (now, due, want)
-            ("2023-10-25 09:00", "2023-10-30 23:59", Countdown::WorkingDays(3)), // Wed → Mon: Thu, Fri, Mon
-            ("2023-10-27 09:00", "2023-10-30 23:59", Countdown::WorkingDays(1)), // over the weekend
-            ("2023-10-25 09:00", "2023-10-25 23:59", Countdown::Hours(14)),
-            ("2023-10-25 09:00", "2023-10-26 08:00", Countdown::Hours(23)), // 24h rules count hours
-            ("2023-10-26 10:00", "2023-10-25 23:59", Countdown::Overdue { working_days: 1, hours: 10 }),
-            ("2023-10-30 10:00", "2023-10-27 23:59", Countdown::Overdue { working_days: 1, hours: 58 }),
-            ("2023-10-25 23:00", "2023-10-25 18:00", Countdown::Overdue { working_days: 0, hours: 5 }),
+            ("2023-10-25 09:00", days("2023-10-30 23:59"), Countdown::WorkingDays(3)), // Wed → Mon
+            ("2023-10-27 09:00", days("2023-10-30 23:59"), Countdown::WorkingDays(1)), // over the weekend
+            ("2023-10-25 09:00", days("2023-10-25 23:59"), Countdown::Today),
+            ("2023-10-27 09:00", days("2023-10-28 23:59"), Countdown::WorkingDays(0)), // a Saturday
+            ("2023-10-25 09:00", clock("2023-10-26 08:00"), Countdown::Hours(23)),     // the 24-hour rule
+            ("2023-10-25 09:00", clock("2023-10-27 08:00"), Countdown::WorkingDays(2)),
+            ("2023-10-25 23:00", clock("2023-10-25 18:00"), Countdown::HoursLate(5)),
+            ("2023-10-26 10:00", days("2023-10-25 23:59"), Countdown::Overdue(1)),
+            ("2023-10-30 10:00", days("2023-10-27 23:59"), Countdown::Overdue(1)), // Fri → Mon
+            ("2023-10-28 10:00", days("2023-10-27 23:59"), Countdown::Overdue(0)), // Saturday
+            ("2023-11-08 10:00", clock("2023-10-27 10:00"), Countdown::Overdue(8)),
         ];
         for (now, due, want) in cases {
-            assert_eq!(countdown(at(now), at(due), &cal), want, "{now} → {due}");
+            assert_eq!(countdown(at(now), due, &cal), want, "{now} → {due:?}");
         }
         assert_eq!(Countdown::WorkingDays(3).label(Lang::Zh), "剩3工作日");
-        assert_eq!(Countdown::Overdue { working_days: 2, hours: 50 }.label(Lang::En), "2wd late");
+        assert_eq!(Countdown::Overdue(2).label(Lang::En), "2wd late");
+        assert_eq!(Countdown::Overdue(228).label(Lang::Zh), "超228工作日");
+    }
+
+    #[test]
+    fn the_next_deadline_is_the_earliest_open_one() {
+        let response = at("2023-10-26 09:30");
+        let task = |seq, state, d: &str| (seq, state, day(d));
+        use crate::domain::{Status, TaskState::*};
+        // A task ten days overdue comes before the pending response deadline.
+        let due = next_due(Status::Registered, response, None, true, [task(1, Doing, "2023-10-16")]);
+        assert_eq!(due.map(|d| d.what), Some(DueWhat::Task(1)));
+        // Once responded, only open tasks count; done and cancelled ones do not.
+        let tasks =
+            [task(1, Done, "2023-10-01"), task(2, Cancelled, "2023-10-02"), task(3, Todo, "2023-11-01")];
+        let due = next_due(Status::InProgress, response, Some(at("2023-10-25 10:00")), true, tasks).unwrap();
+        assert_eq!(
+            (due.what, due.at, due.clock),
+            (DueWhat::Task(3), at("2023-11-01 23:59") + Duration::seconds(59), false)
+        );
+        // The response deadline while unanswered, counted in hours under the 24-hour rule.
+        let due = next_due(Status::Registered, response, None, true, []).unwrap();
+        assert_eq!((due.what, due.clock), (DueWhat::Response, true));
+        // Closed: nothing is due.
+        assert_eq!(next_due(Status::Resolved, response, None, true, [task(1, Doing, "2023-10-16")]), None);
     }
 
     #[test]

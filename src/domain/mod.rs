@@ -10,6 +10,7 @@ pub mod model;
 pub mod number;
 pub mod permission;
 pub mod risk;
+pub mod rules;
 pub mod status;
 pub mod text;
 pub mod when;

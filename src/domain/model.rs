@@ -108,6 +108,7 @@ vocabulary! {
         Doing => "doing", "Doing", "进行中";
         Blocked => "blocked", "Blocked", "受阻";
         Done => "done", "Done", "已完成";
+        Cancelled => "cancelled", "Cancelled", "已取消";
     }
 }
 
@@ -134,6 +135,93 @@ impl Status {
     /// Open issues can still be worked on: the three boxes' 进行中 (or 需升级).
     pub fn is_open(self) -> bool {
         matches!(self, Status::Registered | Status::InProgress | Status::AwaitingAcceptance)
+    }
+}
+
+impl TaskState {
+    /// Work still to do: not done and not cancelled.
+    pub fn is_open(self) -> bool {
+        !matches!(self, TaskState::Done | TaskState::Cancelled)
+    }
+}
+
+impl Task {
+    /// Sets the state and the percentage; the state follows the percentage where the two would
+    /// disagree: 100% is done and done is 100%, work started is no longer "to do", and a task
+    /// taken below 100% is no longer done.
+    pub fn set_progress(&mut self, state: Option<TaskState>, percent: Option<u8>) {
+        if let Some(p) = percent {
+            self.percent = p.min(100);
+        }
+        match state {
+            Some(TaskState::Done) => {
+                self.state = TaskState::Done;
+                self.percent = 100;
+                return;
+            }
+            Some(TaskState::Todo) if percent.is_none() => self.percent = 0,
+            Some(s) => self.state = s,
+            None => {}
+        }
+        if let Some(TaskState::Todo) = state {
+            self.state = TaskState::Todo;
+        }
+        if self.state == TaskState::Cancelled {
+            return;
+        }
+        self.state = match (self.state, self.percent) {
+            (_, 100) => TaskState::Done,
+            (TaskState::Done, _) => TaskState::Doing,
+            (TaskState::Todo, p) if p > 0 => TaskState::Doing,
+            (s, _) => s,
+        };
+    }
+}
+
+impl Issue {
+    /// Resolved or archived: the record of its response is final.
+    pub fn is_closed(&self) -> bool {
+        !self.status.is_open()
+    }
+
+    pub fn response_state(
+        &self,
+        now: NaiveDateTime,
+        cal: &super::Calendar,
+    ) -> super::deadline::ResponseState {
+        super::deadline::response_state(
+            self.response_due_at,
+            self.first_response_at,
+            self.is_closed(),
+            now,
+            cal,
+        )
+    }
+
+    /// The escalation not yet closed, if any (the newest).
+    pub fn open_escalation(&self) -> Option<&Escalation> {
+        self.escalations.iter().rev().find(|e| e.closed.is_none())
+    }
+
+    /// "Escalated" as the list, the 已升级 view and `show` mean it: an open issue with an
+    /// escalation not yet closed. (`ever_escalated` is the other question.)
+    pub fn escalated_now(&self) -> bool {
+        self.status.is_open() && self.open_escalation().is_some()
+    }
+
+    pub fn ever_escalated(&self) -> bool {
+        !self.escalations.is_empty()
+    }
+}
+
+impl Meeting {
+    /// Participants whose objection has not been answered by an amendment yet.
+    pub fn objections(&self) -> impl Iterator<Item = &Participant> {
+        self.participants.iter().filter(|p| p.confirmation == Confirmation::Objected)
+    }
+
+    pub fn pending(&self) -> impl Iterator<Item = &Participant> {
+        self.participants.iter().filter(|p| p.confirmation == Confirmation::Pending)
     }
 }
 
@@ -200,13 +288,36 @@ pub struct IssueDraft {
     pub departments: Vec<String>,
 }
 
+/// One escalation (需升级): every one is kept, each with its own reason and target, and closed
+/// with a note once it is dealt with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Escalation {
+    pub seq: i64,
     pub reason: String,
     pub to: String,
     pub by: String,
     #[serde(serialize_with = "local_time::serialize")]
     pub at: NaiveDateTime,
+    pub closed: Option<Closing>,
+}
+
+/// How an escalation was closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Closing {
+    pub by: String,
+    #[serde(serialize_with = "local_time::serialize")]
+    pub at: NaiveDateTime,
+    pub note: String,
+}
+
+/// Someone who acted for the person an answer belongs to (a coordinator who took the feedback
+/// person's acceptance on the phone, say), and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proxy {
+    pub by: String,
+    /// Why they acted for the person ("电话确认"); none when an admin ran the command as that
+    /// person (`--as`).
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -221,7 +332,10 @@ pub struct Resolution {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Acceptance {
     pub accepted: bool,
+    /// Whose answer it is: always the feedback person.
     pub by: String,
+    /// Who entered it for them, if not themselves.
+    pub proxy: Option<Proxy>,
     #[serde(serialize_with = "local_time::serialize")]
     pub at: NaiveDateTime,
     pub reason: Option<String>,
@@ -244,10 +358,16 @@ pub struct Issue {
     pub status: Status,
     #[serde(serialize_with = "local_time::serialize")]
     pub response_due_at: NaiveDateTime,
+    /// The response deadline is counted in clock hours (a rule like 24h), not working days.
+    pub response_in_hours: bool,
     #[serde(serialize_with = "local_time::serialize_opt")]
     pub first_response_at: Option<NaiveDateTime>,
     pub first_response_by: Option<String>,
-    pub escalation: Option<Escalation>,
+    /// Why the issue went to acceptance before any involved department responded (a
+    /// coordinator's note); None otherwise.
+    pub response_waived: Option<String>,
+    /// Every escalation, oldest first.
+    pub escalations: Vec<Escalation>,
     pub resolution: Option<Resolution>,
     pub acceptance: Option<Acceptance>,
     pub retrospective: Option<String>,
@@ -267,6 +387,8 @@ pub struct Participant {
     pub note: Option<String>,
     #[serde(serialize_with = "local_time::serialize_opt")]
     pub answered_at: Option<NaiveDateTime>,
+    /// Who answered for this participant, if not themselves.
+    pub proxy: Option<Proxy>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -281,6 +403,8 @@ pub struct Meeting {
     pub disputes: String,
     pub consensus: String,
     pub recorder: String,
+    /// 1 for the minutes as first recorded; each amendment adds one and asks everyone again.
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -349,6 +473,33 @@ pub struct Event {
     pub after: serde_json::Value,
 }
 
+impl Event {
+    /// Whose act the event records, and who entered it for them if someone else did: an answer
+    /// given on someone's behalf (`for` in the event), or a command run as them (`--as`).
+    pub fn doer(&self) -> (&str, Option<Proxy>) {
+        if let Some(owner) = self.after.get("for").and_then(|v| v.as_str()) {
+            let reason = self.after.get("proxy_reason").and_then(|v| v.as_str()).map(str::to_string);
+            return (owner, Some(Proxy { by: self.actor.clone(), reason }));
+        }
+        let proxy = self.on_behalf_of.as_ref().map(|admin| Proxy { by: admin.clone(), reason: None });
+        (&self.actor, proxy)
+    }
+}
+
+impl Proxy {
+    /// "(root 代为操作:电话确认)" after the name of the person whose act it was; `name` shows a
+    /// login as the reader knows it.
+    pub fn suffix(&self, name: impl Fn(&str) -> String, lang: Lang) -> String {
+        let by = name(&self.by);
+        match (lang, self.reason.as_deref().filter(|r| !r.trim().is_empty())) {
+            (Lang::Zh, Some(reason)) => format!("({by} 代为操作:{reason})"),
+            (Lang::Zh, None) => format!("({by} 代为操作)"),
+            (Lang::En, Some(reason)) => format!(" (entered by {by} on their behalf: {reason})"),
+            (Lang::En, None) => format!(" (entered by {by} on their behalf)"),
+        }
+    }
+}
+
 /// An issue with every section of the template.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IssueRecord {
@@ -371,11 +522,15 @@ vocabulary! {
         MeetingRecorded => "meeting_recorded", "Meeting recorded", "记录会议";
         MinutesConfirmed => "minutes_confirmed", "Minutes confirmed", "确认纪要";
         MinutesObjected => "minutes_objected", "Objection to minutes", "纪要异议";
+        MinutesAmended => "minutes_amended", "Minutes amended", "修订纪要";
         TaskAdded => "task_added", "Task added", "新增任务";
         TaskUpdated => "task_updated", "Task updated", "更新任务";
+        TaskCancelled => "task_cancelled", "Task cancelled", "取消任务";
+        DepartmentInvolved => "department_involved", "Department involved", "新增涉及部门";
         ProgressAdded => "progress_added", "Progress", "进度更新";
         RiskRaised => "risk_raised", "Risk alert", "风险预警";
         Escalated => "escalated", "Escalated", "升级";
+        EscalationClosed => "escalation_closed", "Escalation closed", "解除升级";
         Resolved => "resolved", "Solution entered", "填写解决方案";
         Accepted => "accepted", "Accepted", "验收通过";
         Refused => "refused", "Acceptance refused", "验收不通过";

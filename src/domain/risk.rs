@@ -48,7 +48,7 @@ pub struct TaskFacts {
 }
 
 pub fn task_flag(task: TaskFacts, now: NaiveDateTime, cal: &Calendar) -> Option<TaskFlag> {
-    if task.state == TaskState::Done {
+    if !task.state.is_open() {
         return None;
     }
     let today = now.date();

@@ -27,8 +27,6 @@ pub struct BulkWriter<'a> {
     indexes: Vec<String>,
     /// The hash the next event links to.
     head: String,
-    /// The id this write's first issue gets: their next deadlines are computed at commit.
-    first_issue: i64,
 }
 
 impl Store {
@@ -60,9 +58,7 @@ impl Store {
         let indexes = indexes.into_iter().map(|(_, sql)| sql).collect();
         // Any events left unhashed at the end of the chain are hashed first.
         let head = head_for_append(&tx)?;
-        let first_issue: i64 =
-            tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM issues", [], |r| r.get(0))?;
-        Ok(BulkWriter { tx, format, counters: HashMap::new(), indexes, head, first_issue })
+        Ok(BulkWriter { tx, format, counters: HashMap::new(), indexes, head })
     }
 }
 
@@ -96,33 +92,37 @@ impl BulkWriter<'_> {
             i.number.clone()
         };
         let tx = &self.tx;
-        let esc = i.escalation.as_ref();
         let res = i.resolution.as_ref();
         let acc = i.acceptance.as_ref();
+        let proxy = acc.and_then(|a| a.proxy.as_ref());
+        // The next deadline as the rule book defines it, from the record itself.
+        let next_due = crate::domain::rules::next_due(r);
         tx.prepare_cached(
             "INSERT INTO issues (number, proposer_dept, proposer, proposed_at, priority, title, background,
-                 request, status, response_due_at, first_response_at, first_response_by, escalated_at,
-                 escalated_by, escalated_to, escalation_reason, solution, resolved_at, resolution_owner,
-                 feedback_person, accepted, accepted_by, accepted_at, acceptance_reason, retrospective,
-                 archived_at, version, updated_at, updated_by)
+                 request, status, response_due_at, response_in_hours, first_response_at, first_response_by,
+                 response_waived, solution, resolved_at, resolution_owner, feedback_person, accepted,
+                 accepted_by, accepted_at, acceptance_reason, accepted_proxy, accepted_proxy_reason,
+                 retrospective, archived_at, version, updated_at, updated_by, next_due_at)
              VALUES (:number, :dept, :proposer, :proposed_at, :priority, :title, :background, :request,
-                 :status, :due, :first_at, :first_by, :esc_at, :esc_by, :esc_to, :esc_reason, :solution,
-                 :resolved_at, :owner, :feedback, :accepted, :accepted_by, :accepted_at, :acc_reason,
-                 :retro, :archived_at, :version, :updated_at, :updated_by)",
+                 :status, :due, :in_hours, :first_at, :first_by, :waived, :solution, :resolved_at, :owner,
+                 :feedback, :accepted, :accepted_by, :accepted_at, :acc_reason, :proxy, :proxy_reason,
+                 :retro, :archived_at, :version, :updated_at, :updated_by, :next_due)",
         )?
         .execute(named_params! {
             ":number": number, ":dept": i.proposer_dept, ":proposer": i.proposer,
             ":proposed_at": Instant(i.proposed_at), ":priority": i.priority, ":title": i.title,
             ":background": i.background, ":request": i.request, ":status": i.status,
-            ":due": Instant(i.response_due_at), ":first_at": i.first_response_at.map(Instant),
-            ":first_by": i.first_response_by, ":esc_at": esc.map(|e| Instant(e.at)), ":esc_by": esc.map(|e| &e.by),
-            ":esc_to": esc.map(|e| &e.to), ":esc_reason": esc.map(|e| &e.reason),
+            ":due": Instant(i.response_due_at), ":in_hours": i.response_in_hours,
+            ":first_at": i.first_response_at.map(Instant), ":first_by": i.first_response_by,
+            ":waived": i.response_waived,
             ":solution": res.map(|r| &r.solution), ":resolved_at": res.map(|r| Instant(r.resolved_at)),
             ":owner": res.map(|r| &r.owner), ":feedback": res.map(|r| &r.feedback),
             ":accepted": acc.map(|a| a.accepted), ":accepted_by": acc.map(|a| &a.by),
             ":accepted_at": acc.map(|a| Instant(a.at)), ":acc_reason": acc.and_then(|a| a.reason.as_ref()),
+            ":proxy": proxy.map(|p| &p.by), ":proxy_reason": proxy.and_then(|p| p.reason.as_ref()),
             ":retro": i.retrospective, ":archived_at": i.archived_at.map(Instant),
             ":version": i.version.max(1), ":updated_at": Instant(i.updated_at), ":updated_by": i.updated_by,
+            ":next_due": next_due.map_or(super::issues::NO_DEADLINE, |d| super::convert::instant(d.at)),
         })?;
         let id = tx.last_insert_rowid();
         super::issues::set_departments(tx, id, &i.departments)?;
@@ -141,28 +141,42 @@ impl BulkWriter<'_> {
         }
         for m in &r.meetings {
             tx.prepare_cached(
-                "INSERT INTO meetings (issue_id, seq, held_at, mode, summary, disputes, consensus, recorder)
-                 VALUES (:issue, :seq, :held_at, :mode, :summary, :disputes, :consensus, :recorder)",
+                "INSERT INTO meetings (issue_id, seq, held_at, mode, summary, disputes, consensus, recorder, version)
+                 VALUES (:issue, :seq, :held_at, :mode, :summary, :disputes, :consensus, :recorder, :version)",
             )?
             .execute(named_params! {
                 ":issue": id, ":seq": m.seq, ":held_at": Instant(m.held_at), ":mode": m.mode,
                 ":summary": m.summary, ":disputes": m.disputes, ":consensus": m.consensus, ":recorder": m.recorder,
+                ":version": m.version.max(1),
             })?;
             let meeting_id = tx.last_insert_rowid();
             for p in &m.participants {
                 tx.prepare_cached(
-                    "INSERT INTO meeting_participants (meeting_id, login, dept, confirmation, note, answered_at)
-                     VALUES (:m, :login, :dept, :c, :note, :at)",
+                    "INSERT INTO meeting_participants (meeting_id, login, dept, confirmation, note, answered_at,
+                         proxy, proxy_reason)
+                     VALUES (:m, :login, :dept, :c, :note, :at, :proxy, :proxy_reason)",
                 )?
                 .execute(named_params! {
                     ":m": meeting_id, ":login": p.login, ":dept": p.dept, ":c": p.confirmation,
-                    ":note": p.note, ":at": p.answered_at.map(Instant),
+                    ":note": p.note, ":at": p.answered_at.map(Instant), ":proxy": p.proxy.as_ref().map(|x| &x.by),
+                    ":proxy_reason": p.proxy.as_ref().and_then(|x| x.reason.as_ref()),
                 })?;
             }
             index(
                 &format!("meeting:{meeting_id}"),
                 &format!("{}\n{}\n{}", m.summary, m.disputes, m.consensus),
             )?;
+        }
+        for e in &i.escalations {
+            tx.prepare_cached(
+                "INSERT INTO escalations (issue_id, seq, at, by_login, to_whom, reason, closed_at, closed_by, close_note)
+                 VALUES (:issue, :seq, :at, :by, :to, :reason, :closed_at, :closed_by, :note)",
+            )?
+            .execute(named_params! {
+                ":issue": id, ":seq": e.seq, ":at": Instant(e.at), ":by": e.by, ":to": e.to, ":reason": e.reason,
+                ":closed_at": e.closed.as_ref().map(|c| Instant(c.at)), ":closed_by": e.closed.as_ref().map(|c| &c.by),
+                ":note": e.closed.as_ref().map(|c| &c.note),
+            })?;
         }
         let mut task_ids = HashMap::new();
         for t in &r.tasks {
@@ -274,7 +288,6 @@ impl BulkWriter<'_> {
             stmt.execute(named_params! {":scope": scope, ":last": last})?;
         }
         drop(stmt);
-        super::issues::refresh_next_due(&self.tx, self.first_issue, false)?;
         for sql in &self.indexes {
             self.tx.execute_batch(sql)?;
         }

@@ -92,23 +92,15 @@ fn at_opt(row: &Row, column: &str) -> rusqlite::Result<Option<NaiveDateTime>> {
 
 /// The columns `issue_row` reads, for `SELECT {ISSUE_COLUMNS} FROM issues i`.
 pub const ISSUE_COLUMNS: &str = "i.id, i.number, i.proposer_dept, i.proposer, i.proposed_at, i.priority, \
-    i.title, i.background, i.request, i.status, i.response_due_at, i.first_response_at, \
-    i.first_response_by, i.escalated_at, i.escalated_by, i.escalated_to, i.escalation_reason, \
+    i.title, i.background, i.request, i.status, i.response_due_at, i.response_in_hours, \
+    i.first_response_at, i.first_response_by, i.response_waived, \
     i.solution, i.resolved_at, i.resolution_owner, i.feedback_person, i.accepted, i.accepted_by, \
-    i.accepted_at, i.acceptance_reason, i.retrospective, i.archived_at, i.version, i.updated_at, \
+    i.accepted_at, i.acceptance_reason, i.accepted_proxy, i.accepted_proxy_reason, i.retrospective, i.archived_at, i.version, i.updated_at, \
     i.updated_by, (SELECT group_concat(dept, ',') FROM (SELECT dept FROM issue_departments d \
     WHERE d.issue_id = i.id ORDER BY dept)) AS departments";
 
+/// An issue's row; its escalations are read separately (`escalation_row`).
 pub fn issue_row(row: &Row) -> rusqlite::Result<Issue> {
-    let escalation = match at_opt(row, "escalated_at")? {
-        Some(at) => Some(Escalation {
-            reason: row.get("escalation_reason")?,
-            to: row.get("escalated_to")?,
-            by: row.get("escalated_by")?,
-            at,
-        }),
-        None => None,
-    };
     let resolution = match at_opt(row, "resolved_at")? {
         Some(resolved_at) => Some(Resolution {
             solution: row.get("solution")?,
@@ -122,6 +114,7 @@ pub fn issue_row(row: &Row) -> rusqlite::Result<Issue> {
         Some(at) => Some(Acceptance {
             accepted: row.get("accepted")?,
             by: row.get("accepted_by")?,
+            proxy: proxy(row, "accepted_proxy", "accepted_proxy_reason")?,
             at,
             reason: row.get("acceptance_reason")?,
         }),
@@ -141,9 +134,11 @@ pub fn issue_row(row: &Row) -> rusqlite::Result<Issue> {
         departments: split_list(departments),
         status: row.get("status")?,
         response_due_at: at(row, "response_due_at")?,
+        response_in_hours: row.get("response_in_hours")?,
         first_response_at: at_opt(row, "first_response_at")?,
         first_response_by: row.get("first_response_by")?,
-        escalation,
+        response_waived: row.get("response_waived")?,
+        escalations: Vec::new(),
         resolution,
         acceptance,
         retrospective: row.get("retrospective")?,
@@ -151,6 +146,31 @@ pub fn issue_row(row: &Row) -> rusqlite::Result<Issue> {
         version: row.get("version")?,
         updated_at: at(row, "updated_at")?,
         updated_by: row.get("updated_by")?,
+    })
+}
+
+fn proxy(row: &Row, by: &str, reason: &str) -> rusqlite::Result<Option<Proxy>> {
+    Ok(row.get::<_, Option<String>>(by)?.map(|by| Proxy { by, reason: row.get(reason).ok().flatten() }))
+}
+
+pub const ESCALATION_COLUMNS: &str = "seq, at, by_login, to_whom, reason, closed_at, closed_by, close_note";
+
+pub fn escalation_row(row: &Row) -> rusqlite::Result<Escalation> {
+    let closed = match at_opt(row, "closed_at")? {
+        Some(at) => Some(Closing {
+            by: row.get::<_, Option<String>>("closed_by")?.unwrap_or_default(),
+            at,
+            note: row.get::<_, Option<String>>("close_note")?.unwrap_or_default(),
+        }),
+        None => None,
+    };
+    Ok(Escalation {
+        seq: row.get("seq")?,
+        reason: row.get("reason")?,
+        to: row.get("to_whom")?,
+        by: row.get("by_login")?,
+        at: at(row, "at")?,
+        closed,
     })
 }
 
@@ -213,6 +233,7 @@ pub fn meeting_row(row: &Row) -> rusqlite::Result<Meeting> {
         disputes: row.get("disputes")?,
         consensus: row.get("consensus")?,
         recorder: row.get("recorder")?,
+        version: row.get("version")?,
     })
 }
 
@@ -223,6 +244,7 @@ pub fn participant_row(row: &Row) -> rusqlite::Result<Participant> {
         confirmation: row.get("confirmation")?,
         note: row.get("note")?,
         answered_at: at_opt(row, "answered_at")?,
+        proxy: proxy(row, "proxy", "proxy_reason")?,
     })
 }
 

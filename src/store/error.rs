@@ -5,7 +5,7 @@ use std::path::Path;
 use chrono::NaiveDateTime;
 
 use crate::domain::permission::Denied;
-use crate::domain::status::TransitionError;
+use crate::domain::rules::Refusal;
 use crate::i18n::{Bilingual, Lang};
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -23,8 +23,9 @@ pub enum StoreError {
     Busy,
     #[error("{}", .0.message(Lang::En))]
     Denied(Denied),
-    #[error(transparent)]
-    Transition(#[from] TransitionError),
+    /// The rule book does not allow the action now: why, and who can.
+    #[error("{}", .0.message(Lang::En))]
+    Refused(Refusal),
     /// Input that breaks a rule of the template.
     #[error("{0}")]
     Invalid(Bilingual),
@@ -152,7 +153,7 @@ impl StoreError {
                 )
                 .to_string(),
             (StoreError::Denied(denied), _) => denied.message(lang),
-            (StoreError::Transition(e), _) => e.message(lang),
+            (StoreError::Refused(refusal), _) => refusal.message(lang),
             (StoreError::Invalid(text), _) => text.get(lang).to_string(),
             (StoreError::NotRegistered { login, admins }, Lang::En) => {
                 let who = if admins.is_empty() {

@@ -1,6 +1,6 @@
 //! Registering and reading issues, and the steps every change to an issue goes through.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension, Transaction, named_params};
 use serde_json::{Value, json};
 
@@ -9,14 +9,13 @@ use super::convert::*;
 use super::error::Kind;
 use super::search::{index, reindex};
 use super::{Ctx, Store, StoreError, StoreResult, events};
-use crate::domain::deadline::response_due;
+use crate::domain::deadline::{Due, ResponseRule, next_due, response_due};
 use crate::domain::lint::{self, Finding};
 use crate::domain::model::local_time::rfc3339;
 use crate::domain::number::{format_number, sequence_scope};
-use crate::domain::permission::{self, Scope};
-use crate::domain::status::{self, Action, counts_as_response};
+use crate::domain::rules::{self, Act, Outcome};
 use crate::domain::*;
-use crate::i18n::Lang;
+use crate::i18n::{Bilingual, Lang};
 
 /// What registering an issue needs besides the description.
 #[derive(Debug, Clone)]
@@ -46,26 +45,26 @@ impl Store {
             for code in &involved {
                 require_department(tx, code)?;
             }
-            let scope = Scope { proposer_dept: &dept, involved: &involved, target_dept: Some(&dept), target_person: None };
-            permission::check(&ctx.actor.person, Action::Register, &scope, ctx.lang).map_err(StoreError::Denied)?;
+            rules::may_register(&ctx.actor.person, &dept).map_err(StoreError::Refused)?;
             let settings = settings(tx)?;
-            let due = response_due(proposed_at, settings.response.rule(reg.priority), &calendar(tx)?);
+            let rule = settings.response.rule(reg.priority);
+            let due = response_due(proposed_at, rule, &calendar(tx)?);
             let number = next_number(tx, settings.number_format, &dept, proposed_at)?;
             tx.prepare_cached(
                 "INSERT INTO issues (number, proposer_dept, proposer, proposed_at, priority, title, background,
-                     request, status, response_due_at, updated_at, updated_by)
+                     request, status, response_due_at, response_in_hours, updated_at, updated_by)
                  VALUES (:number, :dept, :proposer, :proposed_at, :priority, :title, :background,
-                     :request, 'registered', :due, :now, :proposer)",
+                     :request, 'registered', :due, :in_hours, :now, :proposer)",
             )?
             .execute(named_params! {
                 ":number": number, ":dept": dept, ":proposer": ctx.actor.login(),
                 ":proposed_at": Instant(proposed_at), ":priority": reg.priority, ":title": draft.title,
                 ":background": draft.background, ":request": draft.request, ":due": Instant(due),
-                ":now": Instant(ctx.now),
+                ":in_hours": matches!(rule, ResponseRule::Hours(_)), ":now": Instant(ctx.now),
             })?;
             let id = tx.last_insert_rowid();
             set_departments(tx, id, &involved)?;
-            refresh_next_due(tx, id, true)?;
+            refresh_next_due(tx, id)?;
             index(tx, id, "issue", &description_text(&draft.title, &draft.background, &draft.request))?;
             let issue = load(tx, &number)?;
             events::record(tx, ctx, Some(id), EventKind::Registered, Value::Null, json!({
@@ -90,9 +89,15 @@ impl Store {
             return Err(lint_error(&findings));
         }
         let issue = self.write(|tx| {
-            let issue = begin(tx, number, expected_version, Action::EditDescription)?;
-            authorize(ctx, &issue, Action::EditDescription, None, None)?;
+            let (record, outcome) = begin(tx, ctx, number, expected_version, &Act::EditDescription)?;
+            let issue = &record.issue;
             let involved = distinct(&draft.departments);
+            if let Some(task) = record.tasks.iter().find(|t| !involved.contains(&t.dept)) {
+                return Err(StoreError::invalid(
+                    format!("task #{} belongs to {}: it stays among the departments involved", task.seq, task.dept),
+                    format!("任务 #{} 属于 {},该部门须保留在涉及部门中", task.seq, task.dept),
+                ));
+            }
             for code in &involved {
                 require_department(tx, code)?;
             }
@@ -105,7 +110,7 @@ impl Store {
             reindex(tx, issue.id, "issue", &description_text(&draft.title, &draft.background, &draft.request))?;
             let before = json!({"title": issue.title, "background": issue.background, "request": issue.request, "departments": issue.departments});
             let after = json!({"title": draft.title, "background": draft.background, "request": draft.request, "departments": involved});
-            finish(tx, ctx, &issue, Action::EditDescription, EventKind::DescriptionEdited, before, after)?;
+            finish(tx, ctx, issue, &outcome, EventKind::DescriptionEdited, before, after)?;
             load(tx, number)
         })?;
         Ok((issue, findings))
@@ -118,53 +123,7 @@ impl Store {
 
     /// One issue with every section of the template and its timeline.
     pub fn record(&mut self, number: &str) -> StoreResult<IssueRecord> {
-        self.read(|tx| {
-            let issue = load(tx, number)?;
-            let id = issue.id;
-            let mut meetings = query(
-                tx,
-                "SELECT id, seq, held_at, mode, summary, disputes, consensus, recorder
-                 FROM meetings WHERE issue_id = :id ORDER BY held_at, seq",
-                id,
-                meeting_row,
-            )?;
-            let mut stmt = tx.prepare_cached(
-                "SELECT login, dept, confirmation, note, answered_at FROM meeting_participants
-                 WHERE meeting_id = :id ORDER BY dept, login",
-            )?;
-            for meeting in &mut meetings {
-                let rows = stmt.query_map(named_params! {":id": meeting.id}, participant_row)?;
-                meeting.participants = rows.collect::<Result<_, _>>()?;
-            }
-            let tasks_sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE issue_id = :id ORDER BY seq");
-            Ok(IssueRecord {
-                meetings,
-                tasks: query(tx, &tasks_sql, id, task_row)?,
-                progress: query(
-                    tx,
-                    "SELECT p.id, t.seq AS task_seq, p.at, p.by_login, p.percent, p.note, p.help_dept, p.help_what
-                     FROM progress p LEFT JOIN tasks t ON t.id = p.task_id
-                     WHERE p.issue_id = :id ORDER BY p.at, p.id",
-                    id,
-                    progress_row,
-                )?,
-                risks: query(
-                    tx,
-                    "SELECT r.id, t.seq AS task_seq, r.raised_at, r.by_login, r.reason, r.plan, r.new_deadline, r.timely
-                     FROM risks r JOIN tasks t ON t.id = r.task_id WHERE r.issue_id = :id ORDER BY r.raised_at, r.id",
-                    id,
-                    risk_row,
-                )?,
-                comments: query(
-                    tx,
-                    "SELECT id, at, by_login, body FROM comments WHERE issue_id = :id ORDER BY at, id",
-                    id,
-                    comment_row,
-                )?,
-                events: events::for_issue(tx, id)?,
-                issue,
-            })
-        })
+        self.read(|tx| load_record(tx, number, true))
     }
 
     /// Every issue's id and number (lowercased), newest first: what the issue finder filters in
@@ -241,113 +200,164 @@ fn query<T>(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The issue's row by number, or NotFound.
-pub(super) fn load(tx: &Transaction, number: &str) -> StoreResult<Issue> {
-    let sql = format!("SELECT {ISSUE_COLUMNS} FROM issues i WHERE i.number = :number");
-    tx.prepare_cached(&sql)?
-        .query_row(named_params! {":number": number.trim()}, issue_row)
-        .optional()?
-        .ok_or_else(|| StoreError::not_found(Kind::Issue, number.trim()))
+/// One issue with every section of the template; its timeline only `with_events` (the rule book
+/// never looks at it, so writes skip it).
+pub(super) fn load_record(tx: &Transaction, number: &str, with_events: bool) -> StoreResult<IssueRecord> {
+    let issue = load(tx, number)?;
+    let id = issue.id;
+    let mut meetings = query(
+        tx,
+        "SELECT id, seq, held_at, mode, summary, disputes, consensus, recorder
+             FROM meetings WHERE issue_id = :id ORDER BY held_at, seq",
+        id,
+        meeting_row,
+    )?;
+    let mut stmt = tx.prepare_cached(
+        "SELECT login, dept, confirmation, note, answered_at FROM meeting_participants
+             WHERE meeting_id = :id ORDER BY dept, login",
+    )?;
+    for meeting in &mut meetings {
+        let rows = stmt.query_map(named_params! {":id": meeting.id}, participant_row)?;
+        meeting.participants = rows.collect::<Result<_, _>>()?;
+    }
+    let tasks_sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE issue_id = :id ORDER BY seq");
+    Ok(IssueRecord {
+            meetings,
+            tasks: query(tx, &tasks_sql, id, task_row)?,
+            progress: query(
+                tx,
+                "SELECT p.id, t.seq AS task_seq, p.at, p.by_login, p.percent, p.note, p.help_dept, p.help_what
+                 FROM progress p LEFT JOIN tasks t ON t.id = p.task_id
+                 WHERE p.issue_id = :id ORDER BY p.at, p.id",
+                id,
+                progress_row,
+            )?,
+            risks: query(
+                tx,
+                "SELECT r.id, t.seq AS task_seq, r.raised_at, r.by_login, r.reason, r.plan, r.new_deadline, r.timely
+                 FROM risks r JOIN tasks t ON t.id = r.task_id WHERE r.issue_id = :id ORDER BY r.raised_at, r.id",
+                id,
+                risk_row,
+            )?,
+            comments: query(
+                tx,
+                "SELECT id, at, by_login, body FROM comments WHERE issue_id = :id ORDER BY at, id",
+                id,
+                comment_row,
+            )?,
+            events: if with_events { events::for_issue(tx, id)? } else { Vec::new() },
+            issue,
+        })
 }
 
-/// The first step of every change: the issue exists, is at the version the caller read, and its
-/// stage allows the action.
+/// The issue's row by number (with its escalations), or NotFound.
+pub(super) fn load(tx: &Transaction, number: &str) -> StoreResult<Issue> {
+    let sql = format!("SELECT {ISSUE_COLUMNS} FROM issues i WHERE i.number = :number");
+    let mut issue = tx
+        .prepare_cached(&sql)?
+        .query_row(named_params! {":number": number.trim()}, issue_row)
+        .optional()?
+        .ok_or_else(|| StoreError::not_found(Kind::Issue, number.trim()))?;
+    let sql = format!("SELECT {ESCALATION_COLUMNS} FROM escalations WHERE issue_id = :id ORDER BY seq");
+    issue.escalations = query(tx, &sql, issue.id, escalation_row)?;
+    Ok(issue)
+}
+
+/// The first step of every change to an issue: the issue exists, is at the version the caller
+/// read, and the rule book allows this act by this person now, on the record as it stands inside
+/// the transaction.
 pub(super) fn begin(
     tx: &Transaction,
+    ctx: &Ctx,
     number: &str,
     expected_version: Option<i64>,
-    action: Action,
-) -> StoreResult<Issue> {
-    let issue = load(tx, number)?;
+    act: &Act,
+) -> StoreResult<(IssueRecord, Outcome)> {
+    let record = load_record(tx, number, false)?;
+    let issue = &record.issue;
     if let Some(expected) = expected_version
         && expected != issue.version
     {
         return Err(StoreError::Conflict {
-            number: issue.number,
+            number: issue.number.clone(),
             version: issue.version,
-            by: issue.updated_by,
+            by: issue.updated_by.clone(),
             at: issue.updated_at,
         });
     }
-    status::apply(issue.status, action, false)?;
-    Ok(issue)
-}
-
-/// Checks the actor's permission for an action on this issue.
-pub(super) fn authorize(
-    ctx: &Ctx,
-    issue: &Issue,
-    action: Action,
-    target_dept: Option<&str>,
-    target_person: Option<&str>,
-) -> StoreResult<()> {
-    let scope = Scope {
-        proposer_dept: &issue.proposer_dept,
-        involved: &issue.departments,
-        target_dept,
-        target_person,
-    };
-    permission::check(&ctx.actor.person, action, &scope, ctx.lang).map_err(StoreError::Denied)
+    let cal = calendar(tx)?;
+    let ask = rules::Ask { me: &ctx.actor.person, now: ctx.now, cal: &cal };
+    let outcome = rules::check(act, &record, ask).map_err(StoreError::Refused)?;
+    Ok((record, outcome))
 }
 
 /// The last step of every change: records the first response, moves the stage, bumps the
-/// version and writes the event (with the stage change, if any, in before/after).
+/// version, recomputes the next deadline and writes the event (with the stage change, if any, in
+/// before/after). Returns the rule book's note for the person, if any.
 pub(super) fn finish(
     tx: &Transaction,
     ctx: &Ctx,
     issue: &Issue,
-    action: Action,
+    outcome: &Outcome,
     kind: EventKind,
     mut before: Value,
     mut after: Value,
-) -> StoreResult<Status> {
-    let first = issue.first_response_at.is_none()
-        && counts_as_response(
-            action,
-            &ctx.actor.person,
-            &issue.proposer,
-            &issue.proposer_dept,
-            &issue.departments,
-        );
-    let status = status::apply(issue.status, action, first)?;
-    if first {
+) -> StoreResult<Option<Bilingual>> {
+    if outcome.first_response {
         tx.execute(
             "UPDATE issues SET first_response_at = :now, first_response_by = :by WHERE id = :id",
             named_params! {":now": Instant(ctx.now), ":by": ctx.actor.login(), ":id": issue.id},
         )?;
         after["first_response"] = json!(true);
     }
-    if status != issue.status {
+    if outcome.status != issue.status {
         before["status"] = json!(issue.status);
-        after["status"] = json!(status);
+        after["status"] = json!(outcome.status);
     }
     tx.prepare_cached(
         "UPDATE issues SET status = :status, version = version + 1, updated_at = :now, updated_by = :by
          WHERE id = :id",
     )?
-    .execute(named_params! {":status": status, ":now": Instant(ctx.now), ":by": ctx.actor.login(), ":id": issue.id})?;
-    refresh_next_due(tx, issue.id, true)?;
+    .execute(named_params! {
+        ":status": outcome.status, ":now": Instant(ctx.now), ":by": ctx.actor.login(), ":id": issue.id,
+    })?;
+    refresh_next_due(tx, issue.id)?;
     events::record(tx, ctx, Some(issue.id), kind, before, after)?;
-    Ok(status)
+    Ok(outcome.note.clone())
 }
 
 /// "No deadline" in `issues.next_due_at`: sorts after every real one.
 pub(super) const NO_DEADLINE: i64 = i64::MAX;
 
-/// Recomputes the deadline that matters next, for one issue or (None) for issues from `from_id`
-/// on: the response deadline while unanswered, then the earliest open task's, none once closed.
-pub(super) fn refresh_next_due(tx: &Transaction, from_id: i64, only_one: bool) -> StoreResult<()> {
-    let sql = format!(
-        "UPDATE issues SET next_due_at = coalesce(
-             CASE WHEN status = 'registered' AND first_response_at IS NULL THEN response_due_at
-                  WHEN status IN ('registered', 'in_progress', 'awaiting_acceptance') THEN
-                      (SELECT unixepoch(min(t.deadline), '+1 day', 'utc') - 1 FROM tasks t
-                       WHERE t.issue_id = issues.id AND t.state != 'done')
-             END, {NO_DEADLINE})
-         WHERE {}",
-        if only_one { "id = :id" } else { "id >= :id" }
-    );
-    tx.prepare_cached(&sql)?.execute(named_params! {":id": from_id})?;
+/// Writes the deadline that matters next for one issue, as the rule book defines it
+/// (`deadline::next_due`), into the column the list sorts by.
+pub(super) fn refresh_next_due(tx: &Transaction, id: i64) -> StoreResult<()> {
+    let (status, due, first, in_hours): (Status, Instant, Option<Instant>, bool) = tx
+        .prepare_cached(
+            "SELECT status, response_due_at, first_response_at, response_in_hours FROM issues WHERE id = :id",
+        )?
+        .query_row(named_params! {":id": id}, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let mut stmt = tx.prepare_cached("SELECT seq, state, deadline FROM tasks WHERE issue_id = :id")?;
+    let tasks: Vec<(i64, TaskState, NaiveDate)> = stmt
+        .query_map(named_params! {":id": id}, |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Day>(2)?.0)))?
+        .collect::<Result<_, _>>()?;
+    let next = next_due(status, due.0, first.map(|f| f.0), in_hours, tasks);
+    write_next_due(tx, id, next)
+}
+
+pub(super) fn write_next_due(tx: &Transaction, id: i64, next: Option<Due>) -> StoreResult<()> {
+    tx.prepare_cached("UPDATE issues SET next_due_at = :due WHERE id = :id")?
+        .execute(named_params! {":due": next.map_or(NO_DEADLINE, |d| instant(d.at)), ":id": id})?;
+    Ok(())
+}
+
+/// Every issue's next deadline, recomputed (after a migration).
+pub(super) fn refresh_all_next_due(tx: &Transaction) -> StoreResult<()> {
+    let ids: Vec<i64> =
+        tx.prepare("SELECT id FROM issues")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    for id in ids {
+        refresh_next_due(tx, id)?;
+    }
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use super::convert::{Day, Instant, TASK_COLUMNS, split_list, task_row};
 use super::issues::NO_DEADLINE;
 use super::search::term_query;
 use super::{Store, StoreResult};
-use crate::domain::deadline::end_of_day;
+use crate::domain::deadline::{Due, DueWhat, end_of_day};
 use crate::domain::model::local_time;
 use crate::domain::risk::{TaskFacts, TaskFlag, task_flag, within_one_working_day};
 use crate::domain::*;
@@ -55,7 +55,10 @@ pub struct IssueFilter {
     pub overdue: bool,
     /// Response or an open task due by the end of the next working day.
     pub due_soon: bool,
+    /// Escalated now: an escalation not yet closed, on an open issue.
     pub escalated: bool,
+    /// Escalated at any time.
+    pub ever_escalated: bool,
     /// Full-text search: every whitespace-separated term must occur in one of the issue's texts
     /// (ASCII letters in either case); a single Chinese character is a term too.
     pub text: Option<String>,
@@ -74,7 +77,10 @@ pub struct IssueSummary {
     pub priority: Priority,
     pub title: String,
     pub status: Status,
+    /// Escalated now (`Issue::escalated_now`).
     pub escalated: bool,
+    /// Escalated at any time (`Issue::ever_escalated`).
+    pub ever_escalated: bool,
     pub proposer_dept: String,
     pub proposer: String,
     pub departments: Vec<String>,
@@ -84,9 +90,11 @@ pub struct IssueSummary {
     pub response_due_at: NaiveDateTime,
     #[serde(serialize_with = "local_time::serialize_opt")]
     pub first_response_at: Option<NaiveDateTime>,
-    /// The deadline that matters next, if any.
+    /// The deadline that matters next (`deadline::next_due`), if any.
     #[serde(serialize_with = "local_time::serialize_opt")]
     pub next_due_at: Option<NaiveDateTime>,
+    /// The same, with which deadline it is and how it is counted.
+    pub next_due: Option<Due>,
     pub overdue_tasks: i64,
     /// Others changed it since the viewer last opened it.
     pub unseen: bool,
@@ -235,7 +243,7 @@ impl Store {
         let overdue: i64 = self.read(|tx| {
             let sql = format!(
                 "SELECT count(*) FROM tasks t JOIN issues i ON i.id = t.issue_id
-                 WHERE t.state != 'done' AND t.deadline < :today AND {OPEN}
+                 WHERE t.state IN ('todo', 'doing', 'blocked') AND t.deadline < :today AND {OPEN}
                      AND (:who IS NULL OR t.owner = :who OR t.dept = :who)"
             );
             Ok(tx.prepare_cached(&sql)?.query_row(
@@ -273,7 +281,7 @@ impl Store {
                      (SELECT max(p.at) FROM progress p WHERE p.task_id = t.id) AS last_progress,
                      EXISTS (SELECT 1 FROM risks r WHERE r.task_id = t.id) AS has_alert
                  FROM tasks t JOIN issues i ON i.id = t.issue_id
-                 WHERE t.state != 'done' AND t.deadline <= :horizon AND {OPEN}
+                 WHERE t.state IN ('todo', 'doing', 'blocked') AND t.deadline <= :horizon AND {OPEN}
                      AND (:from IS NULL OR t.deadline >= :from)
                      AND (:who IS NULL OR t.owner = :who OR t.dept = :who)
                  ORDER BY t.deadline, i.id, t.seq"
@@ -322,11 +330,17 @@ fn summaries_sql(page: &str, viewer: usize, order: &str) -> String {
     let viewer = format!("?{viewer}");
     format!(
         "WITH page AS ({page})
-         SELECT i.id, i.number, i.priority, i.title, i.status, i.escalated_at IS NOT NULL AS escalated,
+         SELECT i.id, i.number, i.priority, i.title, i.status,
+             {OPEN} AND EXISTS (SELECT 1 FROM escalations x WHERE x.issue_id = i.id AND x.closed_at IS NULL)
+                 AS escalated,
+             EXISTS (SELECT 1 FROM escalations x WHERE x.issue_id = i.id) AS ever_escalated,
+             i.response_in_hours,
+             (SELECT t.seq FROM tasks t WHERE t.issue_id = i.id AND t.state IN ('todo', 'doing', 'blocked')
+                  ORDER BY t.deadline, t.seq LIMIT 1) AS next_task,
              i.proposer_dept, i.proposer, i.proposed_at, i.response_due_at, i.first_response_at, i.updated_at,
              (SELECT group_concat(dept, ',') FROM issue_departments d WHERE d.issue_id = i.id) AS departments,
              nullif(i.next_due_at, {NO_DEADLINE}) AS next_due,
-             (SELECT count(*) FROM tasks t WHERE t.issue_id = i.id AND t.state != 'done'
+             (SELECT count(*) FROM tasks t WHERE t.issue_id = i.id AND t.state IN ('todo', 'doing', 'blocked')
                   AND t.deadline < ?1 AND {OPEN}) AS overdue_tasks,
              {viewer} IS NOT NULL AND EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id
                   AND e.actor != {viewer} AND e.id > coalesce((SELECT s.event_id FROM seen s
@@ -336,13 +350,27 @@ fn summaries_sql(page: &str, viewer: usize, order: &str) -> String {
                   AND {OPEN}) AS minutes_to_confirm,
              coalesce(i.status = 'awaiting_acceptance' AND i.feedback_person = {viewer}, 0) AS acceptance_due,
              (SELECT count(*) FROM tasks t WHERE t.issue_id = i.id AND t.owner = {viewer}
-                  AND t.state != 'done' AND t.deadline <= ?2 AND {OPEN}) AS my_tasks_due
+                  AND t.state IN ('todo', 'doing', 'blocked') AND t.deadline <= ?2 AND {OPEN}) AS my_tasks_due
          FROM page JOIN issues i ON i.id = page.id
          ORDER BY {order}"
     )
 }
 
 fn summary_row(row: &Row) -> rusqlite::Result<IssueSummary> {
+    // `next_due_at` was written by the rule book (`issues::refresh_next_due`); which deadline it
+    // is follows from it: the pending response deadline if it is that one, else the open task
+    // due first.
+    let next_due_at = row.get::<_, Option<Instant>>("next_due")?.map(|i| i.0);
+    let response_due_at = row.get::<_, Instant>("response_due_at")?.0;
+    let first_response_at = row.get::<_, Option<Instant>>("first_response_at")?.map(|i| i.0);
+    let next_due = next_due_at.map(|at| {
+        let response = first_response_at.is_none() && at == response_due_at;
+        let task: Option<i64> = row.get("next_task").ok().flatten();
+        match (response, task) {
+            (false, Some(seq)) => Due { at, clock: false, what: DueWhat::Task(seq) },
+            _ => Due { at, clock: row.get("response_in_hours").unwrap_or(false), what: DueWhat::Response },
+        }
+    });
     Ok(IssueSummary {
         id: row.get("id")?,
         number: row.get("number")?,
@@ -350,13 +378,15 @@ fn summary_row(row: &Row) -> rusqlite::Result<IssueSummary> {
         title: row.get("title")?,
         status: row.get("status")?,
         escalated: row.get("escalated")?,
+        ever_escalated: row.get("ever_escalated")?,
         proposer_dept: row.get("proposer_dept")?,
         proposer: row.get("proposer")?,
         departments: split_list(row.get("departments")?),
         proposed_at: row.get::<_, Instant>("proposed_at")?.0,
-        response_due_at: row.get::<_, Instant>("response_due_at")?.0,
-        first_response_at: row.get::<_, Option<Instant>>("first_response_at")?.map(|i| i.0),
-        next_due_at: row.get::<_, Option<Instant>>("next_due")?.map(|i| i.0),
+        response_due_at,
+        first_response_at,
+        next_due_at,
+        next_due,
         overdue_tasks: row.get("overdue_tasks")?,
         unseen: row.get("unseen")?,
         minutes_to_confirm: row.get("minutes_to_confirm")?,
@@ -412,21 +442,27 @@ fn where_clause(
         if f.overdue {
             either.push(format!(
                 "({OPEN} AND ((i.first_response_at IS NULL AND i.response_due_at < {n})
-                  OR EXISTS (SELECT 1 FROM tasks t WHERE t.issue_id = i.id AND t.state != 'done' AND t.deadline < ?1)))"
+                  OR EXISTS (SELECT 1 FROM tasks t WHERE t.issue_id = i.id
+                             AND t.state IN ('todo', 'doing', 'blocked') AND t.deadline < ?1)))"
             ));
         }
         if f.due_soon {
             let s = push(&mut params, SqlValue::Integer(super::convert::instant(end_of_day(soon_day))));
             either.push(format!(
                 "({OPEN} AND ((i.first_response_at IS NULL AND i.response_due_at BETWEEN {n} AND {s})
-                  OR EXISTS (SELECT 1 FROM tasks t WHERE t.issue_id = i.id AND t.state != 'done'
-                             AND t.deadline BETWEEN ?1 AND ?2)))"
+                  OR EXISTS (SELECT 1 FROM tasks t WHERE t.issue_id = i.id
+                             AND t.state IN ('todo', 'doing', 'blocked') AND t.deadline BETWEEN ?1 AND ?2)))"
             ));
         }
         conds.push(format!("({})", either.join(" OR ")));
     }
     if f.escalated {
-        conds.push(format!("i.escalated_at IS NOT NULL AND {OPEN}"));
+        conds.push(format!(
+            "{OPEN} AND EXISTS (SELECT 1 FROM escalations x WHERE x.issue_id = i.id AND x.closed_at IS NULL)"
+        ));
+    }
+    if f.ever_escalated {
+        conds.push("EXISTS (SELECT 1 FROM escalations x WHERE x.issue_id = i.id)".to_string());
     }
     // Search terms: the grams narrow the issues first; a term longer than two characters is then
     // confirmed against the texts of the issues every other condition let through (last).

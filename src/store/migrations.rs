@@ -242,6 +242,64 @@ pub const MIGRATIONS: &[&str] = &[
         grams, content = '', contentless_delete = 1, detail = none, tokenize = 'ascii'
     );
     "#,
+    // 7. The rule book: every escalation kept (and closed with a note), tasks that can be
+    //    cancelled, minutes that are amended in versions, answers given on someone's behalf, the
+    //    reason a solution went ahead without a response, and whether the response deadline is
+    //    counted in clock hours. `tasks` is rebuilt for its new state (foreign keys are off for
+    //    this migration, see `migrate_to`); next deadlines are recomputed by the rule book.
+    r#"
+    CREATE TABLE escalations (
+        id         INTEGER PRIMARY KEY,
+        issue_id   INTEGER NOT NULL REFERENCES issues(id),
+        seq        INTEGER NOT NULL,
+        at         INTEGER NOT NULL,
+        by_login   TEXT NOT NULL,
+        to_whom    TEXT NOT NULL,
+        reason     TEXT NOT NULL,
+        closed_at  INTEGER,
+        closed_by  TEXT,
+        close_note TEXT,
+        UNIQUE (issue_id, seq)
+    ) STRICT;
+    CREATE INDEX escalations_open ON escalations (issue_id) WHERE closed_at IS NULL;
+    INSERT INTO escalations (issue_id, seq, at, by_login, to_whom, reason)
+        SELECT id, 1, escalated_at, escalated_by, escalated_to, escalation_reason
+        FROM issues WHERE escalated_at IS NOT NULL;
+    ALTER TABLE issues DROP COLUMN escalated_at;
+    ALTER TABLE issues DROP COLUMN escalated_by;
+    ALTER TABLE issues DROP COLUMN escalated_to;
+    ALTER TABLE issues DROP COLUMN escalation_reason;
+
+    ALTER TABLE issues ADD COLUMN response_in_hours INTEGER NOT NULL DEFAULT 0;
+    UPDATE issues SET response_in_hours =
+        (strftime('%H:%M:%S', response_due_at, 'unixepoch', 'localtime') != '23:59:59');
+    ALTER TABLE issues ADD COLUMN response_waived TEXT;
+    ALTER TABLE issues ADD COLUMN accepted_proxy TEXT;
+    ALTER TABLE issues ADD COLUMN accepted_proxy_reason TEXT;
+    ALTER TABLE meetings ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE meeting_participants ADD COLUMN proxy TEXT;
+    ALTER TABLE meeting_participants ADD COLUMN proxy_reason TEXT;
+
+    CREATE TABLE tasks_new (
+        id       INTEGER PRIMARY KEY,
+        issue_id INTEGER NOT NULL REFERENCES issues(id),
+        seq      INTEGER NOT NULL,
+        dept     TEXT NOT NULL REFERENCES departments(code),
+        title    TEXT NOT NULL,
+        owner    TEXT NOT NULL REFERENCES people(login),
+        deadline TEXT NOT NULL,
+        state    TEXT NOT NULL CHECK (state IN ('todo', 'doing', 'blocked', 'done', 'cancelled')),
+        percent  INTEGER NOT NULL CHECK (percent BETWEEN 0 AND 100),
+        UNIQUE (issue_id, seq)
+    ) STRICT;
+    INSERT INTO tasks_new (id, issue_id, seq, dept, title, owner, deadline, state, percent)
+        SELECT id, issue_id, seq, dept, title, owner, deadline, state, percent FROM tasks;
+    DROP TABLE tasks;
+    ALTER TABLE tasks_new RENAME TO tasks;
+    CREATE INDEX tasks_owner ON tasks (owner, state);
+    CREATE INDEX tasks_open ON tasks (state, deadline);
+    CREATE INDEX tasks_issue ON tasks (issue_id, state);
+    "#,
 ];
 
 /// The schema version this program writes.
@@ -271,14 +329,46 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> StoreResult<()> {
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().take(target as usize).skip(current as usize) {
         let version = index as i64 + 1;
+        // A migration that rebuilds a table others refer to runs with foreign keys off (they
+        // cannot be switched inside a transaction) and checks them itself before committing.
+        let rebuilds = REBUILDS.contains(&version);
+        if rebuilds {
+            conn.pragma_update(None, "foreign_keys", false)?;
+        }
+        let result = apply(conn, sql, version, rebuilds);
+        if rebuilds {
+            conn.pragma_update(None, "foreign_keys", true)?;
+        }
+        result?;
+    }
+    Ok(())
+}
+
+/// The migrations that rebuild a table.
+const REBUILDS: &[i64] = &[7];
+
+fn apply(conn: &mut Connection, sql: &str, version: i64, rebuilds: bool) -> StoreResult<()> {
+    {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // Another process may have migrated while we waited for the lock.
         let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if now >= version {
-            continue;
+            return Ok(());
         }
         tx.execute_batch(sql)?;
         after_migration(&tx, version)?;
+        if rebuilds {
+            let broken: i64 =
+                tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+            if broken > 0 {
+                return Err(StoreError::invalid(
+                    format!(
+                        "migration {version} would leave {broken} rows pointing at nothing; nothing was changed"
+                    ),
+                    format!("迁移 {version} 会留下 {broken} 条无效引用;未做任何修改"),
+                ));
+            }
+        }
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
     }
@@ -292,6 +382,9 @@ fn after_migration(tx: &rusqlite::Transaction, version: i64) -> StoreResult<()> 
     }
     if version == 6 {
         super::search::fill_grams(tx)?;
+    }
+    if version == 7 {
+        super::issues::refresh_all_next_due(tx)?;
     }
     Ok(())
 }

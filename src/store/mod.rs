@@ -33,10 +33,10 @@ pub use error::{Kind, StoreError, StoreResult};
 pub use issues::Registration;
 pub use list::{IssueFilter, IssueSummary, SortKey, TaskAlert};
 pub use narrow::ListCache;
-pub use work::{MeetingInput, ProgressInput, RiskInput, TaskInput, TaskUpdate};
+pub use work::{MeetingInput, MinutesText, ProgressInput, ResolveInput, RiskInput, TaskInput, TaskUpdate};
 
 use crate::domain::Actor;
-use crate::i18n::Lang;
+use crate::i18n::{Bilingual, Lang};
 
 /// How long SQLite waits for another writer before answering busy.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -56,6 +56,8 @@ pub struct Ctx {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// What the rule book said about the last change, for the person who made it.
+    note: Option<Bilingual>,
 }
 
 impl Store {
@@ -69,7 +71,7 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::open(path, e))?;
-        let mut store = Store { conn, path: path.to_path_buf() };
+        let mut store = Store { conn, path: path.to_path_buf(), note: None };
         // Refuse a newer file before anything (even the journal mode) is written to it.
         migrations::check_version(&store.conn).map_err(|e| e.at_open(path))?;
         store.configure().map_err(|e| e.at_open(path))?;
@@ -115,6 +117,12 @@ impl Store {
                 other => return Ok(other?),
             }
         }
+    }
+
+    /// What the rule book said about the last change, if anything (the proposing side's own
+    /// actions do not count as the first response…). Taken once.
+    pub fn take_note(&mut self) -> Option<Bilingual> {
+        self.note.take()
     }
 
     pub fn path(&self) -> &Path {

@@ -4,6 +4,8 @@
 use super::kinds::{Env, FormKind};
 use super::picker::Item;
 use super::{Field, Form, Kind, Spec};
+use crate::domain::rules;
+use crate::domain::status::Action;
 use crate::domain::when::Ahead;
 use crate::domain::*;
 use crate::i18n::Lang;
@@ -20,16 +22,44 @@ fn people(env: &Env) -> Vec<Item> {
     env.people.iter().map(Item::person).collect()
 }
 
+/// Everyone, the department's people first (a task's owner is usually one of them).
+fn people_of_first(env: &Env, dept: &str) -> Vec<Item> {
+    let mut all: Vec<&Person> = env.people.iter().collect();
+    all.sort_by_key(|p| p.dept != dept);
+    all.into_iter().map(Item::person).collect()
+}
+
 fn task_label(t: &Task, lang: Lang) -> String {
     format!("#{} {} {} · {} {}%", t.seq, t.dept, t.title, t.state.label(lang), t.percent)
 }
 
-pub(super) fn is_pending_for(m: &Meeting, login: &str) -> bool {
-    m.participants.iter().any(|p| p.login == login && p.confirmation == Confirmation::Pending)
+/// The answers to minutes this person may give: their own pending ones, and (for coordinators)
+/// everyone's, on their behalf. Keys are `meeting:login`.
+fn answerable(record: &IssueRecord, me: &Person) -> Vec<(String, String)> {
+    let coordinator = me.role >= Role::Coordinator;
+    let mut out = Vec::new();
+    for m in &record.meetings {
+        for p in m.pending().filter(|p| p.login == me.login || coordinator) {
+            let whose = if p.login == me.login { String::new() } else { format!(" · {}", p.login) };
+            let label =
+                format!("#{} v{} {}{whose} {}", m.seq, m.version, m.held_at.format("%m-%d %H:%M"), m.summary);
+            out.push((format!("{}:{}", m.seq, p.login), label));
+        }
+    }
+    // My own answers first.
+    out.sort_by_key(|(key, _)| !key.ends_with(&format!(":{}", me.login)));
+    out
+}
+
+/// The field for the reason of acting on someone's behalf.
+fn proxy_reason(required: bool) -> Spec {
+    let spec = Spec::new("for_reason", "On their behalf, because", "代为操作原因", Kind::Line)
+        .hint("e.g. confirmed by phone", "如“电话确认”");
+    if required { spec.required() } else { spec }
 }
 
 pub(super) fn open_tasks(record: &IssueRecord) -> impl Iterator<Item = &Task> + Clone {
-    record.tasks.iter().filter(|t| t.state != TaskState::Done)
+    record.tasks.iter().filter(|t| t.state.is_open())
 }
 
 /// The task a person most likely means: the first open one of their department.
@@ -131,25 +161,13 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
             ]
         }
         FormKind::Minutes => {
-            let meetings: Vec<(String, String)> = record
-                .map(|r| {
-                    r.meetings
-                        .iter()
-                        .filter(|m| is_pending_for(m, &me.login))
-                        .map(|m| {
-                            (
-                                m.seq.to_string(),
-                                format!("#{} {} {}", m.seq, m.held_at.format("%m-%d %H:%M"), m.summary),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
+            let meetings = record.map(|r| answerable(r, me)).unwrap_or_default();
+            let for_others = meetings.iter().any(|(key, _)| !key.ends_with(&format!(":{}", me.login)));
             let answers = vec![
                 ("confirm".to_string(), lang.pick("Confirm", "确认无误").to_string()),
                 ("object".to_string(), lang.pick("Object", "提出异议").to_string()),
             ];
-            vec![
+            let mut fields = vec![
                 (Spec::new("meeting", "Meeting", "会议", Kind::Choice(meetings)), String::new()),
                 (Spec::new("answer", "Answer", "答复", Kind::Choice(answers)), "confirm".into()),
                 (
@@ -159,20 +177,107 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                     ),
                     String::new(),
                 ),
+            ];
+            if for_others {
+                fields.push((proxy_reason(false), String::new()));
+            }
+            fields
+        }
+        FormKind::AmendMinutes => {
+            let mine: Vec<&Meeting> = record
+                .map(|r| {
+                    r.meetings
+                        .iter()
+                        .filter(|m| m.recorder == me.login || me.role >= Role::Coordinator)
+                        .collect()
+                })
+                .unwrap_or_default();
+            // The one objected to first, else the latest.
+            let start = mine.iter().find(|m| m.objections().next().is_some()).or(mine.last()).copied();
+            for m in mine.iter().filter(|m| m.objections().next().is_some()) {
+                for p in m.objections() {
+                    preamble.push(format!(
+                        "#{} {} {}: {}",
+                        m.seq,
+                        p.login,
+                        lang.pick("objects", "提出异议"),
+                        p.note.as_deref().unwrap_or("")
+                    ));
+                }
+            }
+            let choices = mine
+                .iter()
+                .map(|m| {
+                    (
+                        m.seq.to_string(),
+                        format!("#{} v{} {}", m.seq, m.version, m.held_at.format("%m-%d %H:%M")),
+                    )
+                })
+                .collect();
+            vec![
+                (
+                    Spec::new("meeting", "Meeting", "会议", Kind::Choice(choices)),
+                    start.map(|m| m.seq.to_string()).unwrap_or_default(),
+                ),
+                (
+                    prose("summary", "Summary", "沟通内容摘要").required(),
+                    start.map(|m| m.summary.clone()).unwrap_or_default(),
+                ),
+                (
+                    prose("disputes", "Disputes", "争议点"),
+                    start.map(|m| m.disputes.clone()).unwrap_or_default(),
+                ),
+                (
+                    prose("consensus", "Consensus", "达成共识").required(),
+                    start.map(|m| m.consensus.clone()).unwrap_or_default(),
+                ),
             ]
+        }
+        FormKind::CancelTask => {
+            let tasks: Vec<(String, String)> = record
+                .map(|r| open_tasks(r).map(|t| (t.seq.to_string(), task_label(t, lang))).collect())
+                .unwrap_or_default();
+            let start = record.and_then(|r| likely_task(open_tasks(r), me)).map(|t| t.seq.to_string());
+            vec![
+                (Spec::new("task", "Task", "任务", Kind::Choice(tasks)), start.unwrap_or_default()),
+                (
+                    prose("reason", "Reason", "取消原因").required().hint(
+                        "e.g. “no longer needed: the campaign was dropped”",
+                        "如“活动取消,该任务不再需要”",
+                    ),
+                    String::new(),
+                ),
+            ]
+        }
+        FormKind::CloseEscalation => {
+            if let Some(e) = issue.and_then(|i| i.open_escalation()) {
+                preamble.push(format!("#{} {} → {}: {}", e.seq, e.by, e.to, e.reason));
+            }
+            vec![(
+                prose("note", "What was decided", "解除说明")
+                    .required()
+                    .hint("e.g. “the VP freed two testers”", "如“分管副总已协调两名测试人员”"),
+                String::new(),
+            )]
         }
         FormKind::AddTask => {
             let dept = issue
                 .filter(|i| i.departments.contains(&me.dept) || i.proposer_dept == me.dept)
                 .map(|_| me.dept.clone())
                 .unwrap_or_default();
+            let owners = people_of_first(env, &dept);
             vec![
-                (Spec::new("dept", "Department", "部门", pick_one(departments(env), false)).required(), dept),
-                (line("title", "What", "任务内容").required(), String::new()),
                 (
-                    Spec::new("owner", "Owner", "负责人", pick_one(people(env), false)).required(),
-                    me.login.clone(),
+                    Spec::new("dept", "Department", "部门", pick_one(departments(env), false))
+                        .required()
+                        .hint(
+                            "One not involved yet is added to the issue when you save",
+                            "未涉及的部门会在保存时加入涉及部门",
+                        ),
+                    dept,
                 ),
+                (line("title", "What", "任务内容").required(), String::new()),
+                (Spec::new("owner", "Owner", "负责人", pick_one(owners, false)).required(), me.login.clone()),
                 (
                     Spec::new("deadline", "Deadline", "截止日期", Kind::Date(Ahead::Future)).required().hint(
                         "2026-10-30, 10-30, +3d or +2wd (working days)",
@@ -186,8 +291,12 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
             let tasks: Vec<(String, String)> = record
                 .map(|r| r.tasks.iter().map(|t| (t.seq.to_string(), task_label(t, lang))).collect())
                 .unwrap_or_default();
-            let states =
-                TaskState::ALL.iter().map(|s| (s.code().to_string(), s.label(lang).to_string())).collect();
+            // Cancelling takes a reason: its own form (D), not a state here.
+            let states = TaskState::ALL
+                .iter()
+                .filter(|s| **s != TaskState::Cancelled)
+                .map(|s| (s.code().to_string(), s.label(lang).to_string()))
+                .collect();
             let start = record.and_then(|r| likely_task(r.tasks.iter(), me).cloned());
             let task = start.as_ref();
             vec![
@@ -284,18 +393,38 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
             ),
             (prose("reason", "Reason", "升级原因").required(), String::new()),
         ],
-        FormKind::Resolve => vec![
-            (prose("solution", "Solution", "解决方案").required(), String::new()),
-            (
-                Spec::new("owner", "Owner", "负责人", pick_one(people(env), false)).required(),
-                me.login.clone(),
-            ),
-            (
-                Spec::new("feedback", "Feedback person", "反馈人", pick_one(people(env), false))
-                    .hint("Accepts the result; empty: the proposer", "负责验收;留空为提出人"),
-                issue.map(|i| i.proposer.clone()).unwrap_or_default(),
-            ),
-        ],
+        FormKind::Resolve => {
+            let mut fields = vec![
+                (prose("solution", "Solution", "解决方案").required(), String::new()),
+                (
+                    Spec::new("owner", "Owner", "负责人", pick_one(people(env), false)).required(),
+                    me.login.clone(),
+                ),
+                (
+                    Spec::new("feedback", "Feedback person", "反馈人", pick_one(people(env), false))
+                        .hint("Accepts the result; empty: the proposer", "负责验收;留空为提出人"),
+                    issue.map(|i| i.proposer.clone()).unwrap_or_default(),
+                ),
+            ];
+            // Before any response, the rule book asks a coordinator why it goes ahead.
+            if let Some(i) = issue.filter(|i| {
+                i.first_response_at.is_none() && !rules::counts_as_response(Action::Resolve, me, i)
+            }) {
+                preamble.push(format!(
+                    "{} {}",
+                    i.number,
+                    lang.pick(
+                        "has no response from an involved department yet: say why it goes ahead.",
+                        "尚无涉及部门响应:请注明未经响应即提交解决方案的原因。"
+                    )
+                ));
+                fields.push((
+                    line("without_response", "Why without a response", "未经响应的原因").required(),
+                    String::new(),
+                ));
+            }
+            fields
+        }
         FormKind::Accept | FormKind::Refuse => {
             if let Some(r) = issue.and_then(|i| i.resolution.as_ref()) {
                 preamble.push(format!("{}: {}", lang.pick("Solution", "解决方案"), r.solution));
@@ -306,11 +435,25 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                     r.resolved_at.format("%Y-%m-%d %H:%M")
                 ));
             }
-            if kind == FormKind::Accept {
+            let mut fields = if kind == FormKind::Accept {
                 vec![(prose("note", "Note", "备注").hint("Optional", "可选"), String::new())]
             } else {
                 vec![(prose("reason", "Reason", "不通过原因").required(), String::new())]
+            };
+            // Someone else answers only on the feedback person's behalf, with a reason.
+            if let Some(feedback) = issue
+                .map(|i| i.resolution.as_ref().map_or(i.proposer.as_str(), |r| r.feedback.as_str()))
+                .filter(|f| *f != me.login)
+            {
+                preamble.push(match lang {
+                    Lang::En => {
+                        format!("You answer for the feedback person {feedback}: the record names both.")
+                    }
+                    Lang::Zh => format!("你将代反馈人 {feedback} 作答:记录中会同时写明双方。"),
+                });
+                fields.push((proxy_reason(true), String::new()));
             }
+            fields
         }
         FormKind::Archive => {
             if let Some(i) = issue {

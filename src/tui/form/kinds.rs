@@ -4,9 +4,8 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::fields::{is_pending_for, open_tasks};
-use crate::domain::permission::{self, Scope};
-use crate::domain::status::{self, Action, TransitionError};
+use crate::domain::rules;
+use crate::domain::status::Action;
 use crate::domain::*;
 use crate::i18n::Lang;
 
@@ -20,11 +19,14 @@ pub enum FormKind {
     Comment,
     Meeting,
     Minutes,
+    AmendMinutes,
     AddTask,
     EditTask,
+    CancelTask,
     Progress,
     Risk,
     Escalate,
+    CloseEscalation,
     Resolve,
     Accept,
     Refuse,
@@ -44,18 +46,21 @@ pub struct Env<'a> {
 }
 
 impl FormKind {
-    pub const ALL: [FormKind; 15] = [
+    pub const ALL: [FormKind; 18] = [
         FormKind::Register,
         FormKind::Edit,
         FormKind::Acknowledge,
         FormKind::Comment,
         FormKind::Meeting,
         FormKind::Minutes,
+        FormKind::AmendMinutes,
         FormKind::AddTask,
         FormKind::EditTask,
+        FormKind::CancelTask,
         FormKind::Progress,
         FormKind::Risk,
         FormKind::Escalate,
+        FormKind::CloseEscalation,
         FormKind::Resolve,
         FormKind::Accept,
         FormKind::Refuse,
@@ -70,8 +75,11 @@ impl FormKind {
             FormKind::Comment => Action::Comment,
             FormKind::Meeting => Action::RecordMeeting,
             FormKind::Minutes => Action::AnswerMinutes,
+            FormKind::AmendMinutes => Action::AmendMinutes,
             FormKind::AddTask => Action::AddTask,
             FormKind::EditTask => Action::UpdateTask,
+            FormKind::CancelTask => Action::CancelTask,
+            FormKind::CloseEscalation => Action::CloseEscalation,
             FormKind::Progress => Action::AddProgress,
             FormKind::Risk => Action::RaiseRisk,
             FormKind::Escalate => Action::Escalate,
@@ -91,6 +99,9 @@ impl FormKind {
             FormKind::Comment => lang.pick("Comment", "评论"),
             FormKind::Meeting => lang.pick("Record a meeting", "记录沟通会议"),
             FormKind::Minutes => lang.pick("Confirm or object to minutes", "确认会议纪要"),
+            FormKind::AmendMinutes => lang.pick("Amend the minutes", "修订会议纪要"),
+            FormKind::CancelTask => lang.pick("Cancel a task", "取消任务"),
+            FormKind::CloseEscalation => lang.pick("Close the escalation", "解除升级"),
             FormKind::AddTask => lang.pick("Add a task", "新增任务"),
             FormKind::EditTask => lang.pick("Update a task", "更新任务"),
             FormKind::Progress => lang.pick("Progress update", "更新进度"),
@@ -112,6 +123,9 @@ impl FormKind {
             FormKind::Comment => "comment",
             FormKind::Meeting => "meeting",
             FormKind::Minutes => "minutes",
+            FormKind::AmendMinutes => "amend_minutes",
+            FormKind::CancelTask => "cancel_task",
+            FormKind::CloseEscalation => "close_escalation",
             FormKind::AddTask => "add_task",
             FormKind::EditTask => "edit_task",
             FormKind::Progress => "progress",
@@ -160,67 +174,16 @@ impl FormKind {
     }
 }
 
-/// Checks the status machine and the permissions before a form opens. The refusal says why and
-/// who can.
+/// Asks the rule book whether the form may open: the same function the store asks inside its
+/// transaction. The refusal says why and who can.
 pub fn preflight(kind: FormKind, env: &Env) -> Result<(), String> {
     let lang = env.lang;
-    let me = env.me;
     let Some(record) = env.record.filter(|_| kind.on_issue()) else {
-        let scope = Scope {
-            proposer_dept: &me.dept,
-            involved: &[],
-            target_dept: Some(&me.dept),
-            target_person: None,
-        };
         return match kind {
-            FormKind::Register => {
-                permission::check(me, Action::Register, &scope, lang).map_err(|d| d.message(lang))
-            }
+            FormKind::Register => rules::may_register(env.me, &env.me.dept).map_err(|r| r.message(lang)),
             _ => Err(lang.pick("Select an issue first.", "请先选择一个问题。").to_string()),
         };
     };
-    let issue = &record.issue;
-    let action = kind.action();
-    let allowed = status::allowed(issue.status);
-    if !allowed.contains(&action) {
-        return Err(TransitionError { status: issue.status, action, allowed }.message(lang));
-    }
-    let feedback = issue.resolution.as_ref().map(|r| r.feedback.as_str());
-    let target_person = match kind {
-        FormKind::Minutes => Some(me.login.as_str()),
-        FormKind::Accept | FormKind::Refuse => feedback,
-        _ => None,
-    };
-    let scope = Scope {
-        proposer_dept: &issue.proposer_dept,
-        involved: &issue.departments,
-        target_dept: None,
-        target_person,
-    };
-    permission::check(me, action, &scope, lang).map_err(|d| d.message(lang))?;
-    match kind {
-        FormKind::Minutes if !record.meetings.iter().any(|m| is_pending_for(m, &me.login)) => Err(lang
-            .pick(
-                "No minutes wait on your confirmation: only pending participants confirm or object.",
-                "没有等待你确认的会议纪要:只有待确认的参会人可以确认或提出异议。",
-            )
-            .to_string()),
-        FormKind::EditTask if record.tasks.is_empty() => Err(lang
-            .pick("This issue has no task yet: add one first (t).", "该问题还没有任务:请先新增任务(t)。")
-            .into()),
-        FormKind::Risk if open_tasks(record).next().is_none() => Err(lang
-            .pick(
-                "A risk alert is about an open task, and this issue has none.",
-                "风险预警针对未完成的任务,该问题没有未完成的任务。",
-            )
-            .into()),
-        FormKind::Escalate if issue.escalation.is_some() => {
-            let e = issue.escalation.as_ref().map(|e| (e.by.clone(), e.to.clone())).unwrap_or_default();
-            Err(match lang {
-                Lang::En => format!("Already escalated by {} to {}.", e.0, e.1),
-                Lang::Zh => format!("已由 {} 升级至 {}。", e.0, e.1),
-            })
-        }
-        _ => Ok(()),
-    }
+    let ask = rules::Ask { me: env.me, now: env.now, cal: env.calendar };
+    rules::may(kind.action(), record, ask).map(|_| ()).map_err(|r| r.message(lang))
 }

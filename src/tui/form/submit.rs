@@ -8,7 +8,8 @@ use crate::domain::when::{self, When};
 use crate::domain::*;
 use crate::i18n::Lang;
 use crate::store::{
-    Ctx, MeetingInput, ProgressInput, Registration, RiskInput, Store, StoreError, TaskInput, TaskUpdate,
+    Ctx, MeetingInput, MinutesText, ProgressInput, Registration, ResolveInput, RiskInput, Store, StoreError,
+    TaskInput, TaskUpdate,
 };
 
 /// A line under the fields, said as you type.
@@ -237,7 +238,7 @@ pub fn submit(form: &Form, store: &mut Store, ctx: &Ctx, env: &Env) -> Result<Do
     let done = |message: String| Done { message, select: None, undo: None };
     let said = |en: &str, zh: &str| format!("{n} {}", lang.pick(en, zh));
     let optional = |id: &str| Some(form.text(id)).filter(|t| !t.is_empty());
-    Ok(match form.kind {
+    let mut finished = match form.kind {
         FormKind::Register => {
             let priority = Priority::parse(&form.text("priority")).unwrap_or(Priority::Medium);
             let reg =
@@ -294,10 +295,15 @@ pub fn submit(form: &Form, store: &mut Store, ctx: &Ctx, env: &Env) -> Result<Do
             ))
         }
         FormKind::Minutes => {
-            let seq: i64 = form.text("meeting").parse().unwrap_or(0);
+            let key = form.text("meeting");
+            let (seq, login) = key.split_once(':').unwrap_or((&key, ""));
+            let seq: i64 = seq.parse().unwrap_or(0);
             let confirm = form.text("answer") != "object";
             let note = optional("note");
-            store.answer_minutes(ctx, n, seq, confirm, note.as_deref())?;
+            let reason = optional("for_reason").unwrap_or_default();
+            let on_behalf =
+                (!login.is_empty() && login != ctx.actor.login()).then_some((login, reason.as_str()));
+            store.answer_minutes(ctx, n, seq, confirm, note.as_deref(), on_behalf)?;
             done(if confirm {
                 said("minutes confirmed", "已确认纪要")
             } else {
@@ -311,6 +317,8 @@ pub fn submit(form: &Form, store: &mut Store, ctx: &Ctx, env: &Env) -> Result<Do
                 title: form.text("title"),
                 owner: form.text("owner"),
                 deadline,
+                // The department field says a department not involved yet is added on saving.
+                involve: true,
             };
             let seq = store.add_task(ctx, n, &input)?;
             done(format!("{n} {} #{seq}", lang.pick("task added", "已新增任务")))
@@ -383,16 +391,39 @@ pub fn submit(form: &Form, store: &mut Store, ctx: &Ctx, env: &Env) -> Result<Do
             store.escalate(ctx, n, &form.text("reason"), &form.text("to"))?;
             done(said("escalated", "已升级"))
         }
+        FormKind::AmendMinutes => {
+            let seq: i64 = form.text("meeting").parse().unwrap_or(0);
+            let text = MinutesText {
+                summary: form.text("summary"),
+                disputes: form.text("disputes"),
+                consensus: form.text("consensus"),
+            };
+            let version = store.amend_minutes(ctx, n, seq, &text)?;
+            done(match lang {
+                Lang::En => {
+                    format!("{n} #{seq}: minutes amended to version {version}; participants confirm again")
+                }
+                Lang::Zh => format!("{n} #{seq}:纪要已修订为第 {version} 版,已请参会人重新确认"),
+            })
+        }
+        FormKind::CancelTask => {
+            let seq: i64 = form.text("task").parse().unwrap_or(0);
+            store.cancel_task(ctx, n, seq, &form.text("reason"))?;
+            done(format!("{n} #{seq} {}", lang.pick("cancelled", "已取消")))
+        }
+        FormKind::CloseEscalation => {
+            store.close_escalation(ctx, n, &form.text("note"))?;
+            done(said("escalation closed", "已解除升级"))
+        }
         FormKind::Resolve => {
-            let feedback = optional("feedback");
-            let issue = store.resolve(
-                ctx,
-                n,
-                &form.text("solution"),
-                &form.text("owner"),
-                feedback.as_deref(),
-                None,
-            )?;
+            let input = ResolveInput {
+                solution: form.text("solution"),
+                owner: form.text("owner"),
+                feedback: optional("feedback"),
+                resolved_at: None,
+                without_response: optional("without_response"),
+            };
+            let issue = store.resolve(ctx, n, &input)?;
             let by = issue.resolution.map(|r| r.feedback).unwrap_or_default();
             done(format!(
                 "{n} {} {by}",
@@ -400,18 +431,27 @@ pub fn submit(form: &Form, store: &mut Store, ctx: &Ctx, env: &Env) -> Result<Do
             ))
         }
         FormKind::Accept => {
-            store.answer_acceptance(ctx, n, true, optional("note").as_deref())?;
+            let reason = optional("for_reason");
+            store.answer_acceptance(ctx, n, true, optional("note").as_deref(), reason.as_deref())?;
             done(said("accepted", "验收通过"))
         }
         FormKind::Refuse => {
-            store.answer_acceptance(ctx, n, false, Some(&form.text("reason")))?;
+            let reason = optional("for_reason");
+            store.answer_acceptance(ctx, n, false, Some(&form.text("reason")), reason.as_deref())?;
             done(said("acceptance refused — back in progress", "验收不通过,已退回进行中"))
         }
         FormKind::Archive => {
             store.archive(ctx, n, &form.text("retrospective"))?;
             done(said("archived", "已归档"))
         }
-    })
+    };
+    // What the rule book said about it (the proposing side's own action does not count as the
+    // first response…), so the person knows.
+    if let Some(note) = store.take_note() {
+        finished.message =
+            format!("{}{}{}", finished.message, lang.pick(" — note: ", "。注意:"), note.get(lang));
+    }
+    Ok(finished)
 }
 
 impl Done {

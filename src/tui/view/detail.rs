@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Theme, pane_block};
-use crate::domain::deadline::response_state;
 use crate::domain::risk::{TaskFacts, task_flag};
 use crate::domain::text::{sanitize, sanitize_line, wrap};
 use crate::domain::*;
@@ -80,11 +79,11 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
     let pstyle = if i.priority == Priority::High { theme.urgent } else { Style::new() };
     field(&mut out, lang.pick("Priority", "优先级"), i.priority.label(lang).to_string(), pstyle);
     let mut status = i.status.label(lang).to_string();
-    if i.escalation.is_some() && i.status.is_open() {
+    if i.escalated_now() {
         status.push_str(lang.pick(" · needs escalation", " · 需升级"));
     }
     field(&mut out, lang.pick("Status", "状态"), status, theme.stage);
-    let state_now = response_state(i.response_due_at, i.first_response_at, state.now, &state.calendar);
+    let state_now = i.response_state(state.now, &state.calendar);
     let rstyle = if state_now.is_breached() { theme.late } else { Style::new() };
     let response = match (&i.first_response_at, &i.first_response_by) {
         (Some(at), Some(by)) => format!("{} {} ({})", time(*at), name(by), state_now.label(lang)),

@@ -75,7 +75,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut rows = Vec::new();
     for (i, r) in slice.enumerate() {
         let absolute = first + i;
-        let (due_text, due_style) = match r.next_due_at {
+        let (due_text, due_style) = match r.next_due {
             Some(due) => {
                 let c = countdown(state.now, due, &state.calendar);
                 let style = if c.is_overdue() {
@@ -90,7 +90,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             None => (String::from("—"), theme.hint),
         };
         let mut status = r.status.short(lang).to_string();
-        if r.escalated && r.status.is_open() {
+        if r.escalated {
             status.push('↑');
         }
         let status_style = match r.status {

@@ -37,7 +37,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             _ => ("·", Style::new()),
         };
         let detail = detail(e, lang);
-        let head = format!("{} {} {}", e.at.format("%m-%d %H:%M"), name(&e.actor), e.kind.label(lang));
+        let (who, proxy) = e.doer();
+        let proxy = proxy.map(|p| p.suffix(|l| name(l).to_string(), lang)).unwrap_or_default();
+        let head = format!("{} {} {}{proxy}", e.at.format("%m-%d %H:%M"), name(who), e.kind.label(lang));
         let head = truncate(&head, (inner.width as usize).saturating_sub(2)).into_owned();
         // What others did since I last looked.
         let new = state.seen_upto.is_some_and(|seen| e.id > seen) && e.actor != state.me.login;

@@ -1,0 +1,667 @@
+//! The rule book: may this person do this action on this record now, and if not, why and who can.
+//!
+//! One function decides each action, from the record, the person and the clock. The store calls
+//! `check` inside its write transaction on the record it has just read, so every caller (command
+//! line, console, import) is held to the same rules; the console calls `may` on the record it
+//! shows to build its action menu, to open or refuse a form, and for its hints. Nothing here
+//! reads a database or a terminal.
+//!
+//! `may` answers for the action in general (can this person enter a solution at all?); `check`
+//! answers for one concrete act with its arguments (this task, this date, on whose behalf), and
+//! always asks `may` first, so the two cannot disagree.
+
+mod invariants;
+
+pub use invariants::{Violation, violations};
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::permission::{self, Scope};
+use super::status::{self, Action};
+use super::*;
+use crate::i18n::{Bilingual, Lang};
+
+/// Why an action is refused, and who could do it instead, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub action: Action,
+    pub why: Bilingual,
+    pub who_can: Option<Bilingual>,
+}
+
+impl Refusal {
+    fn new(action: Action, en: impl Into<String>, zh: impl Into<String>) -> Refusal {
+        Refusal { action, why: Bilingual::new(en, zh), who_can: None }
+    }
+
+    fn who(mut self, en: impl Into<String>, zh: impl Into<String>) -> Refusal {
+        self.who_can = Some(Bilingual::new(en, zh));
+        self
+    }
+
+    /// One sentence: what cannot be done, why, and who can.
+    pub fn message(&self, lang: Lang) -> String {
+        let who = self.who_can.as_ref().map(|w| w.get(lang).to_string());
+        match (lang, who) {
+            (Lang::En, Some(who)) => {
+                format!("cannot {}: {}; {who}", self.action.label(lang), self.why.get(lang))
+            }
+            (Lang::En, None) => format!("cannot {}: {}", self.action.label(lang), self.why.get(lang)),
+            (Lang::Zh, Some(who)) => {
+                format!("不能{}:{};{who}", self.action.label(lang), self.why.get(lang))
+            }
+            (Lang::Zh, None) => format!("不能{}:{}", self.action.label(lang), self.why.get(lang)),
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// What an allowed action leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The stage after the action.
+    pub status: Status,
+    /// The action is the issue's first response.
+    pub first_response: bool,
+    /// Something the person should know (their action does not count as the first response…).
+    pub note: Option<Bilingual>,
+}
+
+/// A change to a task, as far as the rules look at it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TaskChange {
+    pub deadline: Option<NaiveDate>,
+    pub state: Option<TaskState>,
+    pub percent: Option<u8>,
+}
+
+/// One concrete act, with the arguments the rules look at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act<'a> {
+    EditDescription,
+    Acknowledge,
+    Comment,
+    RecordMeeting,
+    /// The recorder's new version of the minutes (the answer to an objection).
+    AmendMinutes {
+        meeting: i64,
+    },
+    /// `participant` confirms or objects; someone else may do it for them with a reason.
+    AnswerMinutes {
+        meeting: i64,
+        participant: &'a str,
+        proxy_reason: Option<&'a str>,
+    },
+    /// `involve`: add the department to the issue if it is not involved yet.
+    AddTask {
+        dept: &'a str,
+        deadline: NaiveDate,
+        involve: bool,
+    },
+    UpdateTask {
+        task: i64,
+        change: TaskChange,
+    },
+    CancelTask {
+        task: i64,
+    },
+    AddProgress {
+        task: Option<i64>,
+        percent: Option<u8>,
+    },
+    RaiseRisk {
+        task: i64,
+        new_deadline: Option<NaiveDate>,
+    },
+    Escalate,
+    CloseEscalation,
+    /// `waiver`: a coordinator's reason for a solution before any involved department responded.
+    Resolve {
+        waiver: Option<&'a str>,
+    },
+    Accept {
+        proxy_reason: Option<&'a str>,
+    },
+    Refuse {
+        proxy_reason: Option<&'a str>,
+    },
+    Archive,
+    /// Taking back my own last change (`of`), made when the issue was at `version`.
+    Undo {
+        of: Action,
+        version: i64,
+    },
+}
+
+impl Act<'_> {
+    pub fn action(&self) -> Action {
+        match self {
+            Act::EditDescription => Action::EditDescription,
+            Act::Acknowledge => Action::Acknowledge,
+            Act::Comment => Action::Comment,
+            Act::RecordMeeting => Action::RecordMeeting,
+            Act::AmendMinutes { .. } => Action::AmendMinutes,
+            Act::AnswerMinutes { .. } => Action::AnswerMinutes,
+            Act::AddTask { .. } => Action::AddTask,
+            Act::UpdateTask { .. } => Action::UpdateTask,
+            Act::CancelTask { .. } => Action::CancelTask,
+            Act::AddProgress { .. } => Action::AddProgress,
+            Act::RaiseRisk { .. } => Action::RaiseRisk,
+            Act::Escalate => Action::Escalate,
+            Act::CloseEscalation => Action::CloseEscalation,
+            Act::Resolve { .. } => Action::Resolve,
+            Act::Accept { .. } => Action::Accept,
+            Act::Refuse { .. } => Action::Refuse,
+            Act::Archive => Action::Archive,
+            Act::Undo { .. } => Action::Undo,
+        }
+    }
+}
+
+/// What the rules need besides the record: the person and the clock.
+#[derive(Clone, Copy)]
+pub struct Ask<'a> {
+    pub me: &'a Person,
+    pub now: NaiveDateTime,
+    pub cal: &'a Calendar,
+}
+
+const COORDINATORS: (&str, &str) = ("a coordinator or an admin can", "协调人或管理员可以操作");
+
+/// Whether `me` may register an issue for `dept`.
+pub fn may_register(me: &Person, dept: &str) -> Result<(), Refusal> {
+    let scope = Scope { proposer_dept: dept, involved: &[], target_dept: Some(dept) };
+    permission::check(me, Action::Register, &scope).map_err(|d| denied(Action::Register, d))
+}
+
+/// Whether `me` may do `action` on this record now, in general: the stage, the role and the
+/// record's state. The console's menus, form preflight and hints ask this.
+pub fn may(action: Action, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal> {
+    let i = &r.issue;
+    let me = ask.me;
+    let allowed = status::allowed(i.status);
+    if !allowed.contains(&action) {
+        return Err(stage_refusal(i.status, action, &allowed));
+    }
+    let coordinator = me.role >= Role::Coordinator;
+    // Who may: the role and the department. Answers that belong to one person are decided below.
+    if !matches!(action, Action::AnswerMinutes | Action::Accept | Action::Refuse | Action::Undo) {
+        let scope = scope(i, None);
+        permission::check(me, action, &scope).map_err(|d| denied(action, d))?;
+    } else if me.role == Role::Viewer {
+        let scope = scope(i, None);
+        permission::check(me, action, &scope).map_err(|d| denied(action, d))?;
+    }
+    let proposing_side = is_proposing_side(me, i);
+    match action {
+        Action::Acknowledge if proposing_side => {
+            return Err(Refusal::new(
+                action,
+                "the proposing side does not acknowledge its own issue; an involved department does",
+                "提出方不能确认收到自己的问题,应由涉及部门确认",
+            )
+            .who(format!("members of {}", others(i)), format!("{} 的成员可以操作", others(i))));
+        }
+        Action::AmendMinutes => {
+            let mine = r.meetings.iter().any(|m| m.recorder == me.login);
+            if r.meetings.is_empty() {
+                return Err(Refusal::new(action, "no meeting is recorded yet", "尚未记录会议"));
+            }
+            if !mine && !coordinator {
+                return Err(Refusal::new(
+                    action,
+                    "only the recorder amends the minutes",
+                    "只有记录人可以修订纪要",
+                )
+                .who(
+                    format!("the recorder ({}) or {}", recorders(r), COORDINATORS.0),
+                    format!("记录人({})或{}", recorders(r), COORDINATORS.1),
+                ));
+            }
+        }
+        Action::AnswerMinutes => {
+            let mine = r.meetings.iter().any(|m| m.pending().any(|p| p.login == me.login));
+            let anyone = r.meetings.iter().any(|m| m.pending().next().is_some());
+            if !mine && !(coordinator && anyone) {
+                return Err(Refusal::new(
+                    action,
+                    "no minutes wait on your answer: only a pending participant confirms or objects",
+                    "没有等待你确认的会议纪要:只有待确认的参会人可以确认或提出异议",
+                ));
+            }
+        }
+        Action::UpdateTask if !r.tasks.iter().any(|t| t.state != TaskState::Cancelled) => {
+            return Err(Refusal::new(action, "the issue has no task yet", "该问题还没有任务")
+                .who("add one first (t)", "请先新增任务(t)"));
+        }
+        Action::CancelTask | Action::RaiseRisk if !r.tasks.iter().any(|t| t.state.is_open()) => {
+            return Err(Refusal::new(
+                action,
+                "the issue has no open task (every task is done or cancelled)",
+                "该问题没有未完成的任务(均已完成或已取消)",
+            ));
+        }
+        Action::CloseEscalation if i.open_escalation().is_none() => {
+            return Err(Refusal::new(action, "the issue is not escalated now", "该问题当前未升级"));
+        }
+        Action::Resolve | Action::Accept => {
+            work_is_closed(action, r)?;
+        }
+        _ => {}
+    }
+    if matches!(action, Action::Accept | Action::Refuse) {
+        let feedback = i.resolution.as_ref().map(|x| x.feedback.as_str()).unwrap_or(&i.proposer);
+        if feedback != me.login && !coordinator {
+            return Err(Refusal::new(
+                action,
+                format!("acceptance is the feedback person's ({feedback})"),
+                format!("验收由反馈人({feedback})进行"),
+            )
+            .who(
+                format!(
+                    "{feedback}, or {} on their behalf with a reason",
+                    COORDINATORS.0.trim_end_matches(" can")
+                ),
+                format!("{feedback},或协调人、管理员注明原因后代为操作"),
+            ));
+        }
+    }
+    if action == Action::Resolve
+        && i.first_response_at.is_none()
+        && !counts_as_response(action, me, i)
+        && !coordinator
+    {
+        return Err(Refusal::new(
+            action,
+            "no involved department has responded yet",
+            "尚无涉及部门响应",
+        )
+        .who(
+            format!(
+                "members of {} respond first (acknowledge, comment, meeting, task), or {} record why it goes ahead",
+                others(i),
+                "a coordinator or an admin"
+            ),
+            format!("请 {} 的成员先响应(确认收到、评论、会议、任务),或由协调人、管理员注明原因", others(i)),
+        ));
+    }
+    Ok(outcome(action, r, me))
+}
+
+/// Whether `me` may do this concrete act now. The store calls it inside its transaction.
+pub fn check(act: &Act, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal> {
+    let action = act.action();
+    if let Act::Undo { of, version } = act {
+        return check_undo(*of, *version, r, ask);
+    }
+    let outcome = may(action, r, ask)?;
+    let i = &r.issue;
+    let me = ask.me;
+    let today = ask.now.date();
+    let coordinator = me.role >= Role::Coordinator;
+    let on_task =
+        |dept: &str| permission::check(me, action, &scope(i, Some(dept))).map_err(|d| denied(action, d));
+    match *act {
+        Act::AmendMinutes { meeting } => {
+            let m = meeting_of(r, meeting, action)?;
+            if m.recorder != me.login && !coordinator {
+                return Err(Refusal::new(
+                    action,
+                    format!("meeting #{meeting} was recorded by {}", m.recorder),
+                    format!("会议 #{meeting} 由 {} 记录", m.recorder),
+                )
+                .who(
+                    format!("{} or {}", m.recorder, COORDINATORS.0),
+                    format!("{} 或{}", m.recorder, COORDINATORS.1),
+                ));
+            }
+        }
+        Act::AnswerMinutes { meeting, participant, proxy_reason } => {
+            let m = meeting_of(r, meeting, action)?;
+            let Some(p) = m.participants.iter().find(|p| p.login == participant) else {
+                return Err(Refusal::new(
+                    action,
+                    format!("{participant} is not a participant of meeting #{meeting}"),
+                    format!("{participant} 不是会议 #{meeting} 的参会人"),
+                ));
+            };
+            if p.confirmation != Confirmation::Pending {
+                return Err(Refusal::new(
+                    action,
+                    format!(
+                        "{participant} has already answered the minutes of meeting #{meeting} ({})",
+                        p.confirmation.label(Lang::En).to_lowercase()
+                    ),
+                    format!(
+                        "{participant} 已答复会议 #{meeting} 的纪要({})",
+                        p.confirmation.label(Lang::Zh)
+                    ),
+                )
+                .who(
+                    "an objection is answered by the recorder amending the minutes; each new version is asked again",
+                    "异议由记录人修订纪要来答复,修订后的新版本需重新确认",
+                ));
+            }
+            proxy(action, participant, me, proxy_reason)?;
+        }
+        Act::AddTask { dept, deadline, involve } => {
+            if deadline < today {
+                return Err(past_date(action, deadline, today));
+            }
+            if !i.departments.iter().any(|d| d == dept) {
+                if !involve {
+                    return Err(Refusal::new(
+                        action,
+                        format!(
+                            "{dept} is not involved in the issue (involved: {})",
+                            i.departments.join(", ")
+                        ),
+                        format!("{dept} 不是该问题的涉及部门(涉及部门:{})", i.departments.join("、")),
+                    )
+                    .who(
+                        format!("add {dept} to the issue first (--involve, or say yes in the form)"),
+                        format!("请先将 {dept} 加入涉及部门(--involve,或在表单中确认加入)"),
+                    ));
+                }
+                permission::check(me, Action::EditDescription, &scope(i, None))
+                    .map_err(|d| denied(Action::EditDescription, d))?;
+            }
+            on_task(dept)?;
+        }
+        Act::UpdateTask { task, change } => {
+            let t = task_of(r, task, action)?;
+            if t.state == TaskState::Cancelled {
+                return Err(Refusal::new(
+                    action,
+                    format!("task #{task} is cancelled"),
+                    format!("任务 #{task} 已取消"),
+                )
+                .who("add a new task instead", "请新增任务"));
+            }
+            on_task(&t.dept)?;
+            if let Some(deadline) = change.deadline.filter(|d| *d != t.deadline && *d < today) {
+                return Err(past_date(action, deadline, today));
+            }
+            if change.state == Some(TaskState::Cancelled) {
+                return Err(Refusal::new(
+                    action,
+                    "a task is cancelled with a reason, not by changing its state",
+                    "取消任务须说明原因,不能直接修改状态",
+                )
+                .who("cancel it (liaison task cancel)", "请使用取消任务(liaison task cancel)"));
+            }
+            percent_in_range(action, change.percent)?;
+        }
+        Act::CancelTask { task } => {
+            let t = task_of(r, task, action)?;
+            if !t.state.is_open() {
+                return Err(closed_task(action, t));
+            }
+            on_task(&t.dept)?;
+        }
+        Act::AddProgress { task, percent } => {
+            percent_in_range(action, percent)?;
+            if let Some(seq) = task {
+                let t = task_of(r, seq, action)?;
+                if !t.state.is_open() && percent.is_some() {
+                    return Err(closed_task(action, t));
+                }
+                on_task(&t.dept)?;
+            }
+        }
+        Act::RaiseRisk { task, new_deadline } => {
+            let t = task_of(r, task, action)?;
+            if !t.state.is_open() {
+                return Err(closed_task(action, t));
+            }
+            on_task(&t.dept)?;
+            if let Some(d) = new_deadline.filter(|d| *d < today) {
+                return Err(past_date(action, d, today));
+            }
+        }
+        Act::Resolve { waiver } => {
+            if i.first_response_at.is_none() && !counts_as_response(action, me, i) && blank(waiver) {
+                return Err(Refusal::new(
+                    action,
+                    "no involved department has responded yet",
+                    "尚无涉及部门响应",
+                )
+                .who(
+                    "say why it goes ahead without a response (--without-response REASON)",
+                    "请注明未经响应即提交解决方案的原因(--without-response 原因)",
+                ));
+            }
+        }
+        Act::Accept { proxy_reason } | Act::Refuse { proxy_reason } => {
+            let feedback = i.resolution.as_ref().map(|x| x.feedback.as_str()).unwrap_or(&i.proposer);
+            proxy(action, feedback, me, proxy_reason)?;
+        }
+        _ => {}
+    }
+    Ok(outcome)
+}
+
+/// Undo takes back my own last change, and only while nobody has changed the issue since.
+fn check_undo(of: Action, version: i64, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal> {
+    let i = &r.issue;
+    if i.version != version || i.updated_by != ask.me.login {
+        return Err(Refusal::new(
+            Action::Undo,
+            format!(
+                "{} changed the issue at {} after your change",
+                i.updated_by,
+                i.updated_at.format("%m-%d %H:%M")
+            ),
+            format!("{} 于 {} 在你之后修改了该问题", i.updated_by, i.updated_at.format("%m-%d %H:%M")),
+        )
+        .who("correct it with a comment instead", "请用评论更正"));
+    }
+    if !matches!(of, Action::EditDescription | Action::UpdateTask) {
+        return Err(Refusal::new(
+            Action::Undo,
+            "only description edits and task updates can be taken back; other changes stay on the record",
+            "只有修改描述和更新任务可以撤销;其他操作保留在记录中",
+        )
+        .who("add a comment to correct it", "请添加评论更正"));
+    }
+    may(of, r, ask)
+}
+
+fn outcome(action: Action, r: &IssueRecord, me: &Person) -> Outcome {
+    let i = &r.issue;
+    let first_response = i.first_response_at.is_none() && counts_as_response(action, me, i);
+    let note = (i.first_response_at.is_none()
+        && action.is_response()
+        && !first_response
+        && is_proposing_side(me, i))
+    .then(|| {
+        Bilingual::new(
+            "the proposing side's own actions do not count as the first response; it still waits for an involved department",
+            "提出方自己的操作不计为首次响应,仍在等待涉及部门响应",
+        )
+    });
+    Outcome { status: status::next(i.status, action, first_response), first_response, note }
+}
+
+/// The deadline that matters next for this record (`deadline::next_due`).
+pub fn next_due(r: &IssueRecord) -> Option<super::deadline::Due> {
+    let i = &r.issue;
+    super::deadline::next_due(
+        i.status,
+        i.response_due_at,
+        i.first_response_at,
+        i.response_in_hours,
+        r.tasks.iter().map(|t| (t.seq, t.state, t.deadline)),
+    )
+}
+
+/// Escalation is suggested for an open issue not escalated now whose response deadline passed
+/// unanswered or one of whose open tasks is overdue.
+pub fn suggests_escalation(r: &IssueRecord, now: NaiveDateTime, cal: &Calendar) -> bool {
+    let i = &r.issue;
+    if !i.status.is_open() || i.escalated_now() {
+        return false;
+    }
+    let unanswered = i.response_state(now, cal) == super::deadline::ResponseState::Breached;
+    unanswered || r.tasks.iter().any(|t| t.state.is_open() && now.date() > t.deadline)
+}
+
+/// Whether this person's action counts as the issue's response: an action that responds, by
+/// someone of an involved department other than the proposing one (for an issue that involves
+/// only the proposing department: anyone but the proposer).
+pub fn counts_as_response(action: Action, me: &Person, i: &Issue) -> bool {
+    action.is_response() && i.departments.contains(&me.dept) && !is_proposing_side(me, i)
+}
+
+/// The proposer, or (when other departments are involved) anyone of the proposing department.
+pub fn is_proposing_side(me: &Person, i: &Issue) -> bool {
+    let only_proposing_dept = i.departments.iter().all(|d| *d == i.proposer_dept);
+    if only_proposing_dept { me.login == i.proposer } else { me.dept == i.proposer_dept }
+}
+
+/// A solution needs every task done or cancelled and no objection to the minutes unanswered.
+fn work_is_closed(action: Action, r: &IssueRecord) -> Result<(), Refusal> {
+    let open: Vec<String> = r
+        .tasks
+        .iter()
+        .filter(|t| t.state.is_open())
+        .map(|t| format!("#{} {} {}%", t.seq, t.dept, t.percent))
+        .collect();
+    let objections: Vec<String> = r
+        .meetings
+        .iter()
+        .flat_map(|m| m.objections().map(move |p| format!("#{} {}", m.seq, p.login)))
+        .collect();
+    if open.is_empty() && objections.is_empty() {
+        return Ok(());
+    }
+    let mut en = Vec::new();
+    let mut zh = Vec::new();
+    if !open.is_empty() {
+        en.push(format!("tasks still open: {}", open.join(", ")));
+        zh.push(format!("仍有未完成的任务:{}", open.join("、")));
+    }
+    if !objections.is_empty() {
+        en.push(format!("objections to the minutes unanswered: {}", objections.join(", ")));
+        zh.push(format!("纪要异议尚未答复:{}", objections.join("、")));
+    }
+    Err(Refusal::new(action, en.join("; "), zh.join(";")).who(
+        "finish or cancel each task (with a reason), and let the recorder amend the minutes objected to",
+        "请完成或取消(注明原因)每项任务,并由记录人修订有异议的纪要",
+    ))
+}
+
+/// An answer that belongs to `owner`: theirs, or a coordinator's on their behalf with a reason.
+fn proxy(action: Action, owner: &str, me: &Person, reason: Option<&str>) -> Result<(), Refusal> {
+    if owner == me.login {
+        return Ok(());
+    }
+    if me.role < Role::Coordinator {
+        return Err(Refusal::new(action, format!("this answer is {owner}'s"), format!("该答复属于 {owner}"))
+            .who(
+                format!("{owner}, or a coordinator or an admin on their behalf with a reason"),
+                format!("{owner},或协调人、管理员注明原因后代为操作"),
+            ));
+    }
+    if blank(reason) {
+        return Err(Refusal::new(
+            action,
+            format!("this answer is {owner}'s; you may give it on their behalf, with the reason"),
+            format!("该答复属于 {owner};你可以代为操作,但须注明原因"),
+        )
+        .who(
+            "say why, e.g. --for-reason 电话确认 (in the console: the reason field)",
+            "请注明原因,如 --for-reason 电话确认(控制台中填写代为操作原因)",
+        ));
+    }
+    Ok(())
+}
+
+fn blank(text: Option<&str>) -> bool {
+    text.is_none_or(|t| t.trim().is_empty())
+}
+
+fn meeting_of(r: &IssueRecord, seq: i64, action: Action) -> Result<&Meeting, Refusal> {
+    r.meetings.iter().find(|m| m.seq == seq).ok_or_else(|| {
+        Refusal::new(action, format!("the issue has no meeting #{seq}"), format!("该问题没有会议 #{seq}"))
+            .who("`liaison show NUMBER` lists its meetings", "可用 `liaison show 编号` 查看会议")
+    })
+}
+
+fn task_of(r: &IssueRecord, seq: i64, action: Action) -> Result<&Task, Refusal> {
+    r.tasks.iter().find(|t| t.seq == seq).ok_or_else(|| {
+        Refusal::new(action, format!("the issue has no task #{seq}"), format!("该问题没有任务 #{seq}"))
+            .who("`liaison show NUMBER` lists its tasks", "可用 `liaison show 编号` 查看任务")
+    })
+}
+
+fn closed_task(action: Action, t: &Task) -> Refusal {
+    Refusal::new(
+        action,
+        format!("task #{} is {}", t.seq, t.state.label(Lang::En).to_lowercase()),
+        format!("任务 #{} {}", t.seq, t.state.label(Lang::Zh)),
+    )
+    .who("only open tasks take progress, risks and cancellation", "只有未完成的任务可以更新进度、预警或取消")
+}
+
+fn past_date(action: Action, date: NaiveDate, today: NaiveDate) -> Refusal {
+    Refusal::new(action, format!("{date} has already passed"), format!("{date} 已经过去"))
+        .who(format!("give a date from today ({today}) on"), format!("请填写今天({today})或之后的日期"))
+}
+
+fn percent_in_range(action: Action, percent: Option<u8>) -> Result<(), Refusal> {
+    match percent {
+        Some(p) if p > 100 => {
+            Err(Refusal::new(action, format!("{p}% is not a percentage"), format!("{p}% 不是有效进度"))
+                .who("give 0 to 100", "请填写 0 到 100"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn stage_refusal(status: Status, action: Action, allowed: &[Action]) -> Refusal {
+    let list = |lang: Lang| {
+        if allowed.is_empty() {
+            lang.pick("nothing: archived issues are read-only", "无:已归档的问题只读").to_string()
+        } else {
+            allowed.iter().map(|a| a.label(lang)).collect::<Vec<_>>().join(lang.pick(", ", "、"))
+        }
+    };
+    Refusal::new(
+        action,
+        format!("the issue is {}", status.label(Lang::En).to_lowercase()),
+        format!("问题当前状态为「{}」", status.label(Lang::Zh)),
+    )
+    .who(format!("allowed now: {}", list(Lang::En)), format!("现在可以:{}", list(Lang::Zh)))
+}
+
+fn denied(action: Action, d: permission::NotYours) -> Refusal {
+    Refusal { action, why: d.why, who_can: Some(d.who_can) }
+}
+
+fn scope<'a>(i: &'a Issue, target_dept: Option<&'a str>) -> Scope<'a> {
+    Scope { proposer_dept: &i.proposer_dept, involved: &i.departments, target_dept }
+}
+
+/// The involved departments other than the proposing one (or all, for an internal issue).
+fn others(i: &Issue) -> String {
+    let others: Vec<&str> =
+        i.departments.iter().filter(|d| **d != i.proposer_dept).map(String::as_str).collect();
+    if others.is_empty() { i.departments.join(", ") } else { others.join(", ") }
+}
+
+fn recorders(r: &IssueRecord) -> String {
+    let mut all: Vec<&str> = r.meetings.iter().map(|m| m.recorder.as_str()).collect();
+    all.dedup();
+    all.join(", ")
+}
+
+#[cfg(test)]
+mod tests;
