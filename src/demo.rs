@@ -423,7 +423,7 @@ impl Demo {
             for p in &mut participants {
                 if p.login == recorder || stage >= 3 || rng.chance(50) {
                     // An objection keeps the issue from a solution until the minutes are amended.
-                    let objects = p.login != recorder && stage < 4 && rng.chance(5);
+                    let objects = p.login != recorder && rng.chance(5) && stage < 4;
                     p.confirmation = if objects { Confirmation::Objected } else { Confirmation::Confirmed };
                     p.note = objects.then(|| "纪要中的交付日期与会上所说不一致，请更正".to_string());
                     p.answered_at = Some(h.after(Duration::minutes(30 + rng.below(300) as i64)));

@@ -246,9 +246,23 @@ fn an_issue_goes_through_its_whole_life_cycle() {
 
     let out = f.ok(&["--as", "li", "escalate", &n, "--reason", "影响活动收入", "--to", "分管副总"]);
     assert!(out.contains("escalated — In progress"), "{out}");
-    assert_eq!(show(&[])["escalation"]["to"], "分管副总");
+    assert_eq!(show(&[])["escalations"][0]["to"], "分管副总");
+    assert_eq!(show(&[])["escalated"], true);
 
+    // No solution while a task is open and an objection to the minutes is unanswered.
     let solution = "修复库存服务超时并增加重试";
+    let line = f.refused(
+        &["--as", "wang", "resolve", &n, "--solution", solution, "--owner", "wang"],
+        &["cannot enter the solution", "#1 RD 80%", "#1 qian"],
+    );
+    assert!(line.contains("amend the minutes"), "{line}");
+    f.ok(&["--as", "wang", "task", "update", &n, "1", "--state", "done"]);
+    // The recorder answers the objection with a new version, which qian confirms again.
+    let amended = "研发部今天修复,测试部后天完成回归";
+    let out = f.ok(&["--as", "li", "meeting", "amend", &n, "1", "--consensus", amended]);
+    assert!(out.contains("version 2"), "{out}");
+    assert_eq!(show(&[])["meetings"][0]["version"], 2);
+    f.ok(&["--as", "qian", "meeting", "confirm", &n, "1"]);
     let out = f.ok(&["--as", "wang", "resolve", &n, "--solution", solution, "--owner", "wang"]);
     assert!(out.contains("awaiting acceptance by li"), "{out}");
     let issue = show(&[]);
@@ -256,7 +270,7 @@ fn an_issue_goes_through_its_whole_life_cycle() {
     assert_eq!(issue["resolution"]["feedback"], "li");
     assert_eq!(issue["resolution"]["owner"], "wang");
 
-    f.refused(&["--as", "wang", "accept", &n], &["may not accept", "li"]);
+    f.refused(&["--as", "wang", "accept", &n], &["cannot accept", "li"]);
     assert_eq!(show(&[])["status"], "awaiting_acceptance");
 
     let out = f.ok(&["--as", "li", "refuse", &n, "--reason", "部分用户仍兑换失败"]);
@@ -334,11 +348,16 @@ fn an_issue_goes_through_its_whole_life_cycle() {
     {
         assert!(md.contains(&format!("## {heading}")), "no {heading} in:\n{md}");
     }
-    for text in
-        [title, background, request, summary, consensus, objection, task_title, note, reason, solution, retro]
-    {
+    let amended = "研发部今天修复,测试部后天完成回归";
+    for text in [title, background, request, summary, amended, task_title, note, reason, solution, retro] {
         assert!(md.contains(text), "{text} missing from:\n{md}");
     }
+    // The first version and the objection to it stay in the history.
+    let objected = events.iter().find(|e| e["kind"] == "minutes_objected").expect("the objection's event");
+    assert_eq!(objected["after"]["note"], objection);
+    let amendment = events.iter().find(|e| e["kind"] == "minutes_amended").expect("the amendment's event");
+    assert_eq!(amendment["before"]["consensus"], consensus);
+    assert_eq!(amendment["before"]["objections"][0]["login"], "qian");
     assert!(md.contains("☑中"), "the priority box is ticked:\n{md}");
 
     let zh = f.ok(&["--lang", "zh", "show", &n]);
@@ -361,7 +380,12 @@ fn an_issue_goes_through_its_whole_life_cycle() {
         assert!(en.contains(&format!("■ {heading}")), "no {heading} in:\n{en}");
     }
     assert!(!en.contains("■ 基本信息"), "{en}");
-    assert!(en.contains(&format!("(by {admin})")), "on-behalf shown in the timeline:\n{en}");
+    assert!(
+        en.contains(&format!("李经理 (li) Archived (entered by 管理员 ({admin}) on their behalf)")),
+        "the person first, who entered it for them after:\n{en}"
+    );
+    let zh = f.ok(&["--lang", "zh", "show", &n]);
+    assert!(zh.contains(&format!("李经理 (li) 归档(管理员 ({admin}) 代为操作)")), "{zh}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -810,7 +834,7 @@ fn refused_illegal_transitions_name_the_state_and_the_moves() {
 fn refused_without_permission() {
     let (f, admin, n) = one_issue();
     f.ok(&["user", "add", "zhao", "--name", "赵观察", "--dept", "QA", "--role", "viewer"]);
-    f.refused(&["--as", "zhao", "comment", &n, "我来看看"], &["may not comment", "viewers can only read"]);
+    f.refused(&["--as", "zhao", "comment", &n, "我来看看"], &["cannot comment", "viewers can only read"]);
     f.refused(&["--as", "li", "dept", "add", "HR", "人力资源部"], &["may not manage departments", "admin"]);
     // Make someone else admin, who demotes the OS user: it may no longer use --as.
     f.ok(&["user", "add", "boss", "--name", "老板", "--dept", "OPS", "--role", "admin"]);

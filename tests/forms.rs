@@ -252,6 +252,18 @@ fn a_whole_life_cycle_in_the_console() {
     let escalation = team.record(&number).issue.escalations.pop().expect("escalated");
     assert_eq!(escalation.to, "总经理");
 
+    // No solution while a task is open: the form does not open, and says what is open.
+    press(&mut app, "R");
+    assert_eq!(form_kind(&app), None);
+    assert!(message(&app).contains("#1 RD 60%"), "{}", message(&app));
+    press(&mut app, "p");
+    tab(&mut app, 1);
+    type_text(&mut app, "100");
+    tab(&mut app, 1);
+    type_text(&mut app, "开发完成,联调通过");
+    save(&mut app);
+    assert_eq!(team.record(&number).tasks[0].state, TaskState::Done, "{}", message(&app));
+
     // The solution; 李四 (the proposer) is the feedback person by default.
     press(&mut app, "R");
     type_text(&mut app, "完成接口开发,通过所有测试用例");
@@ -367,7 +379,7 @@ fn forms_are_refused_before_they_open_and_say_who_can() {
     let mut app = team.app(&team.wangwu);
     press(&mut app, "e");
     assert_eq!(form_kind(&app), None);
-    assert!(message(&app).contains("你没有权限修改描述"), "{}", message(&app));
+    assert!(message(&app).contains("不能修改描述"), "{}", message(&app));
     assert!(message(&app).contains("MKT"), "the refusal says who can: {}", message(&app));
     press(&mut app, "c");
     assert_eq!(form_kind(&app), None);
@@ -408,9 +420,9 @@ fn forms_are_refused_before_they_open_and_say_who_can() {
             &liaison::store::ResolveInput {
                 solution: "已完成".into(),
                 owner: "zhangsan".into(),
-                feedback: Some("lisi").map(str::to_string),
+                feedback: Some("lisi".into()),
                 resolved_at: None,
-                without_response: None,
+                without_response: Some("电话确认已处理".into()),
             },
         )
         .expect("resolve");
@@ -565,7 +577,7 @@ fn a_draft_whose_form_cannot_open_any_more_comes_back_as_a_comment() {
                 owner: "zhangsan".into(),
                 feedback: None,
                 resolved_at: None,
-                without_response: None,
+                without_response: Some("电话沟通后已处理".into()),
             },
         )
         .expect("resolve");
@@ -694,9 +706,17 @@ fn every_form_opens_and_draws_at_80x24_in_both_languages() {
         consensus: "按期完成".into(),
     };
     store.record_meeting(&dev, &number, &meeting).expect("meeting");
+    store.escalate(&dev, &number, "资源冲突", "总经理").expect("escalate");
     let mut problems = Vec::new();
-    for lang in [Lang::Zh, Lang::En] {
-        for kind in FormKind::ALL {
+    // The work forms first, on the open task; the solution once the task is done.
+    let mut kinds: Vec<FormKind> = FormKind::ALL.into_iter().filter(|k| *k != FormKind::Resolve).collect();
+    kinds.push(FormKind::Resolve);
+    for kind in kinds {
+        if kind == FormKind::Resolve {
+            let done = liaison::store::TaskUpdate { state: Some(TaskState::Done), ..Default::default() };
+            store.update_task(&dev, &number, None, 1, &done).expect("task done");
+        }
+        for lang in [Lang::Zh, Lang::En] {
             // The admin may do everything; the minutes wait on the admin too.
             let mut app = team.fx.app(&admin(), lang);
             app.draft_path = team.drafts.path().join("draft.json");

@@ -628,3 +628,58 @@ fn doctor_reports_a_directory_that_is_not_writable() {
     // Nothing was created in the directory.
     assert!(!f.path("l.db-wal").exists() && !f.path("l.db-shm").exists());
 }
+
+#[test]
+fn doctor_finds_records_that_contradict_the_rule_book() {
+    let f = Fixture::new();
+    f.ok(&["init", "--dept", "OPS", "--dept-name", "运营部", "--name", "管理员"]);
+    f.ok(&["demo", "--issues", "120", "--seed", "7"]);
+    // The demo registers 40 people: set the file up for shared use, so that only records matter.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = f.db.parent().expect("dir").to_path_buf();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o2775)).expect("chmod");
+    std::fs::set_permissions(&f.db, std::fs::Permissions::from_mode(0o664)).expect("chmod");
+    let v = f.json(&["doctor"]);
+    let records = |v: &Value| {
+        v["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .find(|c| c["check"] == "records")
+            .cloned()
+            .expect("records")
+    };
+    assert_eq!(records(&v)["status"], "ok", "the demo obeys the rule book: {}", records(&v));
+
+    // Planted by hand: an archived issue whose first task is back at 40%, and one accepted by
+    // someone other than its feedback person.
+    let list = f.json(&["list", "--status", "archived", "--sort", "number"]);
+    let numbers: Vec<&str> =
+        list.as_array().expect("rows").iter().filter_map(|r| r["number"].as_str()).collect();
+    let (a, b) = (numbers[0], numbers[1]);
+    let conn = Connection::open(&f.db).expect("sqlite");
+    conn.execute(
+        "UPDATE tasks SET state = 'doing', percent = 40
+         WHERE issue_id = (SELECT id FROM issues WHERE number = ?1) AND seq = 1",
+        [a],
+    )
+    .expect("plant an open task");
+    conn.execute("UPDATE issues SET accepted_by = 'nobody' WHERE number = ?1", [b]).expect("plant");
+    drop(conn);
+
+    let out = f.run(&["--json", "doctor"]);
+    assert_eq!(out.status.code(), Some(2), "a contradiction is a problem");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let check = records(&v);
+    assert_eq!(check["status"], "problem");
+    let message = check["message"].as_str().expect("message");
+    assert!(message.starts_with("2 of 120 issues contradict the rule book"), "{message}");
+    assert!(message.contains(&format!("{a}: task #1 is still doing (40%) under a solution")), "{message}");
+    assert!(
+        message.contains(&format!("{b}: answered by nobody, who is not the feedback person")),
+        "{message}"
+    );
+    let zh = f.run(&["--lang", "zh", "doctor"]);
+    let zh = String::from_utf8_lossy(&zh.stdout);
+    assert!(zh.contains("个与规则矛盾") && zh.contains(a), "{zh}");
+}

@@ -514,6 +514,17 @@ fn an_issue_goes_through_its_whole_life_cycle() {
     fx.store.answer_minutes(&c, &n, 1, true, None, None).expect("confirm");
     let c = fx.ctx("qian", t_obj);
     fx.store.answer_minutes(&c, &n, 1, false, Some("交付日期应为10月30日"), None).expect("object");
+    // An answer is given once; the recorder answers the objection by amending the minutes.
+    assert!(fx.store.answer_minutes(&c, &n, 1, true, None, None).is_err(), "answered already");
+    let minutes = liaison::store::MinutesText {
+        summary: "评估积分兑换接口方案".into(),
+        disputes: String::new(),
+        consensus: "研发部10月30日前交付接口".into(),
+    };
+    let c = fx.ctx("wang", t_obj + chrono::Duration::minutes(30));
+    assert_eq!(fx.store.amend_minutes(&c, &n, 1, &minutes).expect("amend"), 2);
+    let c = fx.ctx("qian", t_obj + chrono::Duration::minutes(40));
+    fx.store.answer_minutes(&c, &n, 1, true, None, None).expect("qian confirms the new version");
 
     // A task, updated with the version read, and progress that sets its percentage.
     let c = fx.ctx("wang", t_task);
@@ -658,8 +669,9 @@ fn an_issue_goes_through_its_whole_life_cycle() {
     assert_eq!(
         answers,
         vec![
-            ("li", "MKT", Confirmation::Confirmed, None, Some(t_conf)),
-            ("qian", "QA", Confirmation::Objected, Some("交付日期应为10月30日"), Some(t_obj)),
+            // The amendment asked li again.
+            ("li", "MKT", Confirmation::Pending, None, None),
+            ("qian", "QA", Confirmation::Confirmed, None, Some(t_obj + chrono::Duration::minutes(40))),
             ("wang", "RD", Confirmation::Confirmed, None, Some(t_meet)),
         ]
     );
@@ -687,6 +699,8 @@ fn an_issue_goes_through_its_whole_life_cycle() {
             (K::MeetingRecorded, "wang", t_meet),
             (K::MinutesConfirmed, "li", t_conf),
             (K::MinutesObjected, "qian", t_obj),
+            (K::MinutesAmended, "wang", t_obj + chrono::Duration::minutes(30)),
+            (K::MinutesConfirmed, "qian", t_obj + chrono::Duration::minutes(40)),
             (K::TaskAdded, "wang", t_task),
             (K::TaskUpdated, "wang2", t_upd),
             (K::ProgressAdded, "wang2", t_prog),
@@ -709,8 +723,8 @@ fn an_issue_goes_through_its_whole_life_cycle() {
         (ack.before["status"].as_str(), ack.after["status"].as_str()),
         (Some("registered"), Some("in_progress"))
     );
-    assert_eq!(record.events[10].after["timely"], serde_json::json!(false));
-    assert_eq!(record.events[14].after["status"], serde_json::json!("in_progress"));
+    assert_eq!(record.events[12].after["timely"], serde_json::json!(false));
+    assert_eq!(record.events[16].after["status"], serde_json::json!("in_progress"));
     assert!(record.events.iter().all(|e| e.issue_number.as_deref() == Some(n.as_str())));
 
     // The retrospective is searchable.
@@ -755,7 +769,12 @@ fn only_an_involved_department_gives_the_first_response() {
     // An issue inside one department: a colleague of the proposer answers it.
     let n2 = fx.register("li", at("2023-10-25 13:00"), &["MKT"]).number;
     let c = fx.ctx("li", at("2023-10-25 13:05"));
-    fx.store.acknowledge(&c, &n2, None).expect("proposer acknowledges");
+    let refused = fx.store.acknowledge(&c, &n2, None).expect_err("the proposer does not acknowledge");
+    assert!(refused.message(Lang::En).contains("proposing side"), "{}", refused.message(Lang::En));
+    // A comment by the proposer is fine, but it is not the response, and the store says so.
+    fx.store.comment(&c, &n2, "补充:影响双十一活动").expect("comment");
+    let note = fx.store.take_note().expect("a note for the proposer");
+    assert!(note.get(Lang::Zh).contains("不计为首次响应"), "{}", note.get(Lang::Zh));
     assert_eq!(fx.store.issue(&n2).expect("issue").first_response_at, None);
     let c = fx.ctx("li2", at("2023-10-25 13:10"));
     fx.store.acknowledge(&c, &n2, None).expect("colleague acknowledges");
@@ -793,6 +812,7 @@ fn refusals_are_denied_and_write_nothing() {
     assert_eq!(fx.store.record(&n).expect("record").tasks[0].percent, 0);
 
     // Only the feedback person or a coordinator accepts.
+    fx.finish_tasks(&n, now);
     fx.store
         .resolve(
             &fx.ctx("wang", now),
@@ -813,10 +833,20 @@ fn refusals_are_denied_and_write_nothing() {
     assert_eq!(fx.footprint(&n), before);
     let issue = fx.store.issue(&n).expect("issue");
     assert_eq!((issue.status, issue.acceptance), (Status::AwaitingAcceptance, None));
-    let issue =
-        fx.store.answer_acceptance(&fx.ctx("zhou", now), &n, true, None, None).expect("coordinator accepts");
+    // A coordinator answers only on the feedback person's behalf, with the reason; the answer
+    // stays li's, and names zhou as who entered it.
+    assert_denied(fx.store.answer_acceptance(&fx.ctx("zhou", now), &n, true, None, None));
+    let issue = fx
+        .store
+        .answer_acceptance(&fx.ctx("zhou", now), &n, true, None, Some("电话确认"))
+        .expect("coordinator accepts for li");
     assert_eq!(issue.status, Status::Resolved);
-    assert_eq!(issue.acceptance.map(|a| a.by), Some("zhou".to_string()));
+    let acceptance = issue.acceptance.expect("accepted");
+    assert_eq!(acceptance.by, "li");
+    assert_eq!(
+        acceptance.proxy,
+        Some(liaison::domain::Proxy { by: "zhou".into(), reason: Some("电话确认".into()) })
+    );
 
     // Members register for their own department; a coordinator for any.
     let for_rd = Registration {
@@ -1010,7 +1040,8 @@ fn list_data() -> ListData {
     let qian = |fx: &Fixture, time: &str| fx.ctx("qian", at(time));
     let ctx = qian(&fx, "2023-10-25 08:50");
     fx.store.acknowledge(&ctx, &b, None).expect("acknowledge B");
-    let ctx = qian(&fx, "2023-10-25 08:51");
+    // Added when its deadline was still ahead (a past deadline is refused).
+    let ctx = qian(&fx, "2023-10-24 08:51");
     fx.store.add_task(&ctx, &b, &task("QA", "兼容性测试报告", "qian", "2023-10-24")).expect("task 1");
     let ctx = qian(&fx, "2023-10-25 08:52");
     fx.store.add_task(&ctx, &b, &task("QA", "回归测试", "qian", "2023-10-26")).expect("task 2");
@@ -1077,7 +1108,8 @@ fn list_data() -> ListData {
         )
         .number;
     let ctx = fx.ctx("wang", at("2023-10-25 09:45"));
-    fx.store.add_task(&ctx, &f, &task("RD", "等级规则开发", "wang2", "2023-10-20")).expect("task on F");
+    fx.store.add_task(&ctx, &f, &task("RD", "等级规则开发", "wang2", "2023-10-26")).expect("task on F");
+    fx.finish_tasks(&f, at("2023-10-25 09:46"));
     let ctx = fx.ctx("wang", at("2023-10-25 09:50"));
     fx.store
         .resolve(
@@ -1185,8 +1217,9 @@ fn list_filters_select_the_right_issues() {
 #[test]
 fn task_alerts_flag_overdue_and_silent_tasks() {
     let mut fx = Fixture::new();
-    let n = fx.register("li", at("2023-10-25 08:30"), &["RD"]).number;
-    let ctx = fx.ctx("wang", at("2023-10-25 09:00"));
+    let n = fx.register("li", at("2023-10-20 08:30"), &["RD"]).number;
+    // Added on the 20th, when every deadline was ahead.
+    let ctx = fx.ctx("wang", at("2023-10-20 09:00"));
     let tasks = [
         ("接口联调", "wang2", "2023-10-25"), // 1: overdue tomorrow
         ("接口文档", "wang2", "2023-10-27"), // 2: due Friday, silent
@@ -1223,22 +1256,19 @@ fn task_alerts_flag_overdue_and_silent_tasks() {
     let alert = &fx.store.task_alerts(now, Some("wang")).expect("alerts")[0];
     assert_eq!((alert.number.as_str(), alert.issue_title.as_str()), (n.as_str(), "积分兑换接口开发"));
 
-    // Awaiting acceptance is still open; once accepted, the tasks are no longer flagged.
+    // A solution waits for the work; tasks done or cancelled are no longer flagged.
     let ctx = fx.ctx("wang", at("2023-10-26 09:00"));
-    fx.store
-        .resolve(
-            &ctx,
-            &n,
-            &liaison::store::ResolveInput {
-                solution: "接口已交付".into(),
-                owner: "wang".into(),
-                feedback: None,
-                resolved_at: None,
-                without_response: None,
-            },
-        )
-        .expect("resolve");
-    assert_eq!(flags(&mut fx, None), all);
+    let input = liaison::store::ResolveInput {
+        solution: "接口已交付".into(),
+        owner: "wang".into(),
+        ..Default::default()
+    };
+    assert!(matches!(fx.store.resolve(&ctx, &n, &input), Err(StoreError::Refused(_))));
+    fx.store.cancel_task(&ctx, &n, 1, "联调改由下个版本完成").expect("cancel");
+    assert_eq!(flags(&mut fx, None), vec![(2, TaskFlag::AlertDue), (7, TaskFlag::AlertDue)]);
+    fx.finish_tasks(&n, at("2023-10-26 09:05"));
+    assert_eq!(flags(&mut fx, None), vec![]);
+    fx.store.resolve(&ctx, &n, &input).expect("resolve");
     let ctx = fx.ctx("li", at("2023-10-26 09:30"));
     fx.store.answer_acceptance(&ctx, &n, true, None, None).expect("accept");
     assert_eq!(flags(&mut fx, None), vec![]);
@@ -1390,6 +1420,11 @@ fn the_viewer_sees_what_is_new_and_what_waits_on_them() {
     fx.store.add_task(&fx.ctx("wang", t), &n, &soon).expect("task");
     fx.store.add_task(&fx.ctx("wang", t), &n, &later).expect("task");
     assert_eq!(row(&mut fx, "wang2", t).my_tasks_due, 1);
+    // The work is done before a solution.
+    for seq in [1, 2] {
+        let done = liaison::store::TaskUpdate { state: Some(TaskState::Done), ..Default::default() };
+        fx.store.update_task(&fx.ctx("wang", t), &n, None, seq, &done).expect("done");
+    }
 
     // The solution waits on the feedback person, li.
     fx.store
@@ -1557,7 +1592,7 @@ fn search_follows_edits_comments_and_solutions() {
             &liaison::store::ResolveInput {
                 solution: "上线核销接口 v2".into(),
                 owner: "wang".into(),
-                feedback: Some("li").map(str::to_string),
+                feedback: Some("li".into()),
                 resolved_at: None,
                 without_response: None,
             },

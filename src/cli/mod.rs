@@ -174,7 +174,7 @@ fn console(s: &mut Session) -> CliResult {
     }
     let login = crate::identity::os_login().map_err(|e| CliError::new(e.clone(), e))?;
     let initialized = s.store.is_initialized()?;
-    let me = if initialized { Some(s.ctx()?.actor.person) } else { None };
+    let me = if initialized { Some(s.ctx()?.actor) } else { None };
     let path = s.store.path().to_path_buf();
     let (lang, now, config) = (s.lang, s.now, s.console.clone());
     let db = path.display().to_string();
@@ -189,7 +189,7 @@ fn console(s: &mut Session) -> CliResult {
                     crate::demo::load(&mut store, &admin, lang, 200, 20231025, now)
                         .map_err(|e| e.message(lang))?;
                 }
-                admin
+                crate::domain::Actor { person: admin, on_behalf_of: None }
             }
         };
         crate::tui::app::App::with_config(store, me, lang, now, config).map_err(|e| e.message(lang))

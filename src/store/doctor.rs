@@ -339,6 +339,13 @@ pub fn diagnose(db: &Path) -> Diagnosis {
             }
         }
 
+        if let Some(c) = conn
+            && version == Some(latest)
+            && d.integrity.as_deref() == Some("ok")
+        {
+            records(&mut d, c, &p);
+        }
+
         if let Some(c) = conn {
             people = c.query_row("SELECT count(*) FROM people", [], |r| r.get(0)).ok();
             admins = c
@@ -568,6 +575,62 @@ pub fn diagnose(db: &Path) -> Diagnosis {
 }
 
 /// The letters of `wanted` (`rwx` order) whose bit is missing from the three bits in `bits`.
+/// Every record checked against the rule book; each issue that contradicts it is named.
+fn records(d: &mut Diagnosis, conn: &Connection, p: &str) {
+    use CheckStatus::*;
+    match super::consistency::contradictions(conn) {
+        Result::Ok((checked, found)) if found.is_empty() => d.push(
+            "records",
+            Ok,
+            format!("{checked} issues agree with the rule book"),
+            format!("{checked} 个问题的记录均符合规则"),
+            None,
+        ),
+        Result::Ok((checked, found)) => {
+            const SHOWN: usize = 10;
+            let list = |lang: Lang| {
+                let mut lines: Vec<String> = found
+                    .iter()
+                    .take(SHOWN)
+                    .map(|(number, broken)| {
+                        let what: Vec<&str> = broken.iter().map(|v| v.text.get(lang)).collect();
+                        format!("{number}: {}", what.join(lang.pick("; ", ";")))
+                    })
+                    .collect();
+                if found.len() > SHOWN {
+                    lines.push(match lang {
+                        Lang::En => format!("… and {} more", found.len() - SHOWN),
+                        Lang::Zh => format!("……另有 {} 个", found.len() - SHOWN),
+                    });
+                }
+                lines.join(lang.pick(" | ", " | "))
+            };
+            d.push(
+                "records",
+                Problem,
+                format!(
+                    "{} of {checked} issues contradict the rule book (written by hand or by an older program?): {}",
+                    found.len(),
+                    list(Lang::En)
+                ),
+                format!(
+                    "{checked} 个问题中有 {} 个与规则矛盾(可能被直接修改或由旧版程序写入):{}",
+                    found.len(),
+                    list(Lang::Zh)
+                ),
+                Some(format!("liaison --db {p} audit verify")),
+            );
+        }
+        Err(e) => d.push(
+            "records",
+            Warning,
+            format!("the records could not be checked: {}", e.message(Lang::En)),
+            format!("无法检查记录:{}", e.message(Lang::Zh)),
+            None,
+        ),
+    }
+}
+
 fn missing_bits(bits: u32, wanted: &str) -> String {
     wanted
         .chars()

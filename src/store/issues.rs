@@ -92,7 +92,9 @@ impl Store {
             let (record, outcome) = begin(tx, ctx, number, expected_version, &Act::EditDescription)?;
             let issue = &record.issue;
             let involved = distinct(&draft.departments);
-            if let Some(task) = record.tasks.iter().find(|t| !involved.contains(&t.dept)) {
+            if let Some(task) =
+                record.tasks.iter().find(|t| t.dept != issue.proposer_dept && !involved.contains(&t.dept))
+            {
                 return Err(StoreError::invalid(
                     format!("task #{} belongs to {}: it stays among the departments involved", task.seq, task.dept),
                     format!("任务 #{} 属于 {},该部门须保留在涉及部门中", task.seq, task.dept),
@@ -207,13 +209,13 @@ pub(super) fn load_record(tx: &Transaction, number: &str, with_events: bool) -> 
     let id = issue.id;
     let mut meetings = query(
         tx,
-        "SELECT id, seq, held_at, mode, summary, disputes, consensus, recorder
+        "SELECT id, seq, held_at, mode, summary, disputes, consensus, recorder, version
              FROM meetings WHERE issue_id = :id ORDER BY held_at, seq",
         id,
         meeting_row,
     )?;
     let mut stmt = tx.prepare_cached(
-        "SELECT login, dept, confirmation, note, answered_at FROM meeting_participants
+        "SELECT login, dept, confirmation, note, answered_at, proxy, proxy_reason FROM meeting_participants
              WHERE meeting_id = :id ORDER BY dept, login",
     )?;
     for meeting in &mut meetings {

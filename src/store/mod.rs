@@ -8,6 +8,7 @@ mod admin;
 mod audit;
 mod backup;
 mod bulk;
+mod consistency;
 mod convert;
 mod doctor;
 mod error;

@@ -13,7 +13,7 @@ use super::search::{index, reindex};
 use super::{Ctx, Store, StoreError, StoreResult};
 use crate::domain::model::local_time::rfc3339;
 use crate::domain::risk::alert_is_timely;
-use crate::domain::rules::{Act, TaskChange};
+use crate::domain::rules::{self, Act, TaskChange};
 use crate::domain::*;
 use crate::i18n::Bilingual;
 
@@ -283,7 +283,7 @@ impl Store {
             let (r, outcome) = begin(tx, ctx, number, None, &act)?;
             let issue = &r.issue;
             require_person(tx, &t.owner)?;
-            if !issue.departments.contains(&dept) {
+            if !rules::takes_tasks(issue, &dept) {
                 tx.execute(
                     "INSERT INTO issue_departments (issue_id, dept) VALUES (:id, :dept)",
                     named_params! {":id": issue.id, ":dept": dept},

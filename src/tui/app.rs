@@ -54,6 +54,8 @@ impl Pane {
 pub struct State {
     pub lang: Lang,
     pub me: Person,
+    /// The admin running this console as `me` (`--as`), if any: recorded on every change.
+    pub on_behalf_of: Option<String>,
     pub db: String,
     pub now: NaiveDateTime,
     pub calendar: Calendar,
@@ -154,17 +156,25 @@ pub struct App {
     cache: ListCache,
 }
 
+impl State {
+    /// The login this console acts as when an admin started it with `--as`.
+    pub fn acting_as(&self) -> Option<&str> {
+        self.on_behalf_of.as_ref().map(|_| self.me.login.as_str())
+    }
+}
+
 impl App {
     /// The console with default keys and the mouse on.
     pub fn new(store: Store, me: Person, lang: Lang, now: NaiveDateTime) -> Result<App, StoreError> {
-        App::with_config(store, me, lang, now, ConsoleConfig { mouse: true, ..Default::default() })
+        let actor = Actor { person: me, on_behalf_of: None };
+        App::with_config(store, actor, lang, now, ConsoleConfig { mouse: true, ..Default::default() })
     }
 
     /// Opens the console's state with the user's keys, saved filters and mouse setting. Key
     /// bindings the configuration gets wrong are reported in the status line.
     pub fn with_config(
         mut store: Store,
-        me: Person,
+        actor: Actor,
         lang: Lang,
         now: NaiveDateTime,
         config: ConsoleConfig,
@@ -177,7 +187,8 @@ impl App {
             calendar: store.calendar()?,
             people: store.people()?,
             departments: store.departments()?,
-            me,
+            me: actor.person,
+            on_behalf_of: actor.on_behalf_of,
             view: View::Inbox,
             sort: SortKey::Deadline,
             dept_filter: None,
@@ -216,7 +227,8 @@ impl App {
             quit: false,
         };
         let data_version = store.data_version()?;
-        let draft_path = draft::path_for(&state.db);
+        let acting_as = state.acting_as();
+        let draft_path = draft::path_for(&state.db, acting_as);
         let mut app = App {
             store,
             state,
@@ -233,7 +245,8 @@ impl App {
             ids: None,
             cache: ListCache::default(),
         };
-        if let Some((path, left)) = draft::left_behind(&app.state.db).into_iter().next() {
+        let left_behind = draft::left_behind(&app.state.db, app.state.acting_as());
+        if let Some((path, left)) = left_behind.into_iter().next() {
             app.state.restore = Some(left);
             app.restore_from = Some(path);
         }

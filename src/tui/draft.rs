@@ -14,6 +14,10 @@ use super::form::FormDraft;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
     pub db: String,
+    /// The login a console started with `--as` acts as; none for a person's own console. A
+    /// draft is offered back only to a console of the same identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acting_as: Option<String>,
     pub saved_at: NaiveDateTime,
     pub form: FormDraft,
 }
@@ -36,20 +40,29 @@ fn hash(db: &str) -> String {
     format!("{hash:016x}")
 }
 
+/// What a draft file's name is made from: the database, and the login a console acts as.
+fn key(db: &str, acting_as: Option<&str>) -> String {
+    match acting_as {
+        Some(login) => format!("{db}\nas:{login}"),
+        None => db.to_string(),
+    }
+}
+
 /// This console's draft file for a database: one per running console (named after the
-/// database's path and the process), so two consoles of one person never write over each other.
-pub fn path_for(db: &str) -> PathBuf {
-    dir().join(format!("draft-{}-{}.json", hash(db), std::process::id()))
+/// database's path, the identity and the process), so two consoles never write over each other.
+pub fn path_for(db: &str, acting_as: Option<&str>) -> PathBuf {
+    dir().join(format!("draft-{}-{}.json", hash(&key(db, acting_as)), std::process::id()))
 }
 
-/// Drafts for this database left by consoles that no longer run (a crash, a kill, a hang-up),
-/// newest first, with their files. A draft of a console still running is its own business.
-pub fn left_behind(db: &str) -> Vec<(PathBuf, Draft)> {
-    left_behind_in(&dir(), db)
+/// Drafts for this database and identity left by consoles that no longer run (a crash, a kill, a
+/// hang-up), newest first, with their files. A draft of a console still running is its own
+/// business.
+pub fn left_behind(db: &str, acting_as: Option<&str>) -> Vec<(PathBuf, Draft)> {
+    left_behind_in(&dir(), db, acting_as)
 }
 
-fn left_behind_in(dir: &Path, db: &str) -> Vec<(PathBuf, Draft)> {
-    let prefix = format!("draft-{}", hash(db));
+fn left_behind_in(dir: &Path, db: &str, acting_as: Option<&str>) -> Vec<(PathBuf, Draft)> {
+    let prefix = format!("draft-{}", hash(&key(db, acting_as)));
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -70,6 +83,7 @@ fn left_behind_in(dir: &Path, db: &str) -> Vec<(PathBuf, Draft)> {
             }
         })
         .filter_map(|path| load(&path, db).map(|d| (path, d)))
+        .filter(|(_, d)| d.acting_as.as_deref() == acting_as)
         .collect();
     found.sort_by_key(|(_, d)| std::cmp::Reverse(d.saved_at));
     found
@@ -129,6 +143,7 @@ mod tests {
         let path = dir.join("draft.json");
         let draft = Draft {
             db: "/srv/liaison.db".into(),
+            acting_as: None,
             saved_at: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
                 .and_then(|d| d.and_hms_opt(10, 0, 0))
                 .expect("time"),
@@ -147,7 +162,8 @@ mod tests {
         assert_eq!(load(&path, "/other.db"), None, "a draft belongs to its database");
         remove(&path);
         assert_eq!(load(&path, "/srv/liaison.db"), None);
-        assert_ne!(path_for("/a.db"), path_for("/b.db"));
+        assert_ne!(path_for("/a.db", None), path_for("/b.db", None));
+        assert_ne!(path_for("/a.db", None), path_for("/a.db", Some("sunmincs")));
         assert!(running(std::process::id() as i32));
         assert!(!running(i32::MAX - 1), "no such process");
 
@@ -164,9 +180,19 @@ mod tests {
         save(&named(Some(i64::from(i32::MAX - 1))), &at(2)).expect("save");
         save(&named(None), &at(1)).expect("save");
         save(&named(Some(parent)), &at(3)).expect("save");
-        let left: Vec<PathBuf> = left_behind_in(&dir, db).into_iter().map(|(p, _)| p).collect();
+        let left: Vec<PathBuf> = left_behind_in(&dir, db, None).into_iter().map(|(p, _)| p).collect();
         assert_eq!(left, vec![named(Some(i64::from(i32::MAX - 1))), named(None)], "newest first");
-        assert!(path_for(db).to_string_lossy().ends_with(&format!("-{}.json", std::process::id())));
+        assert!(path_for(db, None).to_string_lossy().ends_with(&format!("-{}.json", std::process::id())));
+
+        // A console acting as someone else (`--as`) neither sees these nor leaves its own to them.
+        assert!(left_behind_in(&dir, db, Some("sunmincs")).is_empty());
+        let as_sun = dir.join(format!("draft-{}-{}.json", hash(&key(db, Some("sunmincs"))), i32::MAX - 2));
+        save(&as_sun, &Draft { acting_as: Some("sunmincs".into()), ..at(4) }).expect("save");
+        let mine: Vec<PathBuf> = left_behind_in(&dir, db, None).into_iter().map(|(p, _)| p).collect();
+        assert!(!mine.contains(&as_sun), "the plain login is not offered the --as console's draft");
+        let theirs: Vec<PathBuf> =
+            left_behind_in(&dir, db, Some("sunmincs")).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(theirs, vec![as_sun]);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

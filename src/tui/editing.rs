@@ -22,7 +22,7 @@ pub struct Conflict {
 impl App {
     fn ctx(&self) -> Ctx {
         Ctx {
-            actor: Actor { person: self.state.me.clone(), on_behalf_of: None },
+            actor: Actor { person: self.state.me.clone(), on_behalf_of: self.state.on_behalf_of.clone() },
             now: self.state.now,
             lang: self.state.lang,
         }
@@ -451,6 +451,7 @@ impl App {
     fn current_draft(&self) -> Option<Draft> {
         self.state.form.as_ref().map(|form| Draft {
             db: self.state.db.clone(),
+            acting_as: self.state.acting_as().map(str::to_string),
             saved_at: self.state.now,
             form: form.draft(),
         })

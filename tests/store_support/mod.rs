@@ -116,6 +116,19 @@ impl Fixture {
         ctx_for(self.person(login), now)
     }
 
+    /// Finishes every open task of the issue (as the coordinator), so that a solution may follow.
+    pub fn finish_tasks(&mut self, number: &str, now: NaiveDateTime) {
+        let record = self.store.record(number).expect("record");
+        let done = liaison::store::TaskUpdate {
+            state: Some(liaison::domain::TaskState::Done),
+            ..Default::default()
+        };
+        for t in record.tasks.iter().filter(|t| t.state.is_open()) {
+            let ctx = self.ctx("zhou", now);
+            self.store.update_task(&ctx, number, None, t.seq, &done).expect("task done");
+        }
+    }
+
     /// A second, independent handle on the same file.
     pub fn reopen(&self) -> Store {
         Store::open(&self.path).expect("open the database again")
@@ -170,8 +183,8 @@ pub fn count_rows(conn: &rusqlite::Connection, sql: &str) -> i64 {
 #[track_caller]
 pub fn assert_denied<T: std::fmt::Debug>(result: Result<T, StoreError>) {
     match result {
-        Err(StoreError::Denied(_)) => {}
-        other => panic!("expected Denied, got {other:?}"),
+        Err(StoreError::Denied(_) | StoreError::Refused(_)) => {}
+        other => panic!("expected a refusal, got {other:?}"),
     }
 }
 

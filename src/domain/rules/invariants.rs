@@ -141,7 +141,7 @@ pub fn violations(r: &IssueRecord, people: &[Person]) -> Vec<Violation> {
                 format!("任务 #{} 为{}但进度为 {}%", t.seq, t.state.label(crate::i18n::Lang::Zh), t.percent),
             );
         }
-        if !i.departments.contains(&t.dept) {
+        if !super::takes_tasks(i, &t.dept) {
             flag(
                 "task_outside_departments",
                 format!("task #{} belongs to {}, which is not involved", t.seq, t.dept),

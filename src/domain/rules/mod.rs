@@ -229,7 +229,7 @@ pub fn may(action: Action, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal
         Action::AnswerMinutes => {
             let mine = r.meetings.iter().any(|m| m.pending().any(|p| p.login == me.login));
             let anyone = r.meetings.iter().any(|m| m.pending().next().is_some());
-            if !mine && !(coordinator && anyone) {
+            if !(mine || coordinator && anyone) {
                 return Err(Refusal::new(
                     action,
                     "no minutes wait on your answer: only a pending participant confirms or objects",
@@ -355,7 +355,7 @@ pub fn check(act: &Act, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal> {
             if deadline < today {
                 return Err(past_date(action, deadline, today));
             }
-            if !i.departments.iter().any(|d| d == dept) {
+            if !takes_tasks(i, dept) {
                 if !involve {
                     return Err(Refusal::new(
                         action,
@@ -426,18 +426,13 @@ pub fn check(act: &Act, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal> {
                 return Err(past_date(action, d, today));
             }
         }
-        Act::Resolve { waiver } => {
-            if i.first_response_at.is_none() && !counts_as_response(action, me, i) && blank(waiver) {
-                return Err(Refusal::new(
-                    action,
-                    "no involved department has responded yet",
-                    "尚无涉及部门响应",
-                )
-                .who(
-                    "say why it goes ahead without a response (--without-response REASON)",
-                    "请注明未经响应即提交解决方案的原因(--without-response 原因)",
-                ));
-            }
+        Act::Resolve { waiver }
+            if i.first_response_at.is_none() && !counts_as_response(action, me, i) && blank(waiver) =>
+        {
+            return Err(Refusal::new(action, "no involved department has responded yet", "尚无涉及部门响应").who(
+                "say why it goes ahead without a response (--without-response REASON)",
+                "请注明未经响应即提交解决方案的原因(--without-response 原因)",
+            ));
         }
         Act::Accept { proxy_reason } | Act::Refuse { proxy_reason } => {
             let feedback = i.resolution.as_ref().map(|x| x.feedback.as_str()).unwrap_or(&i.proposer);
@@ -511,6 +506,11 @@ pub fn suggests_escalation(r: &IssueRecord, now: NaiveDateTime, cal: &Calendar) 
     }
     let unanswered = i.response_state(now, cal) == super::deadline::ResponseState::Breached;
     unanswered || r.tasks.iter().any(|t| t.state.is_open() && now.date() > t.deadline)
+}
+
+/// A task belongs to an involved department, or to the proposing one (its own part of the work).
+pub fn takes_tasks(i: &Issue, dept: &str) -> bool {
+    i.proposer_dept == dept || i.departments.iter().any(|d| d == dept)
 }
 
 /// Whether this person's action counts as the issue's response: an action that responds, by
