@@ -429,10 +429,11 @@ pub fn check(act: &Act, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal> {
         Act::Resolve { waiver }
             if i.first_response_at.is_none() && !counts_as_response(action, me, i) && blank(waiver) =>
         {
-            return Err(Refusal::new(action, "no involved department has responded yet", "尚无涉及部门响应").who(
-                "say why it goes ahead without a response (--without-response REASON)",
-                "请注明未经响应即提交解决方案的原因(--without-response 原因)",
-            ));
+            return Err(Refusal::new(action, "no involved department has responded yet", "尚无涉及部门响应")
+                .who(
+                    "say why it goes ahead without a response (--without-response REASON)",
+                    "请注明未经响应即提交解决方案的原因(--without-response 原因)",
+                ));
         }
         Act::Accept { proxy_reason } | Act::Refuse { proxy_reason } => {
             let feedback = i.resolution.as_ref().map(|x| x.feedback.as_str()).unwrap_or(&i.proposer);
