@@ -1,5 +1,7 @@
 //! Lists of issues (filtered, sorted, a window at a time), full-text search and task alerts.
 
+use std::sync::LazyLock;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, Row, Transaction, params_from_iter};
@@ -117,7 +119,32 @@ pub struct TaskAlert {
     pub flag: TaskFlag,
 }
 
-const OPEN: &str = "i.status IN ('registered', 'in_progress', 'awaiting_acceptance')";
+/// The domain's words as SQL, so that no stage, state or order is written twice: an open issue
+/// (`Status::is_open`), an open task (`TaskState::is_open`), the priority order (`Priority::rank`).
+static OPEN: Sql = Sql(LazyLock::new(|| {
+    let open: Vec<String> =
+        Status::ALL.iter().filter(|s| s.is_open()).map(|s| format!("'{}'", s.code())).collect();
+    format!("i.status IN ({})", open.join(", "))
+}));
+static OPEN_TASK: Sql = Sql(LazyLock::new(|| {
+    let open: Vec<String> =
+        TaskState::ALL.iter().filter(|s| s.is_open()).map(|s| format!("'{}'", s.code())).collect();
+    format!("t.state IN ({})", open.join(", "))
+}));
+static BY_PRIORITY: Sql = Sql(LazyLock::new(|| {
+    let whens: Vec<String> =
+        Priority::ALL.iter().map(|p| format!("WHEN '{}' THEN {}", p.code(), p.rank())).collect();
+    format!("CASE i.priority {} END, i.next_due_at, i.id", whens.join(" "))
+}));
+
+/// A piece of SQL made once from the domain's words.
+struct Sql(LazyLock<String>);
+
+impl std::fmt::Display for Sql {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 impl Store {
     /// A window of the issue list.
@@ -243,7 +270,7 @@ impl Store {
         let overdue: i64 = self.read(|tx| {
             let sql = format!(
                 "SELECT count(*) FROM tasks t JOIN issues i ON i.id = t.issue_id
-                 WHERE t.state IN ('todo', 'doing', 'blocked') AND t.deadline < :today AND {OPEN}
+                 WHERE {OPEN_TASK} AND t.deadline < :today AND {OPEN}
                      AND (:who IS NULL OR t.owner = :who OR t.dept = :who)"
             );
             Ok(tx.prepare_cached(&sql)?.query_row(
@@ -281,7 +308,7 @@ impl Store {
                      (SELECT max(p.at) FROM progress p WHERE p.task_id = t.id) AS last_progress,
                      EXISTS (SELECT 1 FROM risks r WHERE r.task_id = t.id) AS has_alert
                  FROM tasks t JOIN issues i ON i.id = t.issue_id
-                 WHERE t.state IN ('todo', 'doing', 'blocked') AND t.deadline <= :horizon AND {OPEN}
+                 WHERE {OPEN_TASK} AND t.deadline <= :horizon AND {OPEN}
                      AND (:from IS NULL OR t.deadline >= :from)
                      AND (:who IS NULL OR t.owner = :who OR t.dept = :who)
                  ORDER BY t.deadline, i.id, t.seq"
@@ -316,9 +343,7 @@ impl Store {
 fn order_by(sort: SortKey) -> &'static str {
     match sort {
         SortKey::Deadline => "i.next_due_at, i.id",
-        SortKey::Priority => {
-            "CASE i.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, i.next_due_at, i.id"
-        }
+        SortKey::Priority => &BY_PRIORITY.0,
         SortKey::Updated => "i.updated_at DESC, i.id DESC",
         SortKey::Number => "i.id DESC",
     }
@@ -335,12 +360,12 @@ fn summaries_sql(page: &str, viewer: usize, order: &str) -> String {
                  AS escalated,
              EXISTS (SELECT 1 FROM escalations x WHERE x.issue_id = i.id) AS ever_escalated,
              i.response_in_hours,
-             (SELECT t.seq FROM tasks t WHERE t.issue_id = i.id AND t.state IN ('todo', 'doing', 'blocked')
+             (SELECT t.seq FROM tasks t WHERE t.issue_id = i.id AND {OPEN_TASK}
                   ORDER BY t.deadline, t.seq LIMIT 1) AS next_task,
              i.proposer_dept, i.proposer, i.proposed_at, i.response_due_at, i.first_response_at, i.updated_at,
              (SELECT group_concat(dept, ',') FROM issue_departments d WHERE d.issue_id = i.id) AS departments,
              nullif(i.next_due_at, {NO_DEADLINE}) AS next_due,
-             (SELECT count(*) FROM tasks t WHERE t.issue_id = i.id AND t.state IN ('todo', 'doing', 'blocked')
+             (SELECT count(*) FROM tasks t WHERE t.issue_id = i.id AND {OPEN_TASK}
                   AND t.deadline < ?1 AND {OPEN}) AS overdue_tasks,
              {viewer} IS NOT NULL AND EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id
                   AND e.actor != {viewer} AND e.id > coalesce((SELECT s.event_id FROM seen s
@@ -350,7 +375,7 @@ fn summaries_sql(page: &str, viewer: usize, order: &str) -> String {
                   AND {OPEN}) AS minutes_to_confirm,
              coalesce(i.status = 'awaiting_acceptance' AND i.feedback_person = {viewer}, 0) AS acceptance_due,
              (SELECT count(*) FROM tasks t WHERE t.issue_id = i.id AND t.owner = {viewer}
-                  AND t.state IN ('todo', 'doing', 'blocked') AND t.deadline <= ?2 AND {OPEN}) AS my_tasks_due
+                  AND {OPEN_TASK} AND t.deadline <= ?2 AND {OPEN}) AS my_tasks_due
          FROM page JOIN issues i ON i.id = page.id
          ORDER BY {order}"
     )
@@ -443,7 +468,7 @@ fn where_clause(
             either.push(format!(
                 "({OPEN} AND ((i.first_response_at IS NULL AND i.response_due_at < {n})
                   OR EXISTS (SELECT 1 FROM tasks t WHERE t.issue_id = i.id
-                             AND t.state IN ('todo', 'doing', 'blocked') AND t.deadline < ?1)))"
+                             AND {OPEN_TASK} AND t.deadline < ?1)))"
             ));
         }
         if f.due_soon {
@@ -451,7 +476,7 @@ fn where_clause(
             either.push(format!(
                 "({OPEN} AND ((i.first_response_at IS NULL AND i.response_due_at BETWEEN {n} AND {s})
                   OR EXISTS (SELECT 1 FROM tasks t WHERE t.issue_id = i.id
-                             AND t.state IN ('todo', 'doing', 'blocked') AND t.deadline BETWEEN ?1 AND ?2)))"
+                             AND {OPEN_TASK} AND t.deadline BETWEEN ?1 AND ?2)))"
             ));
         }
         conds.push(format!("({})", either.join(" OR ")));

@@ -85,10 +85,17 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
     field(&mut out, lang.pick("Status", "状态"), status, theme.stage);
     let state_now = i.response_state(state.now, &state.calendar);
     let rstyle = if state_now.is_breached() { theme.late } else { Style::new() };
-    let response = match (&i.first_response_at, &i.first_response_by) {
+    let mut response = match (&i.first_response_at, &i.first_response_by) {
         (Some(at), Some(by)) => format!("{} {} ({})", time(*at), name(by), state_now.label(lang)),
         _ => format!("{} {} ({})", lang.pick("due", "时限"), time(i.response_due_at), state_now.label(lang)),
     };
+    if let Some(why) = &i.response_waived {
+        response.push_str(&format!(
+            " · {}{}",
+            lang.pick("went ahead without: ", "未经响应:"),
+            sanitize_line(why)
+        ));
+    }
     field(&mut out, lang.pick("First response", "首次响应"), response, rstyle);
 
     heading(&mut out, lang.pick("Description and request", "问题描述与需求"));
@@ -102,8 +109,19 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
         out.push(Line::styled(lang.pick("(no meeting yet)", "(暂无会议)"), theme.hint));
     }
     for m in &r.meetings {
+        let version = if m.version > 1 {
+            format!(
+                " · {}",
+                match lang {
+                    crate::i18n::Lang::En => format!("amended, version {}", m.version),
+                    crate::i18n::Lang::Zh => format!("已修订,第 {} 版", m.version),
+                }
+            )
+        } else {
+            String::new()
+        };
         out.push(Line::styled(
-            format!("#{} {} {}", m.seq, time(m.held_at), m.mode.label(lang)),
+            format!("#{} {} {}{version}", m.seq, time(m.held_at), m.mode.label(lang)),
             theme.meeting,
         ));
         let mut who =
@@ -114,9 +132,16 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
                 Confirmation::Pending => ("…", theme.urgent),
                 Confirmation::Objected => ("✗", theme.late),
             };
-            who.push(Span::styled(format!("{}/{}{mark} ", p.dept, name(&p.login)), style));
+            let proxy = p.proxy.as_ref().map(|x| x.suffix(|l| name(l).to_string(), lang)).unwrap_or_default();
+            who.push(Span::styled(format!("{}/{}{mark}{proxy} ", p.dept, name(&p.login)), style));
         }
         out.push(Line::from(who));
+        for p in m.objections() {
+            let text = format!("✗ {}: {}", name(&p.login), p.note.as_deref().unwrap_or(""));
+            for l in wrap(&sanitize(&text), width) {
+                out.push(Line::styled(l, theme.late));
+            }
+        }
         prose(&mut out, lang.pick("Summary", "沟通内容摘要"), &m.summary);
         if !m.disputes.trim().is_empty() {
             prose(&mut out, lang.pick("Disputes", "争议点"), &m.disputes);
@@ -147,7 +172,7 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
         );
         let style = match flag {
             Some(_) => theme.late,
-            None if t.state == TaskState::Done => theme.done,
+            None if !t.state.is_open() => theme.done,
             None => Style::new(),
         };
         for l in wrap(&text, width) {
@@ -159,6 +184,21 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
         let text = format!("⚠ #{} {}: {} → {} ({timely})", k.task_seq, time(k.raised_at), k.reason, k.plan);
         for l in wrap(&sanitize(&text), width) {
             out.push(Line::styled(l, theme.risk));
+        }
+    }
+
+    for e in &i.escalations {
+        let closed = e
+            .closed
+            .as_ref()
+            .map(|c| {
+                format!(" · {} {} {}: {}", lang.pick("closed", "已解除"), time(c.at), name(&c.by), c.note)
+            })
+            .unwrap_or_default();
+        let text = format!("↑ #{} {} {} → {}: {}{closed}", e.seq, time(e.at), name(&e.by), e.to, e.reason);
+        let style = if e.closed.is_some() { theme.hint } else { theme.late };
+        for l in wrap(&sanitize(&text), width) {
+            out.push(Line::styled(l, style));
         }
     }
 
@@ -179,10 +219,11 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
             lang.pick("refused", "验收不通过")
         };
         let reason = a.reason.as_deref().map(|x| format!(": {}", sanitize_line(x))).unwrap_or_default();
+        let proxy = a.proxy.as_ref().map(|x| x.suffix(|l| name(l).to_string(), lang)).unwrap_or_default();
         field(
             &mut out,
             lang.pick("Acceptance", "验收"),
-            format!("{verdict} {}{reason}", time(a.at)),
+            format!("{} {verdict}{proxy} {}{reason}", name(&a.by), time(a.at)),
             Style::new(),
         );
     }
