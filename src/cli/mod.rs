@@ -137,8 +137,7 @@ fn run_inner(cli: Cli, lang_flag: Option<Lang>) -> Result<(), (CliError, Option<
         );
         return Err((e, None));
     }
-    let resolved = config::resolve(cli.db.clone(), lang_flag)
-        .map_err(|e| (CliError::new(format!("configuration: {e}"), format!("配置文件错误:{e}")), None))?;
+    let resolved = config::resolve(cli.db.clone(), lang_flag).map_err(|e| (CliError(e), None))?;
     let lang = resolved.lang;
     let fail = |e: CliError| (e, Some(lang));
     // `doctor` reads the files itself: it must work when opening the store does not.

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, named_params};
 
 use super::admin::settings;
-use super::audit::{Fields, event_hash, head_for_append};
+use super::audit::{Fields, head_for_append, keyed_hash};
+use super::audit_key::{AuditKey, keying};
 use super::convert::{Day, Instant};
 use super::issues::description_text;
 use super::search::{Grams, insert_grams, insert_text};
@@ -27,6 +28,8 @@ pub struct BulkWriter<'a> {
     indexes: Vec<String>,
     /// The hash the next event links to.
     head: String,
+    /// The key of the chain, when it is keyed.
+    key: Option<AuditKey>,
     /// The id this write's first issue gets: their next deadlines are computed at commit.
     first_issue: i64,
 }
@@ -60,9 +63,10 @@ impl Store {
         let indexes = indexes.into_iter().map(|(_, sql)| sql).collect();
         // Any events left unhashed at the end of the chain are hashed first.
         let head = head_for_append(&tx)?;
+        let key = keying(&tx)?.key_for_append()?.cloned();
         let first_issue: i64 =
             tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM issues", [], |r| r.get(0))?;
-        Ok(BulkWriter { tx, format, counters: HashMap::new(), indexes, head, first_issue })
+        Ok(BulkWriter { tx, format, counters: HashMap::new(), indexes, head, key, first_issue })
     }
 }
 
@@ -222,7 +226,7 @@ impl BulkWriter<'_> {
                 before: &before,
                 after: &after,
             };
-            let hash = event_hash(&self.head, &fields);
+            let hash = keyed_hash(&self.head, &fields, self.key.as_ref());
             tx.prepare_cached(
                 "INSERT INTO events (issue_id, at, actor, on_behalf_of, kind, before, after, prev_hash, hash)
                  VALUES (:issue, :at, :actor, :behalf, :kind, :before, :after, :prev_hash, :hash)",

@@ -6,6 +6,7 @@
 
 mod admin;
 mod audit;
+mod audit_key;
 mod backup;
 mod bulk;
 mod convert;
@@ -25,7 +26,10 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-pub use audit::{Anchor, AnchorCheck, AnchorState, EventRef, Rehash, Tamper, Unhashed, Verification};
+pub use audit::{
+    Anchor, AnchorCheck, AnchorState, EventRef, KeyState, Rehash, Tamper, Unhashed, Verification,
+};
+pub use audit_key::{AuditKey, key_path};
 pub use backup::{BackupReport, RestoreReport};
 pub use bulk::BulkWriter;
 pub use doctor::{Check, CheckStatus, Diagnosis, diagnose};
@@ -73,6 +77,7 @@ impl Store {
         // Refuse a newer file before anything (even the journal mode) is written to it.
         migrations::check_version(&store.conn).map_err(|e| e.at_open(path))?;
         store.configure().map_err(|e| e.at_open(path))?;
+        audit_key::load(&store.conn, path);
         migrations::migrate(&mut store.conn).map_err(|e| e.at_open(path))?;
         Ok(store)
     }
@@ -91,6 +96,12 @@ impl Store {
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
         self.conn.pragma_update(None, "cache_size", -16_384)?;
+        if crate::privilege::is_setgid() {
+            // SQLite would put temporary files in the user's SQLITE_TMPDIR or TMPDIR, or in a
+            // directory that passes access(2), which checks the real group, never liaison's:
+            // keep them in memory, where the user can neither choose nor read them.
+            self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        }
         Ok(())
     }
 
