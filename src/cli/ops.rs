@@ -243,12 +243,17 @@ pub fn restore(s: &mut Session, a: RestoreArgs) -> CliResult {
 /// opening fails. Exit code 2 when a problem was found.
 pub fn doctor(db: &Path, lang: Lang, json: bool) -> CliResult {
     let d = diagnose(db);
+    print_diagnosis(&d, lang, json)
+}
+
+/// Prints what the doctor found; refuses (exit 2) when it found a problem.
+pub fn print_diagnosis(d: &Diagnosis, lang: Lang, json: bool) -> CliResult {
     let text = if json {
-        let value = doctor_json(&d, lang);
+        let value = doctor_json(d, lang);
         serde_json::to_string_pretty(&value)
             .map_err(|e| CliError::new(format!("cannot encode JSON: {e}"), format!("无法生成 JSON:{e}")))?
     } else {
-        doctor_text(&d, lang)
+        doctor_text(d, lang)
     };
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}")?;

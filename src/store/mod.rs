@@ -13,6 +13,7 @@ mod convert;
 mod doctor;
 mod error;
 mod events;
+mod install;
 mod issues;
 mod list;
 pub mod migrations;
@@ -32,8 +33,9 @@ pub use audit::{
 pub use audit_key::{AuditKey, key_path};
 pub use backup::{BackupReport, RestoreReport};
 pub use bulk::BulkWriter;
-pub use doctor::{Check, CheckStatus, Diagnosis, diagnose};
+pub use doctor::{Check, CheckStatus, Diagnosis, diagnose, diagnose_install};
 pub use error::{Kind, StoreError, StoreResult};
+pub use install::{BINARY_MODE, Install, groups_of};
 pub use issues::Registration;
 pub use list::{IssueFilter, IssueSummary, SortKey, TaskAlert};
 pub use narrow::ListCache;
