@@ -485,6 +485,13 @@ fn the_database_comes_only_from_the_system_configuration_while_setgid() {
     assert!(why.contains("Permission denied") && !why.contains(key.trim()), "{why}");
     std::fs::remove_file(&file).expect("remove the link");
 
+    // Nor does liaison open, for an admin, a database only its group can read.
+    let other = site.db.with_file_name("other.db");
+    std::fs::copy(&site.db, &other).expect("a copy in the group's directory");
+    must(Command::new("chgrp").arg(&site.group).arg(&other));
+    let why = site.refused("a", &[], &["restore", &other.to_string_lossy()]);
+    assert!(why.contains("cannot open"), "{why}");
+
     // SQLite's and liaison's environment changes nothing; the system's database is used.
     let out =
         site.run_env("a", &[("SQLITE_TMPDIR", "/nonexistent"), ("TMPDIR", "/nonexistent")], &["whoami"]);
