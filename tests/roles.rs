@@ -445,6 +445,15 @@ fn an_outsider_works_only_through_liaison() {
     site.ok("b", &["comment", &number, "锚点之后的评论"]);
     site.ok("b", &["audit", "verify", "--anchor", anchor.trim()]);
 
+    // The same program without the setgid bit reaches nothing, and its doctor says to use the
+    // installed one, never to join the group.
+    let plain = site.base.join("plain-liaison");
+    std::fs::copy(BIN, &plain).expect("a plain copy");
+    let (ok, text) = site.tool("b", &plain.to_string_lossy(), &["doctor"]);
+    assert!(!ok && text.contains("do not join the group") && !text.contains("usermod"), "{text}");
+    let (ok, text) = site.tool("b", &plain.to_string_lossy(), &["list"]);
+    assert!(!ok && text.contains("cannot open the database"), "{text}");
+
     // A healthy installation: doctor agrees.
     let report = site.ok("a", &["doctor"]);
     assert!(report.contains("setgid") && report.contains("audit key"), "{report}");

@@ -61,6 +61,10 @@ pub struct Diagnosis {
     /// More than one person uses the file (or someone else owns it): group permissions matter.
     pub shared: bool,
     pub filesystem: Option<String>,
+    /// The system configuration names this database but this liaison does not run setgid: the
+    /// files are meant to be reached through the installed setgid liaison, never by joining the
+    /// group, and fixes say so.
+    pub setgid_elsewhere: bool,
     pub checks: Vec<Check>,
 }
 
@@ -249,6 +253,9 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
     // The command in fixes: a setgid installation takes its database from the system
     // configuration only, and refuses --db.
     let lz = if install.is_some() { "liaison".to_string() } else { format!("liaison --db {p}") };
+    let system_db =
+        crate::config::FileConfig::load(Path::new(crate::config::SYSTEM_CONFIG)).ok().and_then(|c| c.db);
+    d.setgid_elsewhere = install.is_none() && system_db.as_deref() == Some(db.as_path());
     let login = crate::identity::os_login().ok();
     d.login = login.clone();
     let me = login.clone().unwrap_or_else(|| "?".into());
@@ -485,7 +492,8 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
         let what = format!("{} ({owner}:{group}, {mode:04o})", dir.display());
         let usable = can(&dir, libc::R_OK | libc::W_OK | libc::X_OK);
         if !usable {
-            let fix = grant(&dir, dm, uid, &groups, &me, true);
+            let fix =
+                if d.setgid_elsewhere { use_installed() } else { grant(&dir, dm, uid, &groups, &me, true) };
             d.push(
                 "directory",
                 Problem,
@@ -584,6 +592,12 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
     d
 }
 
+/// The fix for someone who cannot reach a database that a setgid installation serves: use that
+/// liaison; joining the group would let them bypass it.
+fn use_installed() -> String {
+    "ls -l \"$(command -v liaison)\"   # run the liaison installed setgid by `liaison admin setup-shared` (-rwxr-sr-x root liaison); do not join the group".into()
+}
+
 /// The letters of `wanted` (`rwx` order) whose bit is missing from the three bits in `bits`.
 fn missing_bits(bits: u32, wanted: &str) -> String {
     wanted
@@ -650,7 +664,7 @@ fn check_file(
             Problem,
             format!("{what} is not readable and writable by {me}"),
             format!("{me} 无法读写 {what}"),
-            Some(grant(path, m, uid, groups, me, false)),
+            Some(if d.setgid_elsewhere { use_installed() } else { grant(path, m, uid, groups, me, false) }),
         );
     }
     if d.shared {
