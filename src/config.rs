@@ -179,11 +179,11 @@ pub fn resolve(db_flag: Option<PathBuf>, lang_flag: Option<Lang>) -> Result<Reso
     };
     let system = FileConfig::load(Path::new(SYSTEM_CONFIG)).map_err(file_error)?;
     let setgid = crate::privilege::is_setgid();
-    let env = std::env::var_os("LIAISON_DB").filter(|v| !v.is_empty()).map(PathBuf::from);
-    let env = match (env, crate::privilege::refused().liaison_db) {
-        (None, true) => Some(PathBuf::from("LIAISON_DB")),
-        (env, _) => env,
-    };
+    // While setgid, `privilege::harden` has removed LIAISON_DB and noted that it was set.
+    let env = std::env::var_os("LIAISON_DB")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| crate::privilege::refused().liaison_db.then(|| PathBuf::from("LIAISON_DB")));
     let db =
         pick_db(setgid, DbSources { flag: db_flag, env, user: user.db.clone(), system: system.db.clone() })?;
     let lang = lang_flag

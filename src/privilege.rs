@@ -22,9 +22,11 @@ static GROUP: OnceLock<Option<libc::gid_t>> = OnceLock::new();
 /// Serialises switches of the effective group: the switch is process-wide.
 static SWITCH: Mutex<()> = Mutex::new(());
 
-/// Environment variables removed at start while setgid: SQLite's choice of temporary directory
-/// (glibc already drops `TMPDIR` and the loader's variables for setgid programs).
-const SQLITE_ENV: &[&str] = &["SQLITE_TMPDIR", "TMPDIR"];
+/// Environment removed at start while setgid: liaison's own variables (`LIAISON_DB`…), SQLite's
+/// (`SQLITE_TMPDIR`…) and `TMPDIR`, which glibc already drops for setgid programs along with the
+/// loader's variables. Children do not get them back; they are the user's to set again.
+const REMOVED_PREFIXES: &[&str] = &["LIAISON_", "SQLITE_"];
+const REMOVED: &[&str] = &["TMPDIR"];
 
 /// What was found in the environment at start that setgid mode does not allow.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -69,11 +71,10 @@ pub fn harden() {
     let names: Vec<std::ffi::OsString> = std::env::vars_os().map(|(k, _)| k).collect();
     for name in names {
         let text = name.to_string_lossy();
-        if text == "LIAISON_DB" {
+        if text == "LIAISON_DB" && std::env::var_os(&name).is_some_and(|v| !v.is_empty()) {
             refused.liaison_db = true;
         }
-        if text.starts_with("LIAISON_") || text.starts_with("SQLITE_") || SQLITE_ENV.contains(&text.as_ref())
-        {
+        if REMOVED_PREFIXES.iter().any(|p| text.starts_with(p)) || REMOVED.contains(&text.as_ref()) {
             // SAFETY: called at the start of `main`, before any other thread exists.
             unsafe { std::env::remove_var(&name) };
         }

@@ -438,6 +438,8 @@ fn an_outsider_works_only_through_liaison() {
     assert_eq!((m.uid(), m.gid(), m.mode() & 0o777), (0, site.gid, 0o640));
     let (read, text) = site.tool("b", "cat", &[&key.to_string_lossy()]);
     assert!(!read && text.contains("Permission denied"), "{text}");
+    // Bulk writes (demo data) are chained with the key too.
+    site.ok("a", &["demo", "--issues", "5"]);
     let verified = site.ok("b", &["audit", "verify"]);
     assert!(verified.contains("HMAC"), "{verified}");
     let anchor = site.ok("a", &["audit", "anchor"]);
