@@ -94,19 +94,26 @@ fn not_dumpable() {
 /// back. Files `f` creates belong to the user's group, and opening a file succeeds only if the
 /// user could open it without liaison. Without setgid, or inside another `as_user`, runs `f`.
 pub fn as_user<T>(f: impl FnOnce() -> std::io::Result<T>) -> std::io::Result<T> {
+    thread_local! {
+        /// This thread is inside `as_user` already (the switch is not re-entered).
+        static INSIDE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
     let Some(group) = group() else {
         return f();
     };
-    let (real, effective) = ids();
-    if effective == real {
+    if INSIDE.get() {
         return f();
     }
+    // Two switches never overlap: a second thread waits until the first has switched back.
     let _guard = SWITCH.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (real, _) = ids();
     // SAFETY: setegid to the real group is always allowed; glibc applies it to every thread.
     if unsafe { libc::setegid(real) } != 0 {
         return Err(std::io::Error::last_os_error());
     }
+    INSIDE.set(true);
     let value = f();
+    INSIDE.set(false);
     // SAFETY: the saved set-group-id is still `group`, so switching back is allowed.
     let back = unsafe { libc::setegid(group) };
     not_dumpable();
