@@ -535,12 +535,14 @@ fn doctor_names_registered_people_who_are_in_the_group() {
 /// A private tmux server whose one pane runs a shell command; killed on drop.
 struct Tmux {
     socket: String,
+    /// The socket's file, removed with the server (tmux leaves it behind).
+    socket_path: Option<PathBuf>,
 }
 
 impl Tmux {
     fn start(command: &str) -> Tmux {
         let socket = format!("liaison-roles-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
-        let tmux = Tmux { socket };
+        let mut tmux = Tmux { socket, socket_path: None };
         tmux.ok(&[
             "new-session",
             "-d",
@@ -564,6 +566,8 @@ impl Tmux {
             "remain-on-exit",
             "on",
         ]);
+        let path = tmux.ok(&["display-message", "-p", "-t", "main", "#{socket_path}"]);
+        tmux.socket_path = Some(PathBuf::from(path.trim()));
         tmux
     }
 
@@ -608,6 +612,9 @@ impl Tmux {
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux").arg("-L").arg(&self.socket).arg("kill-server").output();
+        if let Some(path) = &self.socket_path {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
