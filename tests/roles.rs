@@ -459,6 +459,7 @@ fn an_outsider_works_only_through_liaison() {
     // A healthy installation: doctor agrees.
     let report = site.ok("a", &["doctor"]);
     assert!(report.contains("setgid") && report.contains("audit key"), "{report}");
+    assert!(report.contains("the history is keyed from event 1 on"), "{report}");
 }
 
 #[test]
@@ -524,6 +525,22 @@ fn doctor_names_registered_people_who_are_in_the_group() {
         "doctor names {c}:\n{report}"
     );
     assert!(report.contains(&format!("gpasswd -d {c} {}", site.group)), "with the fix:\n{report}");
+    // A replaced key file: doctor says so, verification cannot check the keyed events, and
+    // nothing more is written to a history that could not be verified.
+    let key = site.companion(".key");
+    let original = std::fs::read(&key).expect("the key");
+    std::fs::write(&key, format!("{}\n", "ab".repeat(32))).expect("another key");
+    let out = site.run("a", &["doctor"]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("does not match the one the history recorded"), "{report}");
+    let why = site.refused("a", &[], &["audit", "verify"]);
+    assert!(why.contains("could not be checked whole"), "{why}");
+    let why = site.refused("a", &[], &["dept", "add", "QA", "质量部"]);
+    assert!(why.contains("key"), "{why}");
+    std::fs::write(&key, original).expect("the key back");
+    site.ok("a", &["audit", "verify"]);
+    site.ok("a", &["dept", "add", "QA", "质量部"]);
+
     // The member really could bypass liaison: that is what doctor warns about.
     let (ok, text) = site.tool("c", "/usr/bin/python3", &["-c", PYTHON_TRY, &site.db.to_string_lossy()]);
     assert!(ok && text.contains("WROTE"), "{text}");

@@ -172,6 +172,7 @@ pub(super) fn check(d: &mut Diagnosis, conn: Option<&Connection>, db: &Path, ins
             let what = format!("{} ({}:{}, {mode:04o})", key.display(), user_name(m.uid()), group_name(m.gid()));
             if m.uid() == 0 && m.gid() == gid && mode & 0o117 == 0 {
                 d.push("key", Ok, format!("audit key {what}"), format!("审计密钥 {what}"), None);
+                key_in_use(d, conn, db, &format!("liaison admin setup-shared {} --group {group} --binary {b}", sh(&dir)));
             } else {
                 d.push(
                     "key",
@@ -235,5 +236,37 @@ pub(super) fn check(d: &mut Diagnosis, conn: Option<&Connection>, db: &Path, ins
             format!("已登记的 {} 人都不在组 {group} 中", logins.len()),
             None,
         );
+    }
+}
+
+/// Whether the history uses the key beside the database: a key the history does not use
+/// protects nothing, and one that does not match what the history recorded means the key file
+/// was replaced (or the record edited), so keyed events can no longer be checked.
+fn key_in_use(d: &mut Diagnosis, conn: Option<&Connection>, db: &Path, fix: &str) {
+    let Some(conn) = conn else { return };
+    super::audit_key::load(conn, db);
+    let Ok(keying) = super::audit_key::keying(conn) else { return };
+    match (keying.from, keying.mismatch) {
+        (None, _) => d.push(
+            "key",
+            CheckStatus::Warning,
+            "the history does not use the audit key yet: its hashes have no key".into(),
+            "历史记录尚未使用审计密钥：其哈希没有密钥".into(),
+            Some(fix.to_string()),
+        ),
+        (Some(from), true) => d.push(
+            "key",
+            CheckStatus::Problem,
+            format!("the audit key does not match the one the history recorded (events from {from} on): was the key file replaced? Put the original back; `liaison audit verify` cannot check those events"),
+            format!("审计密钥与历史记录登记的密钥不符（第 {from} 条起）：密钥文件是否被更换？请放回原密钥；否则 `liaison audit verify` 无法校验这些事件"),
+            Some("liaison audit verify".into()),
+        ),
+        (Some(from), false) => d.push(
+            "key",
+            CheckStatus::Ok,
+            format!("the history is keyed from event {from} on"),
+            format!("历史记录自第 {from} 条事件起使用密钥"),
+            None,
+        ),
     }
 }
