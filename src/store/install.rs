@@ -270,3 +270,15 @@ fn key_in_use(d: &mut Diagnosis, conn: Option<&Connection>, db: &Path, fix: &str
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_groups_of_a_login_come_from_the_group_database() {
+        let root = groups_of("root").expect("root has a passwd entry");
+        assert!(root.contains(&0), "root's primary group is in {root:?}");
+        assert_eq!(groups_of("no-such-login-for-liaison"), None);
+    }
+}
