@@ -99,18 +99,93 @@ pub struct Resolved {
     pub console: ConsoleConfig,
 }
 
-/// Resolves the database and the language from the flag values and the files.
-pub fn resolve(db_flag: Option<PathBuf>, lang_flag: Option<Lang>) -> Result<Resolved, String> {
+/// Why the configuration could not be resolved, in both languages.
+pub type ConfigError = crate::i18n::Bilingual;
+
+fn file_error(e: String) -> ConfigError {
+    ConfigError::new(format!("configuration: {e}"), format!("配置文件错误：{e}"))
+}
+
+/// Where a database path came from, for the refusal while setgid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbSources {
+    pub flag: Option<PathBuf>,
+    /// `LIAISON_DB` was set (setgid mode removes it from the environment at start).
+    pub env: Option<PathBuf>,
+    pub user: Option<PathBuf>,
+    pub system: Option<PathBuf>,
+}
+
+/// The database to use. Normally the first of `--db`, `LIAISON_DB`, the user's configuration,
+/// the system's, then the default. While setgid only the system configuration counts: anything
+/// else would let a user point liaison's group at a file of their choosing, or at none.
+pub fn pick_db(setgid: bool, sources: DbSources) -> Result<PathBuf, ConfigError> {
+    if !setgid {
+        return Ok(sources
+            .flag
+            .or(sources.env)
+            .or(sources.user)
+            .or(sources.system)
+            .unwrap_or_else(default_db_path));
+    }
+    let refuse = |what_en: &str, what_zh: &str| {
+        ConfigError::new(
+            format!(
+                "{what_en} is refused: this liaison is installed setgid for a shared database and \
+                 takes it only from {SYSTEM_CONFIG}, so that nobody can point it at another file; \
+                 remove {what_en}"
+            ),
+            format!(
+                "拒绝使用{what_zh}：本 liaison 以 setgid 方式为共享数据库安装，只从 {SYSTEM_CONFIG} \
+                 读取数据库路径，以免有人将其指向别的文件；请去掉{what_zh}"
+            ),
+        )
+    };
+    if sources.flag.is_some() {
+        return Err(refuse("--db", " --db"));
+    }
+    if sources.env.is_some() {
+        return Err(refuse("LIAISON_DB", " LIAISON_DB"));
+    }
+    if sources.user.is_some() {
+        let path = user_config_path().map(|p| p.display().to_string()).unwrap_or_default();
+        return Err(refuse(
+            &format!("`db =` in your configuration {path}"),
+            &format!("你的配置文件 {path} 中的 `db =`"),
+        ));
+    }
+    sources.system.ok_or_else(|| {
+        ConfigError::new(
+            format!(
+                "this liaison is installed setgid but {SYSTEM_CONFIG} names no database; an \
+                 administrator runs `liaison admin setup-shared DIR --group GROUP --binary PATH`"
+            ),
+            format!(
+                "本 liaison 以 setgid 方式安装，但 {SYSTEM_CONFIG} 中没有指定数据库；请管理员运行 \
+                 `liaison admin setup-shared 目录 --group 组 --binary 路径`"
+            ),
+        )
+    })
+}
+
+/// Resolves the database and the language from the flag values and the files. The user's own
+/// configuration is read with the user's own group (see `privilege::as_user`).
+pub fn resolve(db_flag: Option<PathBuf>, lang_flag: Option<Lang>) -> Result<Resolved, ConfigError> {
     let user = match user_config_path() {
-        Some(path) => FileConfig::load(&path)?,
+        Some(path) => crate::privilege::as_user(|| Ok(FileConfig::load(&path)))
+            .map_err(|e| file_error(format!("{}: {e}", path.display())))?
+            .map_err(file_error)?,
         None => FileConfig::default(),
     };
-    let system = FileConfig::load(Path::new(SYSTEM_CONFIG))?;
-    let db = db_flag
-        .or_else(|| std::env::var_os("LIAISON_DB").filter(|v| !v.is_empty()).map(PathBuf::from))
-        .or(user.db.clone())
-        .or(system.db.clone())
-        .unwrap_or_else(default_db_path);
+    let system = FileConfig::load(Path::new(SYSTEM_CONFIG)).map_err(file_error)?;
+    let setgid = crate::privilege::is_setgid();
+    // While setgid, `privilege::harden` has removed LIAISON_DB and noted that it was set.
+    let env = std::env::var_os("LIAISON_DB")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| crate::privilege::refused().liaison_db.then(|| PathBuf::from("LIAISON_DB")));
+    let db =
+        pick_db(setgid, DbSources { flag: db_flag, env, user: user.db.clone(), system: system.db.clone() })?;
     let lang = lang_flag
         .or_else(|| user.lang.as_deref().and_then(Lang::parse))
         .or_else(|| system.lang.as_deref().and_then(Lang::parse))
@@ -148,5 +223,26 @@ mod tests {
         assert_eq!(config.mouse, Some(false));
         let typo = toml::from_str::<FileConfig>("moose = true").expect_err("unknown keys are refused");
         assert!(typo.to_string().contains("moose"), "{typo}");
+    }
+
+    #[test]
+    fn while_setgid_only_the_system_configuration_names_the_database() {
+        let p = |s: &str| Some(PathBuf::from(s));
+        let all = DbSources { flag: p("/a"), env: p("/b"), user: p("/c"), system: p("/srv/l.db") };
+        assert_eq!(pick_db(false, all.clone()), Ok(PathBuf::from("/a")));
+        let env = DbSources { flag: None, ..all.clone() };
+        assert_eq!(pick_db(false, env.clone()), Ok(PathBuf::from("/b")));
+        let user = DbSources { env: None, ..env.clone() };
+        assert_eq!(pick_db(false, user.clone()), Ok(PathBuf::from("/c")));
+        let system = DbSources { user: None, ..user.clone() };
+        assert_eq!(pick_db(true, system.clone()), Ok(PathBuf::from("/srv/l.db")));
+
+        for (sources, names) in [(all, "--db"), (env, "LIAISON_DB"), (user, "`db =`")] {
+            let e = pick_db(true, sources).expect_err("refused while setgid");
+            assert!(e.en.contains(names) && e.en.contains(SYSTEM_CONFIG), "{}", e.en);
+            assert!(e.zh.contains(names.trim_matches('`')) && e.zh.contains("setgid"), "{}", e.zh);
+        }
+        let none = pick_db(true, DbSources { system: None, ..system });
+        assert!(none.expect_err("no database").en.contains("names no database"));
     }
 }

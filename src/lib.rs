@@ -11,5 +11,6 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod identity;
+pub mod privilege;
 pub mod store;
 pub mod tui;

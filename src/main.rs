@@ -6,6 +6,8 @@ use clap::Parser;
 use clap::error::ErrorKind;
 
 fn main() -> ExitCode {
+    // Before anything reads the environment or starts a thread: see `privilege`.
+    liaison::privilege::harden();
     if let Err(report) = color_eyre::install() {
         eprintln!("liaison: {report}");
     }

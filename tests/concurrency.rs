@@ -500,7 +500,7 @@ fn two_users_share_one_database() {
         eprintln!("skipped: creating OS users needs root");
         return;
     }
-    for tool in ["useradd", "userdel", "groupadd", "groupdel", "setpriv"] {
+    for tool in ["useradd", "userdel", "groupadd", "groupdel", "setpriv", "unshare"] {
         if !have(tool) {
             eprintln!("skipped: {tool} is not installed");
             return;
@@ -531,10 +531,20 @@ fn two_users_share_one_database() {
     let home = env.dir.path();
     std::fs::set_permissions(home, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let shared = home.join("shared");
-    let setup = Command::new(BIN)
+    // setup-shared also installs a setgid binary and writes /etc/liaison/config.toml: here into
+    // a directory of the test's own, mounted over /etc/liaison in a private mount namespace.
+    // The users below are in the group and run the ordinary binary with --db (no setgid).
+    let etc = home.join("etc");
+    std::fs::create_dir_all(&etc).expect("etc");
+    std::fs::create_dir_all("/etc/liaison").expect("a mount point");
+    let setup = Command::new("unshare")
+        .args(["-m", "sh", "-c", "mount --bind \"$0\" /etc/liaison && exec \"$@\""])
+        .arg(&etc)
+        .arg(BIN)
         .args(["admin", "setup-shared"])
         .arg(&shared)
-        .args(["--group", &group])
+        .args(["--group", &group, "--binary"])
+        .arg(home.join("bin").join("liaison"))
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))

@@ -244,7 +244,8 @@ pub fn calendar(s: &mut Session, cmd: CalendarCmd) -> CliResult {
             s.say(&format!("{} {date}", s.pick("Make-up working day:", "调休上班日:")))
         }
         CalendarCmd::Import { file } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| {
+            // Read as the user: a setgid liaison must not read the group's files for them.
+            let text = crate::privilege::as_user(|| std::fs::read_to_string(&file)).map_err(|e| {
                 CliError::new(
                     format!("cannot read {}: {e}", file.display()),
                     format!("无法读取 {}:{e}", file.display()),

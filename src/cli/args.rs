@@ -110,14 +110,18 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AdminCmd {
-    /// Root or an admin: make DIR a shared directory (group GROUP, mode 2770) holding
-    /// DIR/liaison.db (mode 0660), check it like `doctor`, and print the configuration line
+    /// Root: install liaison setgid at PATH (root:GROUP, 2755), make DIR the group's directory
+    /// (2770) holding DIR/liaison.db (0660) and its audit key (0640), name it in
+    /// /etc/liaison/config.toml, and check it all like `doctor`
     SetupShared {
         /// The shared directory, e.g. /srv/liaison (created if needed)
         dir: PathBuf,
-        /// The group all users of the database belong to
+        /// The group that owns the database; the people who use liaison are NOT in it
         #[arg(long)]
         group: String,
+        /// Where the setgid binary is installed, e.g. /usr/local/bin/liaison
+        #[arg(long, value_name = "PATH")]
+        binary: PathBuf,
     },
 }
 

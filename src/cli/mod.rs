@@ -137,17 +137,18 @@ fn run_inner(cli: Cli, lang_flag: Option<Lang>) -> Result<(), (CliError, Option<
         );
         return Err((e, None));
     }
-    let resolved = config::resolve(cli.db.clone(), lang_flag)
-        .map_err(|e| (CliError::new(format!("configuration: {e}"), format!("配置文件错误:{e}")), None))?;
+    // `admin setup-shared` works on its own directory and writes the system configuration: it
+    // needs neither the configured database nor a valid configuration.
+    if let Some(Command::Admin(args::AdminCmd::SetupShared { dir, group, binary })) = &cli.command {
+        let lang = lang_flag.or_else(Lang::from_env).unwrap_or_default();
+        return shared::setup(dir, group, binary, lang).map_err(|e| (e, Some(lang)));
+    }
+    let resolved = config::resolve(cli.db.clone(), lang_flag).map_err(|e| (CliError(e), None))?;
     let lang = resolved.lang;
     let fail = |e: CliError| (e, Some(lang));
     // `doctor` reads the files itself: it must work when opening the store does not.
     if let Some(Command::Doctor) = &cli.command {
         return ops::doctor(&resolved.db, lang, cli.json).map_err(fail);
-    }
-    // `admin setup-shared` works on its own directory, not on the configured database.
-    if let Some(Command::Admin(args::AdminCmd::SetupShared { dir, group })) = &cli.command {
-        return shared::setup(dir, group, lang).map_err(fail);
     }
     let store = open(&resolved.db).map_err(fail)?;
     let mut session = Session {
@@ -229,6 +230,8 @@ fn dispatch(s: &mut Session, command: Option<Command>) -> CliResult {
         Some(Backup(a)) => ops::backup(s, a),
         Some(Restore(a)) => ops::restore(s, a),
         Some(Doctor) => ops::doctor(s.store.path(), s.lang, s.json),
-        Some(Admin(args::AdminCmd::SetupShared { dir, group })) => shared::setup(&dir, &group, s.lang),
+        Some(Admin(args::AdminCmd::SetupShared { dir, group, binary })) => {
+            shared::setup(&dir, &group, &binary, s.lang)
+        }
     }
 }

@@ -46,6 +46,12 @@ fn verify(s: &mut Session, anchor: Option<&str>) -> CliResult {
             format!("历史记录被篡改:{};请与备份核对(`liaison restore 文件`)", t.message(Lang::Zh)),
         ));
     }
+    if v.key.unchecked() {
+        return Err(CliError::new(
+            format!("the history could not be checked whole: {}", v.key.message(Lang::En)),
+            format!("历史记录未能全部校验：{}", v.key.message(Lang::Zh)),
+        ));
+    }
     if let Some(a) = v.anchor.as_ref().filter(|a| !a.held()) {
         return Err(CliError::new(
             format!("the history fails the anchor: {}", a.message(Lang::En)),
@@ -56,7 +62,9 @@ fn verify(s: &mut Session, anchor: Option<&str>) -> CliResult {
 }
 
 fn status(v: &Verification) -> &'static str {
-    if !v.intact() {
+    if v.tampering.is_none() && v.key.unchecked() {
+        "unchecked"
+    } else if !v.intact() {
         "tampered"
     } else if v.unhashed.is_some() {
         "unhashed"
@@ -73,7 +81,9 @@ fn verification_json(v: &Verification, lang: Lang) -> Value {
         "unhashed": v.unhashed,
         "tampering": v.tampering,
         "anchor": v.anchor,
+        "key": v.key,
     });
+    out["key"]["message"] = json!(v.key.message(lang));
     if let Some(t) = &v.tampering {
         out["tampering"]["message"] = json!(t.message(lang));
     }
@@ -93,6 +103,9 @@ fn verification_text(v: &Verification, lang: Lang) -> String {
     }];
     if let Some(head) = &v.head {
         lines.push(format!("{}: {head}", lang.pick("head", "链头")));
+    }
+    if v.key != crate::store::KeyState::Plain {
+        lines.push(v.key.message(lang));
     }
     if let Some(u) = &v.unhashed {
         lines.push(match lang {
@@ -167,7 +180,20 @@ fn size(bytes: u64) -> String {
 
 pub fn backup(s: &mut Session, a: BackupArgs) -> CliResult {
     s.require_reader()?;
-    let r = s.store.backup_to(&a.file, a.force)?;
+    // The copy goes where the user says, as the user: with their group, and only where they
+    // may write themselves (see `privilege::as_user`).
+    let mut done = None;
+    crate::privilege::as_user(|| {
+        done = Some(s.store.backup_to(&a.file, a.force));
+        Ok(())
+    })
+    .map_err(|e| {
+        CliError::new(
+            format!("cannot switch to your own group to write {}: {e}", a.file.display()),
+            format!("无法切换到你自己的组以写入 {}：{e}", a.file.display()),
+        )
+    })?;
+    let r = done.expect("as_user ran the backup")?;
     if s.json {
         return s.print_json(&r);
     }
@@ -217,12 +243,17 @@ pub fn restore(s: &mut Session, a: RestoreArgs) -> CliResult {
 /// opening fails. Exit code 2 when a problem was found.
 pub fn doctor(db: &Path, lang: Lang, json: bool) -> CliResult {
     let d = diagnose(db);
+    print_diagnosis(&d, lang, json)
+}
+
+/// Prints what the doctor found; refuses (exit 2) when it found a problem.
+pub fn print_diagnosis(d: &Diagnosis, lang: Lang, json: bool) -> CliResult {
     let text = if json {
-        let value = doctor_json(&d, lang);
+        let value = doctor_json(d, lang);
         serde_json::to_string_pretty(&value)
             .map_err(|e| CliError::new(format!("cannot encode JSON: {e}"), format!("无法生成 JSON:{e}")))?
     } else {
-        doctor_text(&d, lang)
+        doctor_text(d, lang)
     };
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}")?;

@@ -16,6 +16,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, named_params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::audit_key::{AuditKey, Keying, keying};
 use super::convert::local;
 use super::{Ctx, Store, StoreError, StoreResult};
 use crate::domain::permission::Denied;
@@ -46,35 +47,51 @@ pub(crate) struct Fields<'a> {
 /// The hash of an event: SHA-256 over a version tag, the previous hash and the fields, each
 /// field tagged and length-prefixed so that no two different events encode alike. Lower-case hex.
 pub(crate) fn event_hash(prev_hash: &str, f: &Fields) -> String {
-    fn text(h: &mut Sha256, s: &str) {
-        h.update(b"T");
-        h.update((s.len() as u64).to_be_bytes());
-        h.update(s.as_bytes());
-    }
-    fn int(h: &mut Sha256, v: i64) {
-        h.update(b"I");
-        h.update(v.to_be_bytes());
-    }
     let mut h = Sha256::new();
     h.update(b"liaison event v1\n");
-    text(&mut h, prev_hash);
-    match f.issue_id {
-        Some(id) => int(&mut h, id),
-        None => h.update(b"N"),
-    }
-    int(&mut h, f.at);
-    text(&mut h, f.actor);
-    match f.on_behalf_of {
-        Some(login) => text(&mut h, login),
-        None => h.update(b"N"),
-    }
-    text(&mut h, f.kind);
-    text(&mut h, f.before);
-    text(&mut h, f.after);
+    encode(&mut |bytes| h.update(bytes), prev_hash, f);
     hex(&h.finalize())
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// The hash of an event under `key`: an HMAC-SHA256 of the same encoding with its own tag, or
+/// [`event_hash`] without a key.
+pub(crate) fn keyed_hash(prev_hash: &str, f: &Fields, key: Option<&AuditKey>) -> String {
+    let Some(key) = key else {
+        return event_hash(prev_hash, f);
+    };
+    let mut mac = key.mac();
+    mac.update(b"liaison event v1 keyed\n");
+    encode(&mut |bytes| mac.update(bytes), prev_hash, f);
+    hex(&mac.finalize())
+}
+
+fn encode(update: &mut dyn FnMut(&[u8]), prev_hash: &str, f: &Fields) {
+    let text = |update: &mut dyn FnMut(&[u8]), s: &str| {
+        update(b"T");
+        update(&(s.len() as u64).to_be_bytes());
+        update(s.as_bytes());
+    };
+    let int = |update: &mut dyn FnMut(&[u8]), v: i64| {
+        update(b"I");
+        update(&v.to_be_bytes());
+    };
+    text(update, prev_hash);
+    match f.issue_id {
+        Some(id) => int(update, id),
+        None => update(b"N"),
+    }
+    int(update, f.at);
+    text(update, f.actor);
+    match f.on_behalf_of {
+        Some(login) => text(update, login),
+        None => update(b"N"),
+    }
+    text(update, f.kind);
+    text(update, f.before);
+    text(update, f.after);
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -113,15 +130,16 @@ impl Row {
         }
     }
 
-    /// The hash this row has if it follows an event with hash `prev`.
-    fn hash_after(&self, prev: &str) -> String {
-        event_hash(prev, &self.fields())
+    /// The hash this row has if it follows an event with hash `prev` (with the key, if it is
+    /// keyed: the caller makes sure the key is there).
+    fn hash_after(&self, prev: &str, keying: &Keying) -> String {
+        keyed_hash(prev, &self.fields(), keying.key_for(self.id).ok().flatten())
     }
 
     /// Whether the stored hash matches the stored previous hash and fields.
-    fn self_consistent(&self) -> bool {
+    fn self_consistent(&self, keying: &Keying) -> bool {
         match &self.hash {
-            Some(hash) => *hash == self.hash_after(self.prev_hash.as_deref().unwrap_or("")),
+            Some(hash) => *hash == self.hash_after(self.prev_hash.as_deref().unwrap_or(""), keying),
             None => false,
         }
     }
@@ -190,6 +208,11 @@ pub(crate) fn head_for_append(tx: &Transaction) -> StoreResult<String> {
     }
 }
 
+/// The hash of the next event appended after `prev`: keyed when the chain is.
+pub(crate) fn append_hash(tx: &Transaction, prev: &str, f: &Fields) -> StoreResult<String> {
+    Ok(keyed_hash(prev, f, keying(tx)?.key_for_append()?))
+}
+
 /// Hashes, in id order, every event from `first_id` on whose hash is NULL (and any unhashed event
 /// before it that they depend on), each linked to the event before it. Events that already have
 /// a hash are never rewritten. Returns how many events were hashed.
@@ -228,6 +251,7 @@ fn hash_unhashed(tx: &Transaction, first_id: i64) -> StoreResult<(usize, String)
             _ => break,
         }
     }
+    let keying = keying(tx)?;
     let mut prev: String = tx
         .prepare_cached("SELECT hash FROM events WHERE id < :id ORDER BY id DESC LIMIT 1")?
         .query_row(named_params! {":id": from}, |r| r.get::<_, Option<String>>(0))
@@ -246,7 +270,7 @@ fn hash_unhashed(tx: &Transaction, first_id: i64) -> StoreResult<(usize, String)
             match &r.hash {
                 Some(hash) => prev = hash.clone(),
                 None => {
-                    let hash = r.hash_after(&prev);
+                    let hash = keyed_hash(&prev, &r.fields(), keying.key_for(r.id)?);
                     update.execute(named_params! {":prev": prev, ":hash": hash, ":id": r.id})?;
                     prev = hash;
                     hashed += 1;
@@ -438,6 +462,60 @@ pub struct Unhashed {
     pub last_id: i64,
 }
 
+/// Whether the chain is keyed (see `audit_key`), and whether this program could check it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum KeyState {
+    /// No key: plain SHA-256 throughout.
+    Plain,
+    /// Events from `from` on are HMACs, checked with the key.
+    Keyed { from: i64 },
+    /// A key file is there but the history does not use it yet (`admin setup-shared` enables it).
+    NotEnabled,
+    /// Events from `from` on are keyed, and this program cannot read the key: they were not checked.
+    Missing { from: i64 },
+    /// The key does not match the recorded boundary: another key, or the boundary was edited.
+    Mismatch { from: i64 },
+}
+
+impl KeyState {
+    /// Keyed events were left unchecked.
+    pub fn unchecked(&self) -> bool {
+        matches!(self, KeyState::Missing { .. } | KeyState::Mismatch { .. })
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (KeyState::Plain, Lang::En) => "the hashes have no key (plain SHA-256)".into(),
+            (KeyState::Plain, Lang::Zh) => "哈希没有密钥（普通 SHA-256）".into(),
+            (KeyState::Keyed { from }, Lang::En) => {
+                format!("events from {from} on are HMAC-SHA256 with the audit key, checked with it")
+            }
+            (KeyState::Keyed { from }, Lang::Zh) => {
+                format!("第 {from} 条起的事件使用审计密钥的 HMAC-SHA256，已用密钥校验")
+            }
+            (KeyState::NotEnabled, Lang::En) => {
+                "an audit key is beside the database but the history does not use it yet; run `liaison admin setup-shared` again".into()
+            }
+            (KeyState::NotEnabled, Lang::Zh) => {
+                "数据库旁有审计密钥，但历史记录尚未使用；请再次运行 `liaison admin setup-shared`".into()
+            }
+            (KeyState::Missing { from }, Lang::En) => format!(
+                "events from {from} on are protected with the audit key, which this program cannot read: they were not checked; run the liaison installed for the database"
+            ),
+            (KeyState::Missing { from }, Lang::Zh) => format!(
+                "第 {from} 条起的事件由审计密钥保护，本程序无法读取该密钥，因此未校验；请使用为该数据库安装的 liaison"
+            ),
+            (KeyState::Mismatch { from }, Lang::En) => format!(
+                "the audit key does not match the history's record of it (events from {from} on): another key file, or the record was edited; those events were not checked"
+            ),
+            (KeyState::Mismatch { from }, Lang::Zh) => format!(
+                "审计密钥与历史记录中的登记不符（第 {from} 条起）：密钥文件被更换，或登记被改动；这些事件未校验"
+            ),
+        }
+    }
+}
+
 /// The outcome of walking the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verification {
@@ -448,17 +526,28 @@ pub struct Verification {
     pub unhashed: Option<Unhashed>,
     pub tampering: Option<Tamper>,
     pub anchor: Option<AnchorCheck>,
+    pub key: KeyState,
 }
 
 impl Verification {
-    /// No tampering found and the anchor, if any, held.
+    /// No tampering found, every event checked, and the anchor, if any, held.
     pub fn intact(&self) -> bool {
-        self.tampering.is_none() && self.anchor.as_ref().is_none_or(AnchorCheck::held)
+        self.tampering.is_none()
+            && !self.key.unchecked()
+            && self.anchor.as_ref().is_none_or(AnchorCheck::held)
     }
 }
 
-/// Walks every event in id order and stops at the first break in the chain.
-fn walk(conn: &Connection, anchor: Option<&Anchor>) -> StoreResult<Verification> {
+/// Walks every event in id order and stops at the first break in the chain, or at the first
+/// keyed event when the key cannot be used.
+fn walk(conn: &Connection, anchor: Option<&Anchor>, keying: &Keying) -> StoreResult<Verification> {
+    let key = match (keying.from, &keying.key, keying.mismatch) {
+        (None, None, _) => KeyState::Plain,
+        (None, Some(_), _) => KeyState::NotEnabled,
+        (Some(from), None, _) => KeyState::Missing { from },
+        (Some(from), Some(_), true) => KeyState::Mismatch { from },
+        (Some(from), Some(_), false) => KeyState::Keyed { from },
+    };
     let mut expected = GENESIS.to_string();
     let mut prev: Option<Row> = None;
     let mut events = 0u64;
@@ -471,19 +560,22 @@ fn walk(conn: &Connection, anchor: Option<&Anchor>) -> StoreResult<Verification>
         let Some(last) = rows.last() else { break };
         cursor = last.id;
         for (i, x) in rows.iter().enumerate() {
+            if key.unchecked() && keying.keyed(x.id) {
+                break 'walk;
+            }
             let Some(hash) = &x.hash else {
                 // Not hashed yet: go on with the hash it would have, so that the events after it
                 // still verify if it was hashed once and is unchanged.
                 let u = unhashed.get_or_insert(Unhashed { count: 0, first_id: x.id, last_id: x.id });
                 u.count += 1;
                 u.last_id = x.id;
-                expected = x.hash_after(&expected);
+                expected = x.hash_after(&expected, keying);
                 events += 1;
                 prev = Some(x.clone());
                 continue;
             };
             let linked = x.prev_hash.as_deref() == Some(expected.as_str());
-            if linked && x.self_consistent() {
+            if linked && x.self_consistent(keying) {
                 expected = hash.clone();
                 head = Some(Anchor { id: x.id, hash: hash.clone() });
                 events += 1;
@@ -494,7 +586,7 @@ fn walk(conn: &Connection, anchor: Option<&Anchor>) -> StoreResult<Verification>
                 Some(n) => Some(n.clone()),
                 None => one(conn, "e.id > :id ORDER BY e.id", x.id)?,
             };
-            tampering = Some(classify(conn, prev.as_ref(), &expected, x, next.as_ref(), linked)?);
+            tampering = Some(classify(conn, keying, prev.as_ref(), &expected, x, next.as_ref(), linked)?);
             break 'walk;
         }
     }
@@ -513,13 +605,14 @@ fn walk(conn: &Connection, anchor: Option<&Anchor>) -> StoreResult<Verification>
             Some(AnchorCheck { anchor: a.clone(), state })
         }
     };
-    Ok(Verification { events, head, unhashed, tampering, anchor })
+    Ok(Verification { events, head, unhashed, tampering, anchor, key })
 }
 
 /// Names what happened at the first event `x` that does not verify. `prev` is the event before
 /// it (if any) and `expected` the hash `x` should link to; `linked` says whether it does.
 fn classify(
     conn: &Connection,
+    keying: &Keying,
     prev: Option<&Row>,
     expected: &str,
     x: &Row,
@@ -527,7 +620,7 @@ fn classify(
     linked: bool,
 ) -> StoreResult<Tamper> {
     let next_links_to = |hash: &str| next.is_some_and(|n| n.prev_hash.as_deref() == Some(hash));
-    if !x.self_consistent() {
+    if !x.self_consistent(keying) {
         // Its content no longer gives its hash. If the chain still runs through it (the next
         // event links to its hash, or it links to the previous one), it was edited; if the
         // chain passes it by, it was slipped in.
@@ -572,9 +665,16 @@ pub struct Rehash {
 }
 
 impl Store {
+    /// Keys the history from the next event on with the key file beside the database (see
+    /// `audit_key`); returns the first keyed event's id. Kept when already enabled with this key.
+    pub fn enable_audit_key(&mut self) -> StoreResult<i64> {
+        super::audit_key::load(&self.conn, &self.path);
+        self.write(super::audit_key::enable)
+    }
+
     /// Walks the whole history chain; with an anchor, also checks that the chain still holds it.
     pub fn verify_history(&mut self, anchor: Option<&Anchor>) -> StoreResult<Verification> {
-        self.read(|tx| walk(tx, anchor))
+        self.read(|tx| walk(tx, anchor, &keying(tx)?))
     }
 
     /// The current head of the chain and how many events are not hashed yet.
@@ -604,7 +704,7 @@ impl Store {
             }));
         }
         self.write(|tx| {
-            let check = walk(tx, None)?;
+            let check = walk(tx, None, &keying(tx)?)?;
             if let Some(t) = &check.tampering {
                 return Err(StoreError::invalid(
                     format!(
@@ -679,12 +779,16 @@ mod tests {
     }
 
     fn chain(n: i64) -> Connection {
-        let conn = Connection::open_in_memory().expect("memory");
+        chain_in(Connection::open_in_memory().expect("memory"), n)
+    }
+
+    fn chain_in(conn: Connection, n: i64) -> Connection {
         conn.execute_batch(
             "CREATE TABLE issues (id INTEGER PRIMARY KEY, number TEXT);
              CREATE TABLE events (id INTEGER PRIMARY KEY, issue_id INTEGER, at INTEGER NOT NULL,
                  actor TEXT NOT NULL, on_behalf_of TEXT, kind TEXT NOT NULL, before TEXT NOT NULL,
                  after TEXT NOT NULL, prev_hash TEXT, hash TEXT);
+             CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
              INSERT INTO issues VALUES (1, 'RD-001');",
         )
         .expect("schema");
@@ -698,6 +802,80 @@ mod tests {
         conn
     }
 
+    fn append(conn: &mut Connection, n: i64) {
+        for i in 0..n {
+            conn.execute(
+                "INSERT INTO events (issue_id, at, actor, kind, before, after) VALUES (1, ?1, 'li', 'commented', 'null', '{}')",
+                [1_800_000_000 + i],
+            )
+            .expect("insert");
+        }
+        let tx = conn.transaction().expect("tx");
+        head_for_append(&tx).expect("hash what was appended");
+        tx.commit().expect("commit");
+    }
+
+    #[test]
+    fn a_keyed_chain_cannot_be_rechained_without_the_key() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("keyed.db");
+        let key = AuditKey::generate().expect("key");
+        std::fs::write(super::super::audit_key::key_path(&db), key.to_file_text()).expect("key file");
+        let mut conn = hashed(chain_in(Connection::open(&db).expect("file"), 10));
+        super::super::audit_key::load(&conn, &db);
+        // Before it is enabled, the key is not used: the events stay plain and verify.
+        assert_eq!(
+            walk(&conn, None, &keying(&conn).expect("keying")).expect("walk").key,
+            KeyState::NotEnabled
+        );
+        let tx = conn.transaction().expect("tx");
+        assert_eq!(super::super::audit_key::enable(&tx).expect("enable"), 11);
+        tx.commit().expect("commit");
+        append(&mut conn, 5);
+        let k = keying(&conn).expect("keying");
+        let v = walk(&conn, None, &k).expect("walk");
+        assert_eq!((v.events, v.key.clone(), v.tampering.clone()), (15, KeyState::Keyed { from: 11 }, None));
+        assert!(v.intact());
+        // Keyed events are not plain SHA-256: with the key gone they are not checked.
+        let plain = walk(&conn, None, &Keying { key: None, ..k.clone() }).expect("walk");
+        assert_eq!((plain.events, plain.key.clone()), (10, KeyState::Missing { from: 11 }));
+        assert!(!plain.intact());
+
+        // Someone with a copy edits event 13 and recomputes the chain from there as the program
+        // without the key would: the keyed walk names event 13.
+        let copy = dir.path().join("copy.db");
+        conn.execute("VACUUM INTO ?1", [copy.to_string_lossy()]).expect("copy");
+        let forged = Connection::open(&copy).expect("copy");
+        forged
+            .execute(
+                "UPDATE events SET after = '{\"forged\":1}', hash = NULL, prev_hash = NULL WHERE id >= 13",
+                [],
+            )
+            .expect("edit");
+        let mut prev: String =
+            forged.query_row("SELECT hash FROM events WHERE id = 12", [], |r| r.get(0)).expect("h");
+        for id in 13..=15 {
+            let r = one(&forged, "e.id = :id", id).expect("row").expect("exists");
+            let hash = event_hash(&prev, &r.fields());
+            forged
+                .execute(
+                    "UPDATE events SET prev_hash = ?1, hash = ?2 WHERE id = ?3",
+                    rusqlite::params![prev, hash, id],
+                )
+                .expect("rechain");
+            prev = hash;
+        }
+        let v = walk(&forged, None, &Keying { from: Some(11), ..k.clone() }).expect("walk");
+        assert!(matches!(&v.tampering, Some(Tamper::Edited { event, .. }) if event.id == 13), "{v:?}");
+        // Moving the boundary past the forgery is caught by its check.
+        forged.execute("UPDATE settings SET value = '16:00' WHERE key = 'audit_key'", []).expect("move");
+        std::fs::write(super::super::audit_key::key_path(&copy), key.to_file_text()).expect("key file");
+        super::super::audit_key::load(&forged, &copy);
+        let v = walk(&forged, None, &keying(&forged).expect("keying")).expect("walk");
+        assert_eq!(v.key, KeyState::Mismatch { from: 16 });
+        assert!(!v.intact());
+    }
+
     fn hashed(mut conn: Connection) -> Connection {
         let tx = conn.transaction().expect("tx");
         backfill_hashes(&tx).expect("backfill");
@@ -708,7 +886,7 @@ mod tests {
     #[test]
     fn a_backfilled_chain_verifies_and_rehash_touches_only_unhashed_rows() {
         let mut conn = hashed(chain(30));
-        let v = walk(&conn, None).expect("walk");
+        let v = walk(&conn, None, &Keying::default()).expect("walk");
         assert_eq!((v.events, v.tampering.clone(), v.unhashed.clone()), (30, None, None));
         assert_eq!(v.head.as_ref().map(|h| h.id), Some(30));
         // Rows written without hashes at the end are reported, then hashed onto the chain.
@@ -717,18 +895,18 @@ mod tests {
             [],
         )
         .expect("insert");
-        let v = walk(&conn, None).expect("walk");
+        let v = walk(&conn, None, &Keying::default()).expect("walk");
         assert_eq!(v.unhashed, Some(Unhashed { count: 1, first_id: 31, last_id: 31 }));
         assert!(v.intact());
         let tx = conn.transaction().expect("tx");
         assert_eq!(head_for_append(&tx).expect("head").len(), 64);
         tx.commit().expect("commit");
-        let v = walk(&conn, None).expect("walk");
+        let v = walk(&conn, None, &Keying::default()).expect("walk");
         assert_eq!((v.events, v.unhashed, v.tampering), (31, None, None));
         // An erased hash on an unchanged event is only "unhashed", and rehash restores it.
         let h5: String = conn.query_row("SELECT hash FROM events WHERE id = 5", [], |r| r.get(0)).expect("h");
         conn.execute("UPDATE events SET hash = NULL WHERE id = 5", []).expect("erase");
-        let v = walk(&conn, None).expect("walk");
+        let v = walk(&conn, None, &Keying::default()).expect("walk");
         assert!(v.tampering.is_none() && v.unhashed.is_some(), "{v:?}");
         let tx = conn.transaction().expect("tx");
         assert_eq!(rehash_from(&tx, 5).expect("rehash"), 1);
@@ -740,7 +918,9 @@ mod tests {
 
     #[test]
     fn edits_deletions_and_insertions_are_named() {
-        let kind_at = |conn: &Connection| walk(conn, None).expect("walk").tampering.expect("tampering");
+        let kind_at = |conn: &Connection| {
+            walk(conn, None, &Keying::default()).expect("walk").tampering.expect("tampering")
+        };
 
         let conn = hashed(chain(10));
         conn.execute("UPDATE events SET after = '{\"n\":99}' WHERE id = 4", []).expect("edit");
@@ -806,18 +986,18 @@ mod tests {
     #[test]
     fn anchors_catch_a_recomputed_chain() {
         let mut conn = hashed(chain(10));
-        let head = walk(&conn, None).expect("walk").head.expect("head");
+        let head = walk(&conn, None, &Keying::default()).expect("walk").head.expect("head");
         conn.execute("UPDATE events SET after = '{}', prev_hash = NULL, hash = NULL WHERE id >= 3", [])
             .expect("rewrite");
         let tx = conn.transaction().expect("tx");
         rehash_from(&tx, 3).expect("recompute");
         tx.commit().expect("commit");
-        let v = walk(&conn, Some(&head)).expect("walk");
+        let v = walk(&conn, Some(&head), &Keying::default()).expect("walk");
         assert!(v.tampering.is_none());
         assert!(matches!(v.anchor.as_ref().map(|a| &a.state), Some(AnchorState::Changed { .. })), "{v:?}");
         assert!(!v.intact());
         conn.execute("DELETE FROM events WHERE id = 10", []).expect("truncate");
-        let v = walk(&conn, Some(&head)).expect("walk");
+        let v = walk(&conn, Some(&head), &Keying::default()).expect("walk");
         assert_eq!(v.anchor.map(|a| a.state), Some(AnchorState::Missing));
     }
 }

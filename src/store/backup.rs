@@ -278,10 +278,15 @@ impl Store {
         if !file.is_file() {
             return Err(nothing(format!("there is no file {shown}"), format!("文件 {shown} 不存在")));
         }
-        let src = Connection::open_with_flags(
-            file,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
+        // The backup is opened as the user (SQLite opens the file here and keeps it): a setgid
+        // liaison must not read a file of its group's on the user's behalf.
+        let src = crate::privilege::as_user(|| {
+            Connection::open_with_flags(
+                file,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(std::io::Error::other)
+        })
         .map_err(|e| nothing(format!("cannot open {shown}: {e}"), format!("无法打开 {shown}:{e}")))?;
         src.busy_timeout(super::BUSY_TIMEOUT)?;
         match integrity(&src) {

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, named_params};
 
 use super::admin::settings;
-use super::audit::{Fields, event_hash, head_for_append};
+use super::audit::{Fields, head_for_append, keyed_hash};
+use super::audit_key::{AuditKey, keying};
 use super::convert::{Day, Instant};
 use super::issues::description_text;
 use super::search::{Grams, insert_grams, insert_text};
@@ -27,6 +28,8 @@ pub struct BulkWriter<'a> {
     indexes: Vec<String>,
     /// The hash the next event links to.
     head: String,
+    /// The key of the chain, when it is keyed.
+    key: Option<AuditKey>,
 }
 
 impl Store {
@@ -58,7 +61,8 @@ impl Store {
         let indexes = indexes.into_iter().map(|(_, sql)| sql).collect();
         // Any events left unhashed at the end of the chain are hashed first.
         let head = head_for_append(&tx)?;
-        Ok(BulkWriter { tx, format, counters: HashMap::new(), indexes, head })
+        let key = keying(&tx)?.key_for_append()?.cloned();
+        Ok(BulkWriter { tx, format, counters: HashMap::new(), indexes, head, key })
     }
 }
 
@@ -236,7 +240,7 @@ impl BulkWriter<'_> {
                 before: &before,
                 after: &after,
             };
-            let hash = event_hash(&self.head, &fields);
+            let hash = keyed_hash(&self.head, &fields, self.key.as_ref());
             tx.prepare_cached(
                 "INSERT INTO events (issue_id, at, actor, on_behalf_of, kind, before, after, prev_hash, hash)
                  VALUES (:issue, :at, :actor, :behalf, :kind, :before, :after, :prev_hash, :hash)",

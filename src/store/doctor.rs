@@ -37,7 +37,8 @@ impl CheckStatus {
 #[derive(Debug, Clone)]
 pub struct Check {
     /// A stable name: `database`, `schema`, `integrity`, `wal`, `journal`, `user`, `directory`,
-    /// `file`, `filesystem`, `program`.
+    /// `file`, `filesystem`, `program`; for a setgid installation also `binary`, `install`,
+    /// `key` and `group`.
     pub check: &'static str,
     pub status: CheckStatus,
     pub message: Bilingual,
@@ -60,6 +61,10 @@ pub struct Diagnosis {
     /// More than one person uses the file (or someone else owns it): group permissions matter.
     pub shared: bool,
     pub filesystem: Option<String>,
+    /// The system configuration names this database but this liaison does not run setgid: the
+    /// files are meant to be reached through the installed setgid liaison, never by joining the
+    /// group, and fixes say so.
+    pub setgid_elsewhere: bool,
     pub checks: Vec<Check>,
 }
 
@@ -72,7 +77,7 @@ impl Diagnosis {
         self.count(CheckStatus::Problem) == 0
     }
 
-    fn push(
+    pub(super) fn push(
         &mut self,
         check: &'static str,
         status: CheckStatus,
@@ -85,7 +90,7 @@ impl Diagnosis {
 }
 
 /// Quotes a path for a shell command when it needs it.
-fn sh(path: &Path) -> String {
+pub(super) fn sh(path: &Path) -> String {
     let text = path.display().to_string();
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+,:@%".contains(&b)) {
         text
@@ -98,13 +103,15 @@ fn c_path(path: &Path) -> Option<CString> {
     CString::new(path.as_os_str().as_bytes()).ok()
 }
 
-/// `access(2)`: checks with the real uid, the one whose login identifies the user.
+/// `access(2)`: checks with the real uid, the one whose login identifies the user. While setgid,
+/// with the effective ids instead: liaison reaches the files through its group, the user does not.
 fn can(path: &Path, mode: libc::c_int) -> bool {
+    let flags = if crate::privilege::is_setgid() { libc::AT_EACCESS } else { 0 };
     // SAFETY: a NUL-terminated path we own.
-    c_path(path).is_some_and(|p| unsafe { libc::access(p.as_ptr(), mode) } == 0)
+    c_path(path).is_some_and(|p| unsafe { libc::faccessat(libc::AT_FDCWD, p.as_ptr(), mode, flags) } == 0)
 }
 
-fn user_name(uid: u32) -> String {
+pub(super) fn user_name(uid: u32) -> String {
     let mut buf = vec![0u8; 16384];
     // SAFETY: getpwuid_r writes only into the buffers we own and pass.
     let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
@@ -117,7 +124,7 @@ fn user_name(uid: u32) -> String {
     unsafe { CStr::from_ptr(pwd.pw_name) }.to_string_lossy().into_owned()
 }
 
-fn group_name(gid: u32) -> String {
+pub(super) fn group_name(gid: u32) -> String {
     let mut buf = vec![0u8; 65536];
     // SAFETY: getgrgid_r writes only into the buffers we own and pass.
     let mut grp: libc::group = unsafe { std::mem::zeroed() };
@@ -220,7 +227,13 @@ fn open_for_checks(db: &Path, wal: &Path, shm: &Path) -> rusqlite::Result<Connec
 }
 
 /// Checks the database at `db` for `liaison doctor`, reading only: it creates and changes no file.
+/// While liaison runs setgid, the installation it runs from is checked too.
 pub fn diagnose(db: &Path) -> Diagnosis {
+    diagnose_install(db, super::install::Install::current().as_ref())
+}
+
+/// [`diagnose`], with the checks of a setgid installation when `install` names one.
+pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) -> Diagnosis {
     use CheckStatus::*;
     let db = if db.is_absolute() {
         db.to_path_buf()
@@ -237,6 +250,12 @@ pub fn diagnose(db: &Path) -> Diagnosis {
     let (wal, shm) = (companion("-wal"), companion("-shm"));
     let dir = db.parent().map(Path::to_path_buf).unwrap_or(PathBuf::from("/"));
     let p = sh(&db);
+    // The command in fixes: a setgid installation takes its database from the system
+    // configuration only, and refuses --db.
+    let lz = if install.is_some() { "liaison".to_string() } else { format!("liaison --db {p}") };
+    let system_db =
+        crate::config::FileConfig::load(Path::new(crate::config::SYSTEM_CONFIG)).ok().and_then(|c| c.db);
+    d.setgid_elsewhere = install.is_none() && system_db.as_deref() == Some(db.as_path());
     let login = crate::identity::os_login().ok();
     d.login = login.clone();
     let me = login.clone().unwrap_or_else(|| "?".into());
@@ -256,7 +275,7 @@ pub fn diagnose(db: &Path) -> Diagnosis {
             Problem,
             format!("there is no database at {}", db.display()),
             format!("{} 处没有数据库", db.display()),
-            Some(format!("liaison --db {p} init --dept OPS --dept-name 运营部")),
+            Some(format!("{lz} init --dept OPS --dept-name 运营部")),
         );
     }
 
@@ -292,7 +311,7 @@ pub fn diagnose(db: &Path) -> Diagnosis {
                 Problem,
                 format!("the database is empty (schema version 0, this program: {latest})"),
                 format!("数据库为空(结构版本 0,本程序:{latest})"),
-                Some(format!("liaison --db {p} init --dept OPS --dept-name 运营部")),
+                Some(format!("{lz} init --dept OPS --dept-name 运营部")),
             ),
             Some(v) => d.push(
                 "schema",
@@ -317,7 +336,7 @@ pub fn diagnose(db: &Path) -> Diagnosis {
                     Problem,
                     format!("the integrity check found damage: {}", first.join("; ")),
                     format!("完整性检查发现损坏:{}", first.join(";")),
-                    Some(format!("liaison --db {p} restore BACKUP-FILE")),
+                    Some(format!("{lz} restore BACKUP-FILE")),
                 );
             }
             other => {
@@ -334,7 +353,7 @@ pub fn diagnose(db: &Path) -> Diagnosis {
                     Problem,
                     format!("the database cannot be read: {reason}"),
                     format!("无法读取数据库:{reason}"),
-                    Some(format!("liaison --db {p} restore BACKUP-FILE")),
+                    Some(format!("{lz} restore BACKUP-FILE")),
                 );
             }
         }
@@ -404,7 +423,7 @@ pub fn diagnose(db: &Path) -> Diagnosis {
                 Warning,
                 format!("journal mode: {m}; liaison needs WAL so that readers and writers do not block each other: any liaison command switches it"),
                 format!("日志模式:{m};liaison 需要 WAL 模式以免读写互相阻塞:任意 liaison 命令都会切换"),
-                Some(format!("liaison --db {p} whoami")),
+                Some(format!("{lz} whoami")),
             ),
             None => {}
         }
@@ -436,7 +455,7 @@ pub fn diagnose(db: &Path) -> Diagnosis {
                 Problem,
                 format!("you ({login}) are not registered in this database; ask {who} to run the command"),
                 format!("你({login})尚未在此数据库中登记;请 {who} 运行该命令"),
-                Some(format!("liaison --db {p} user add {login} --name NAME --dept CODE")),
+                Some(format!("{lz} user add {login} --name NAME --dept CODE")),
             )
         }
         (Some(login), None) if d.exists => d.push(
@@ -444,7 +463,7 @@ pub fn diagnose(db: &Path) -> Diagnosis {
             Problem,
             format!("nobody is registered yet ({login}: not registered); set the database up"),
             format!("尚无任何人登记({login}:未登记);请先初始化数据库"),
-            Some(format!("liaison --db {p} init --dept OPS --dept-name 运营部")),
+            Some(format!("{lz} init --dept OPS --dept-name 运营部")),
         ),
         (Some(login), None) => d.push(
             "user",
@@ -480,7 +499,8 @@ pub fn diagnose(db: &Path) -> Diagnosis {
         let what = format!("{} ({owner}:{group}, {mode:04o})", dir.display());
         let usable = can(&dir, libc::R_OK | libc::W_OK | libc::X_OK);
         if !usable {
-            let fix = grant(&dir, dm, uid, &groups, &me, true);
+            let fix =
+                if d.setgid_elsewhere { use_installed() } else { grant(&dir, dm, uid, &groups, &me, true) };
             d.push(
                 "directory",
                 Problem,
@@ -520,6 +540,11 @@ pub fn diagnose(db: &Path) -> Diagnosis {
         }
     }
 
+    if let Some(install) = install {
+        let conn = conn.as_ref().and_then(|c| c.as_ref().ok());
+        super::install::check(&mut d, conn, &db, install);
+    }
+
     // Where the directory lives.
     match filesystem(&dir) {
         Some(Fs::Network(name)) => {
@@ -529,7 +554,7 @@ pub fn diagnose(db: &Path) -> Diagnosis {
                 Problem,
                 format!("{} is on a network file system ({name}): SQLite's locks and WAL shared memory do not work across machines there, which corrupts databases; keep it on a local disk", dir.display()),
                 format!("{} 位于网络文件系统({name})上:SQLite 的锁和 WAL 共享内存在此无法跨机器工作,会损坏数据库;请放在本地磁盘", dir.display()),
-                Some(format!("liaison --db {p} backup /var/lib/liaison/liaison.db")),
+                Some(format!("{lz} backup /var/lib/liaison/liaison.db")),
             );
         }
         Some(Fs::Fuse) => {
@@ -539,7 +564,7 @@ pub fn diagnose(db: &Path) -> Diagnosis {
                 Warning,
                 format!("{} is on a FUSE file system (sshfs, a cloud drive…): locking may not work there; keep the database on a local disk", dir.display()),
                 format!("{} 位于 FUSE 文件系统(sshfs、网盘等)上:锁可能无效;请把数据库放在本地磁盘", dir.display()),
-                Some(format!("liaison --db {p} backup /var/lib/liaison/liaison.db")),
+                Some(format!("{lz} backup /var/lib/liaison/liaison.db")),
             );
         }
         Some(Fs::Local(name)) => {
@@ -572,6 +597,12 @@ pub fn diagnose(db: &Path) -> Diagnosis {
         None,
     );
     d
+}
+
+/// The fix for someone who cannot reach a database that a setgid installation serves: use that
+/// liaison; joining the group would let them bypass it.
+fn use_installed() -> String {
+    "ls -l \"$(command -v liaison)\"   # run the liaison installed setgid by `liaison admin setup-shared` (-rwxr-sr-x root liaison); do not join the group".into()
 }
 
 /// The letters of `wanted` (`rwx` order) whose bit is missing from the three bits in `bits`.
@@ -648,6 +679,11 @@ fn grant(path: &Path, m: &std::fs::Metadata, uid: u32, groups: &[u32], me: &str,
     let wanted = if dir { "rwx" } else { "rw" };
     let mode = m.mode();
     let p = sh(path);
+    if let Some(group) = crate::privilege::group() {
+        // Setgid: the group reaches the files, never the user.
+        let setgid = if dir { "s" } else { "" };
+        return format!("chgrp {} {p} && chmod g+{wanted}{setgid} {p}", group_name(group));
+    }
     let or_all = |missing: String| if missing.is_empty() { wanted.to_string() } else { missing };
     if m.uid() == uid {
         return format!("chmod u+{} {p}", or_all(missing_bits(mode >> 6, wanted)));
@@ -691,7 +727,7 @@ fn check_file(
             Problem,
             format!("{what} is not readable and writable by {me}"),
             format!("{me} 无法读写 {what}"),
-            Some(grant(path, m, uid, groups, me, false)),
+            Some(if d.setgid_elsewhere { use_installed() } else { grant(path, m, uid, groups, me, false) }),
         );
     }
     if d.shared {

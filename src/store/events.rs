@@ -30,7 +30,7 @@ pub(super) fn record(
         after: &after,
     };
     let prev_hash = audit::head_for_append(tx)?;
-    let hash = audit::event_hash(&prev_hash, &fields);
+    let hash = audit::append_hash(tx, &prev_hash, &fields)?;
     // The row is written from the very values that were hashed.
     tx.prepare_cached(
         "INSERT INTO events (issue_id, at, actor, on_behalf_of, kind, before, after, prev_hash, hash)

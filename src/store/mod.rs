@@ -6,6 +6,7 @@
 
 mod admin;
 mod audit;
+mod audit_key;
 mod backup;
 mod bulk;
 mod consistency;
@@ -13,6 +14,7 @@ mod convert;
 mod doctor;
 mod error;
 mod events;
+mod install;
 mod issues;
 mod list;
 pub mod migrations;
@@ -26,11 +28,15 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-pub use audit::{Anchor, AnchorCheck, AnchorState, EventRef, Rehash, Tamper, Unhashed, Verification};
+pub use audit::{
+    Anchor, AnchorCheck, AnchorState, EventRef, KeyState, Rehash, Tamper, Unhashed, Verification,
+};
+pub use audit_key::{AuditKey, key_path};
 pub use backup::{BackupReport, RestoreReport};
 pub use bulk::BulkWriter;
-pub use doctor::{Check, CheckStatus, Diagnosis, diagnose};
+pub use doctor::{Check, CheckStatus, Diagnosis, diagnose, diagnose_install};
 pub use error::{Kind, StoreError, StoreResult};
+pub use install::{BINARY_MODE, Install, groups_of};
 pub use issues::Registration;
 pub use list::{IssueFilter, IssueSummary, SortKey, TaskAlert};
 pub use narrow::ListCache;
@@ -76,6 +82,7 @@ impl Store {
         // Refuse a newer file before anything (even the journal mode) is written to it.
         migrations::check_version(&store.conn).map_err(|e| e.at_open(path))?;
         store.configure().map_err(|e| e.at_open(path))?;
+        audit_key::load(&store.conn, path);
         migrations::migrate(&mut store.conn).map_err(|e| e.at_open(path))?;
         Ok(store)
     }
@@ -94,6 +101,12 @@ impl Store {
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
         self.conn.pragma_update(None, "cache_size", -16_384)?;
+        if crate::privilege::is_setgid() {
+            // SQLite would put temporary files in the user's SQLITE_TMPDIR or TMPDIR, or in a
+            // directory that passes access(2), which checks the real group, never liaison's:
+            // keep them in memory, where the user can neither choose nor read them.
+            self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        }
         Ok(())
     }
 

@@ -58,7 +58,7 @@ pub fn path_for(db: &str, acting_as: Option<&str>) -> PathBuf {
 /// hang-up), newest first, with their files. A draft of a console still running is its own
 /// business.
 pub fn left_behind(db: &str, acting_as: Option<&str>) -> Vec<(PathBuf, Draft)> {
-    left_behind_in(&dir(), db, acting_as)
+    crate::privilege::as_user(|| Ok(left_behind_in(&dir(), db, acting_as))).unwrap_or_default()
 }
 
 fn left_behind_in(dir: &Path, db: &str, acting_as: Option<&str>) -> Vec<(PathBuf, Draft)> {
@@ -108,7 +108,12 @@ fn running(pid: i32) -> bool {
 }
 
 /// Writes the draft where only its owner can read it (0600), replacing the old one atomically.
+/// The file is the user's, with the user's group, also when liaison runs setgid.
 pub fn save(path: &Path, draft: &Draft) -> std::io::Result<()> {
+    crate::privilege::as_user(|| save_as_user(path, draft))
+}
+
+fn save_as_user(path: &Path, draft: &Draft) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
         let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
@@ -124,12 +129,12 @@ pub fn save(path: &Path, draft: &Draft) -> std::io::Result<()> {
 
 /// The draft left for this database, if any (an unreadable file counts as none).
 pub fn load(path: &Path, db: &str) -> Option<Draft> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::privilege::as_user(|| std::fs::read_to_string(path)).ok()?;
     serde_json::from_str::<Draft>(&text).ok().filter(|d| d.db == db)
 }
 
 pub fn remove(path: &Path) {
-    let _ = std::fs::remove_file(path);
+    let _ = crate::privilege::as_user(|| std::fs::remove_file(path));
 }
 
 #[cfg(test)]

@@ -38,8 +38,27 @@ fn editor() -> String {
 }
 
 /// Writes `text` to a private file, runs the editor on it (through the shell, so `EDITOR="code
-/// --wait"` works) and reads it back. The terminal must be in its normal mode meanwhile.
+/// --wait"` works) and reads it back. The terminal must be in its normal mode meanwhile. The file
+/// is the user's and the editor runs without liaison's group (see `privilege`).
 pub fn edit(text: &str) -> io::Result<String> {
+    let path = crate::privilege::as_user(|| write_private(text))?;
+    let status = crate::privilege::drop_group(
+        Command::new("sh").arg("-c").arg(format!("{} \"$1\"", editor())).arg("liaison-editor").arg(&path),
+    )
+    .status();
+    crate::privilege::as_user(|| {
+        let result = match status {
+            Ok(s) if s.success() => std::fs::read_to_string(&path),
+            Ok(s) => Err(io::Error::other(format!("{} exited with {s}", editor()))),
+            Err(e) => Err(e),
+        };
+        let _ = std::fs::remove_file(&path);
+        result
+    })
+}
+
+/// A new file only the user can read, holding `text`.
+fn write_private(text: &str) -> io::Result<PathBuf> {
     let dir = std::env::var_os("XDG_RUNTIME_DIR")
         .map(PathBuf::from)
         .filter(|d| d.is_dir())
@@ -51,19 +70,7 @@ pub fn edit(text: &str) -> io::Result<String> {
         file.write_all(b"\n")?;
     }
     drop(file);
-    let status = Command::new("sh")
-        .arg("-c")
-        .arg(format!("{} \"$1\"", editor()))
-        .arg("liaison-editor")
-        .arg(&path)
-        .status();
-    let result = match status {
-        Ok(s) if s.success() => std::fs::read_to_string(&path),
-        Ok(s) => Err(io::Error::other(format!("{} exited with {s}", editor()))),
-        Err(e) => Err(e),
-    };
-    let _ = std::fs::remove_file(&path);
-    result
+    Ok(path)
 }
 
 fn nanos() -> u128 {
