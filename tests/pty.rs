@@ -797,9 +797,13 @@ fn the_list_shows_whole_issue_numbers_and_deadlines_at_every_width() {
             if !inbox.iter().any(|(n, _)| *n == row.number) {
                 problems.push(format!("{cols} columns: the number {:?} is cut", row.number));
             }
-            // The deadline reads `超3工作日`, `剩5小时` or `—`, whole (narrow lists drop the status
-            // column, so it is found by its shape rather than its place).
-            let whole = |c: &String| c == "—" || c.ends_with("工作日") || c.ends_with("小时");
+            // The deadline reads `超3工作日`, `剩5小时`, `今天到期`, `已逾期` or `—`, whole (narrow
+            // lists drop the status column, so it is found by its shape rather than its place).
+            let whole = |c: &String| {
+                ["—", "今天到期", "已逾期"].contains(&c.as_str())
+                    || c.ends_with("工作日")
+                    || c.ends_with("小时")
+            };
             if !row.cells.iter().any(whole) {
                 problems.push(format!(
                     "{cols} columns: row {} shows no whole deadline: {:?}",

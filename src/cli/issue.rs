@@ -185,6 +185,12 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
             ]
         })
         .collect();
+    if rows.is_empty() && filter.escalated && filter.statuses.iter().any(|st| !st.is_open()) {
+        return s.say(lang.pick(
+            "No issue matches: --escalated means escalated now, which only open issues are; --ever-escalated lists every issue that was escalated.",
+            "没有符合条件的问题:--escalated 指当前处于升级状态,只有未结问题才会如此;曾经升级过的问题请用 --ever-escalated。",
+        ));
+    }
     if rows.is_empty() {
         return s.say(lang.pick("No issue matches.", "没有符合条件的问题。"));
     }

@@ -108,17 +108,23 @@ pub fn violations(r: &IssueRecord, people: &[Person]) -> Vec<Violation> {
             "已有响应却仍为已登记".into(),
         );
     }
-    if let Some(by) = &i.first_response_by {
-        let person = people.iter().find(|p| p.login == *by);
-        let proposing = person.map(|p| super::is_proposing_side(p, i)).unwrap_or(*by == i.proposer);
-        let involved = person.is_none_or(|p| i.departments.contains(&p.dept));
-        if proposing || !involved {
-            flag(
-                "first_response_by_proposer",
-                format!("the first response is by {by}, who is not of another involved department"),
-                format!("首次响应由 {by} 作出,其不属于提出方以外的涉及部门"),
-            );
-        }
+    // The first response is never the proposer's own. (Whether a colleague of the proposing
+    // department could answer depends on the departments involved at the time, which a later
+    // edit may change; the rule book decides that when it happens.)
+    if let Some(by) = i.first_response_by.as_ref().filter(|by| **by == i.proposer) {
+        flag(
+            "first_response_by_proposer",
+            format!("the first response is by the proposer {by}"),
+            format!("首次响应由提出人 {by} 本人作出"),
+        );
+    } else if let Some(by) = &i.first_response_by
+        && !people.iter().any(|p| p.login == *by)
+    {
+        flag(
+            "first_response_by_unknown",
+            format!("the first response is by {by}, who is not registered"),
+            format!("首次响应由未登记的 {by} 作出"),
+        );
     }
     if i.first_response_at.is_some() != i.first_response_by.is_some() {
         flag(

@@ -248,6 +248,30 @@ pub fn may(action: Action, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal
                 "该问题没有未完成的任务(均已完成或已取消)",
             ));
         }
+        Action::UpdateTask | Action::CancelTask | Action::RaiseRisk => {
+            // Some task this person may work on: its department's, or any for a coordinator.
+            let workable = |t: &&Task| match action {
+                Action::UpdateTask => t.state != TaskState::Cancelled,
+                _ => t.state.is_open(),
+            };
+            let mut theirs = r.tasks.iter().filter(workable);
+            if !theirs.any(|t| permission::check(me, action, &scope(i, Some(&t.dept))).is_ok()) {
+                let depts: Vec<&str> = {
+                    let mut d: Vec<&str> = r.tasks.iter().filter(workable).map(|t| t.dept.as_str()).collect();
+                    d.dedup();
+                    d
+                };
+                return Err(Refusal::new(
+                    action,
+                    format!("no task here is your department's ({})", me.dept),
+                    format!("该问题没有属于你部门({})的任务", me.dept),
+                )
+                .who(
+                    format!("members of {} or {}", depts.join(", "), COORDINATORS.0),
+                    format!("{} 的成员或{}", depts.join("、"), COORDINATORS.1),
+                ));
+            }
+        }
         Action::CloseEscalation if i.open_escalation().is_none() => {
             return Err(Refusal::new(action, "the issue is not escalated now", "该问题当前未升级"));
         }
