@@ -385,7 +385,7 @@ fn an_issue_goes_through_its_whole_life_cycle() {
         "the person first, who entered it for them after:\n{en}"
     );
     let zh = f.ok(&["--lang", "zh", "show", &n]);
-    assert!(zh.contains(&format!("李经理 (li) 归档(管理员 ({admin}) 代为操作)")), "{zh}");
+    assert!(zh.contains(&format!("李经理 (li) 归档（管理员 ({admin}) 代为操作）")), "{zh}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -487,13 +487,13 @@ impl Event {
 }
 
 impl Proxy {
-    /// "(root 代为操作:电话确认)" after the name of the person whose act it was; `name` shows a
+    /// "（root 代为操作：电话确认）" after the name of the person whose act it was; `name` shows a
     /// login as the reader knows it.
     pub fn suffix(&self, name: impl Fn(&str) -> String, lang: Lang) -> String {
         let by = name(&self.by);
         match (lang, self.reason.as_deref().filter(|r| !r.trim().is_empty())) {
-            (Lang::Zh, Some(reason)) => format!("({by} 代为操作:{reason})"),
-            (Lang::Zh, None) => format!("({by} 代为操作)"),
+            (Lang::Zh, Some(reason)) => format!("（{by} 代为操作：{reason}）"),
+            (Lang::Zh, None) => format!("（{by} 代为操作）"),
             (Lang::En, Some(reason)) => format!(" (entered by {by} on their behalf: {reason})"),
             (Lang::En, None) => format!(" (entered by {by} on their behalf)"),
         }

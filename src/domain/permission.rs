@@ -38,7 +38,7 @@ impl Denied {
     pub fn message(&self, lang: Lang) -> String {
         match lang {
             Lang::En => format!("you may not {}: {}", self.action, self.who_can),
-            Lang::Zh => format!("你没有权限{}:{}", self.action, self.who_can),
+            Lang::Zh => format!("你没有权限{}：{}", self.action, self.who_can),
         }
     }
 }
@@ -72,7 +72,7 @@ pub fn check(person: &Person, action: Action, scope: &Scope) -> Result<(), NotYo
     let not_in = |depts: &str| NotYours {
         why: Bilingual::new(
             format!("you ({}) are not in {depts}", person.dept),
-            format!("你({})不属于 {depts}", person.dept),
+            format!("你（{}）不属于 {depts}", person.dept),
         ),
         who_can: by_members(depts),
     };

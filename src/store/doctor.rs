@@ -645,7 +645,7 @@ fn records(d: &mut Diagnosis, conn: &Connection, p: &str) {
                     list(Lang::En)
                 ),
                 format!(
-                    "{checked} 个问题中有 {} 个与规则矛盾(可能被直接修改或由旧版程序写入):{}",
+                    "{checked} 个问题中有 {} 个与规则矛盾（可能被直接修改或由旧版程序写入）：{}",
                     found.len(),
                     list(Lang::Zh)
                 ),
@@ -656,7 +656,7 @@ fn records(d: &mut Diagnosis, conn: &Connection, p: &str) {
             "records",
             Warning,
             format!("the records could not be checked: {}", e.message(Lang::En)),
-            format!("无法检查记录:{}", e.message(Lang::Zh)),
+            format!("无法检查记录：{}", e.message(Lang::Zh)),
             None,
         ),
     }

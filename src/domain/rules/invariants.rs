@@ -68,7 +68,7 @@ pub fn violations(r: &IssueRecord, people: &[Person]) -> Vec<Violation> {
                 "open_task_under_solution",
                 format!("task #{} is still {} ({}%) under a solution", t.seq, t.state.code(), t.percent),
                 format!(
-                    "已有解决方案,任务 #{} 仍为{}({}%)",
+                    "已有解决方案，任务 #{} 仍为{}（{}%）",
                     t.seq,
                     t.state.label(crate::i18n::Lang::Zh),
                     t.percent
@@ -80,7 +80,7 @@ pub fn violations(r: &IssueRecord, people: &[Person]) -> Vec<Violation> {
                 flag(
                     "objection_under_solution",
                     format!("{}'s objection to meeting #{} is unanswered under a solution", p.login, m.seq),
-                    format!("已有解决方案,{} 对会议 #{} 纪要的异议尚未答复", p.login, m.seq),
+                    format!("已有解决方案，{} 对会议 #{} 纪要的异议尚未答复", p.login, m.seq),
                 );
             }
         }
@@ -98,7 +98,7 @@ pub fn violations(r: &IssueRecord, people: &[Person]) -> Vec<Violation> {
         flag(
             "acceptance_by_other",
             format!("answered by {}, who is not the feedback person {}", a.by, res.feedback),
-            format!("验收由 {} 作出,但反馈人是 {}", a.by, res.feedback),
+            format!("验收由 {} 作出，但反馈人是 {}", a.by, res.feedback),
         );
     }
     if i.status == Status::Registered && i.first_response_at.is_some() {
@@ -151,7 +151,7 @@ pub fn violations(r: &IssueRecord, people: &[Person]) -> Vec<Violation> {
             flag(
                 "task_outside_departments",
                 format!("task #{} belongs to {}, which is not involved", t.seq, t.dept),
-                format!("任务 #{} 属于 {},该部门不在涉及部门中", t.seq, t.dept),
+                format!("任务 #{} 属于 {}，该部门不在涉及部门中", t.seq, t.dept),
             );
         }
     }

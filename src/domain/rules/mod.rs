@@ -48,9 +48,9 @@ impl Refusal {
             }
             (Lang::En, None) => format!("cannot {}: {}", self.action.label(lang), self.why.get(lang)),
             (Lang::Zh, Some(who)) => {
-                format!("不能{}:{};{who}", self.action.label(lang), self.why.get(lang))
+                format!("不能{}：{}；{who}", self.action.label(lang), self.why.get(lang))
             }
-            (Lang::Zh, None) => format!("不能{}:{}", self.action.label(lang), self.why.get(lang)),
+            (Lang::Zh, None) => format!("不能{}：{}", self.action.label(lang), self.why.get(lang)),
         }
     }
 }
@@ -205,7 +205,7 @@ pub fn may(action: Action, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal
             return Err(Refusal::new(
                 action,
                 "the proposing side does not acknowledge its own issue; an involved department does",
-                "提出方不能确认收到自己的问题,应由涉及部门确认",
+                "提出方不能确认收到自己的问题，应由涉及部门确认",
             )
             .who(format!("members of {}", others(i)), format!("{} 的成员可以操作", others(i))));
         }
@@ -222,7 +222,7 @@ pub fn may(action: Action, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal
                 )
                 .who(
                     format!("the recorder ({}) or {}", recorders(r), COORDINATORS.0),
-                    format!("记录人({})或{}", recorders(r), COORDINATORS.1),
+                    format!("记录人（{}）或{}", recorders(r), COORDINATORS.1),
                 ));
             }
         }
@@ -233,19 +233,19 @@ pub fn may(action: Action, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal
                 return Err(Refusal::new(
                     action,
                     "no minutes wait on your answer: only a pending participant confirms or objects",
-                    "没有等待你确认的会议纪要:只有待确认的参会人可以确认或提出异议",
+                    "没有等待你确认的会议纪要：只有待确认的参会人可以确认或提出异议",
                 ));
             }
         }
         Action::UpdateTask if !r.tasks.iter().any(|t| t.state != TaskState::Cancelled) => {
             return Err(Refusal::new(action, "the issue has no task yet", "该问题还没有任务")
-                .who("add one first (t)", "请先新增任务(t)"));
+                .who("add one first (t)", "请先新增任务（t）"));
         }
         Action::CancelTask | Action::RaiseRisk if !r.tasks.iter().any(|t| t.state.is_open()) => {
             return Err(Refusal::new(
                 action,
                 "the issue has no open task (every task is done or cancelled)",
-                "该问题没有未完成的任务(均已完成或已取消)",
+                "该问题没有未完成的任务（均已完成或已取消）",
             ));
         }
         Action::UpdateTask | Action::CancelTask | Action::RaiseRisk => {
@@ -264,7 +264,7 @@ pub fn may(action: Action, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal
                 return Err(Refusal::new(
                     action,
                     format!("no task here is your department's ({})", me.dept),
-                    format!("该问题没有属于你部门({})的任务", me.dept),
+                    format!("该问题没有属于你部门（{}）的任务", me.dept),
                 )
                 .who(
                     format!("members of {} or {}", depts.join(", "), COORDINATORS.0),
@@ -286,14 +286,14 @@ pub fn may(action: Action, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal
             return Err(Refusal::new(
                 action,
                 format!("acceptance is the feedback person's ({feedback})"),
-                format!("验收由反馈人({feedback})进行"),
+                format!("验收由反馈人（{feedback}）进行"),
             )
             .who(
                 format!(
                     "{feedback}, or {} on their behalf with a reason",
                     COORDINATORS.0.trim_end_matches(" can")
                 ),
-                format!("{feedback},或协调人、管理员注明原因后代为操作"),
+                format!("{feedback}，或协调人、管理员注明原因后代为操作"),
             ));
         }
     }
@@ -313,7 +313,7 @@ pub fn may(action: Action, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal
                 others(i),
                 "a coordinator or an admin"
             ),
-            format!("请 {} 的成员先响应(确认收到、评论、会议、任务),或由协调人、管理员注明原因", others(i)),
+            format!("请 {} 的成员先响应（确认收到、评论、会议、任务），或由协调人、管理员注明原因", others(i)),
         ));
     }
     Ok(outcome(action, r, me))
@@ -364,13 +364,13 @@ pub fn check(act: &Act, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal> {
                         p.confirmation.label(Lang::En).to_lowercase()
                     ),
                     format!(
-                        "{participant} 已答复会议 #{meeting} 的纪要({})",
+                        "{participant} 已答复会议 #{meeting} 的纪要（{}）",
                         p.confirmation.label(Lang::Zh)
                     ),
                 )
                 .who(
                     "an objection is answered by the recorder amending the minutes; each new version is asked again",
-                    "异议由记录人修订纪要来答复,修订后的新版本需重新确认",
+                    "异议由记录人修订纪要来答复，修订后的新版本需重新确认",
                 ));
             }
             proxy(action, participant, me, proxy_reason)?;
@@ -387,11 +387,11 @@ pub fn check(act: &Act, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal> {
                             "{dept} is not involved in the issue (involved: {})",
                             i.departments.join(", ")
                         ),
-                        format!("{dept} 不是该问题的涉及部门(涉及部门:{})", i.departments.join("、")),
+                        format!("{dept} 不是该问题的涉及部门（涉及部门：{}）", i.departments.join("、")),
                     )
                     .who(
                         format!("add {dept} to the issue first (--involve, or say yes in the form)"),
-                        format!("请先将 {dept} 加入涉及部门(--involve,或在表单中确认加入)"),
+                        format!("请先将 {dept} 加入涉及部门（--involve，或在表单中确认加入）"),
                     ));
                 }
                 permission::check(me, Action::EditDescription, &scope(i, None))
@@ -417,9 +417,9 @@ pub fn check(act: &Act, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal> {
                 return Err(Refusal::new(
                     action,
                     "a task is cancelled with a reason, not by changing its state",
-                    "取消任务须说明原因,不能直接修改状态",
+                    "取消任务须说明原因，不能直接修改状态",
                 )
-                .who("cancel it (liaison task cancel)", "请使用取消任务(liaison task cancel)"));
+                .who("cancel it (liaison task cancel)", "请使用取消任务（liaison task cancel）"));
             }
             percent_in_range(action, change.percent)?;
         }
@@ -456,7 +456,7 @@ pub fn check(act: &Act, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal> {
             return Err(Refusal::new(action, "no involved department has responded yet", "尚无涉及部门响应")
                 .who(
                     "say why it goes ahead without a response (--without-response REASON)",
-                    "请注明未经响应即提交解决方案的原因(--without-response 原因)",
+                    "请注明未经响应即提交解决方案的原因（--without-response 原因）",
                 ));
         }
         Act::Accept { proxy_reason } | Act::Refuse { proxy_reason } => {
@@ -487,7 +487,7 @@ fn check_undo(of: Action, version: i64, r: &IssueRecord, ask: Ask) -> Result<Out
         return Err(Refusal::new(
             Action::Undo,
             "only description edits and task updates can be taken back; other changes stay on the record",
-            "只有修改描述和更新任务可以撤销;其他操作保留在记录中",
+            "只有修改描述和更新任务可以撤销；其他操作保留在记录中",
         )
         .who("add a comment to correct it", "请添加评论更正"));
     }
@@ -504,7 +504,7 @@ fn outcome(action: Action, r: &IssueRecord, me: &Person) -> Outcome {
     .then(|| {
         Bilingual::new(
             "the proposing side's own actions do not count as the first response; it still waits for an involved department",
-            "提出方自己的操作不计为首次响应,仍在等待涉及部门响应",
+            "提出方自己的操作不计为首次响应，仍在等待涉及部门响应",
         )
     });
     Outcome { status: status::next(i.status, action, first_response), first_response, note }
@@ -571,15 +571,15 @@ fn work_is_closed(action: Action, r: &IssueRecord) -> Result<(), Refusal> {
     let mut zh = Vec::new();
     if !open.is_empty() {
         en.push(format!("tasks still open: {}", open.join(", ")));
-        zh.push(format!("仍有未完成的任务:{}", open.join("、")));
+        zh.push(format!("仍有未完成的任务：{}", open.join("、")));
     }
     if !objections.is_empty() {
         en.push(format!("objections to the minutes unanswered: {}", objections.join(", ")));
-        zh.push(format!("纪要异议尚未答复:{}", objections.join("、")));
+        zh.push(format!("纪要异议尚未答复：{}", objections.join("、")));
     }
     Err(Refusal::new(action, en.join("; "), zh.join(";")).who(
         "finish or cancel each task (with a reason), and let the recorder amend the minutes objected to",
-        "请完成或取消(注明原因)每项任务,并由记录人修订有异议的纪要",
+        "请完成或取消（注明原因）每项任务，并由记录人修订有异议的纪要",
     ))
 }
 
@@ -592,18 +592,18 @@ fn proxy(action: Action, owner: &str, me: &Person, reason: Option<&str>) -> Resu
         return Err(Refusal::new(action, format!("this answer is {owner}'s"), format!("该答复属于 {owner}"))
             .who(
                 format!("{owner}, or a coordinator or an admin on their behalf with a reason"),
-                format!("{owner},或协调人、管理员注明原因后代为操作"),
+                format!("{owner}，或协调人、管理员注明原因后代为操作"),
             ));
     }
     if blank(reason) {
         return Err(Refusal::new(
             action,
             format!("this answer is {owner}'s; you may give it on their behalf, with the reason"),
-            format!("该答复属于 {owner};你可以代为操作,但须注明原因"),
+            format!("该答复属于 {owner}；你可以代为操作，但须注明原因"),
         )
         .who(
-            "say why, e.g. --for-reason 电话确认 (in the console: the reason field)",
-            "请注明原因,如 --for-reason 电话确认(控制台中填写代为操作原因)",
+            "say why， e.g. --for-reason 电话确认 （in the console： the reason field）",
+            "请注明原因，如 --for-reason 电话确认（控制台中填写代为操作原因）",
         ));
     }
     Ok(())
@@ -638,7 +638,7 @@ fn closed_task(action: Action, t: &Task) -> Refusal {
 
 fn past_date(action: Action, date: NaiveDate, today: NaiveDate) -> Refusal {
     Refusal::new(action, format!("{date} has already passed"), format!("{date} 已经过去"))
-        .who(format!("give a date from today ({today}) on"), format!("请填写今天({today})或之后的日期"))
+        .who(format!("give a date from today ({today}) on"), format!("请填写今天（{today}）或之后的日期"))
 }
 
 fn percent_in_range(action: Action, percent: Option<u8>) -> Result<(), Refusal> {
@@ -654,7 +654,7 @@ fn percent_in_range(action: Action, percent: Option<u8>) -> Result<(), Refusal> 
 fn stage_refusal(status: Status, action: Action, allowed: &[Action]) -> Refusal {
     let list = |lang: Lang| {
         if allowed.is_empty() {
-            lang.pick("nothing: archived issues are read-only", "无:已归档的问题只读").to_string()
+            lang.pick("nothing: archived issues are read-only", "无：已归档的问题只读").to_string()
         } else {
             allowed.iter().map(|a| a.label(lang)).collect::<Vec<_>>().join(lang.pick(", ", "、"))
         }
@@ -664,7 +664,7 @@ fn stage_refusal(status: Status, action: Action, allowed: &[Action]) -> Refusal 
         format!("the issue is {}", status.label(Lang::En).to_lowercase()),
         format!("问题当前状态为「{}」", status.label(Lang::Zh)),
     )
-    .who(format!("allowed now: {}", list(Lang::En)), format!("现在可以:{}", list(Lang::Zh)))
+    .who(format!("allowed now: {}", list(Lang::En)), format!("现在可以：{}", list(Lang::Zh)))
 }
 
 fn denied(action: Action, d: permission::NotYours) -> Refusal {

@@ -73,6 +73,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
         }
     }
     draw_status(frame, areas.status, state, theme);
+    draw_long_message(frame, area, areas.status, state, theme);
     if let Some(palette) = &state.palette {
         draw_palette(frame, area, palette, state, theme);
     }
@@ -183,16 +184,7 @@ fn draw_header(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 
 fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let lang = state.lang;
-    let me = &state.me;
-    let who =
-        format!(" {} ({}) {} {} ", sanitize_line(&me.display_name), me.login, me.dept, me.role.label(lang));
-    let counts = format!(
-        " {} {}  {} {} ",
-        lang.pick("inbox", "待办"),
-        state.inbox_count,
-        lang.pick("alerts", "预警"),
-        state.alert_count
-    );
+    let (who, counts) = status_parts(state);
     // The hints follow the focused pane.
     let actions: &[Action] = match state.focus {
         Pane::List => &[
@@ -214,10 +206,8 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let mut spans = vec![Span::styled(who, theme.status_me), Span::styled(counts, theme.status_counts)];
     let used = spans.iter().map(|s| width(&s.content)).sum::<usize>();
     let rest = (area.width as usize).saturating_sub(used);
-    let tail = match &state.message {
-        Some(message) => {
-            Span::styled(truncate(&format!(" {}", sanitize_line(message)), rest).into_owned(), theme.error)
-        }
+    let tail = match state.message.as_deref().filter(|m| fits(m, rest)) {
+        Some(message) => Span::styled(format!(" {}", sanitize_line(message)), theme.error),
         None => {
             let db = format!(" {} ", state.db);
             let text = format!(" {}  │{db}", hints.join("  "));
@@ -226,6 +216,49 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     };
     spans.push(tail);
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.status), area);
+}
+
+/// The status bar's left part: who I am, and my inbox and alert counts.
+fn status_parts(state: &State) -> (String, String) {
+    let lang = state.lang;
+    let me = &state.me;
+    let who =
+        format!(" {} ({}) {} {} ", sanitize_line(&me.display_name), me.login, me.dept, me.role.label(lang));
+    let counts = format!(
+        " {} {}  {} {} ",
+        lang.pick("inbox", "待办"),
+        state.inbox_count,
+        lang.pick("alerts", "预警"),
+        state.alert_count
+    );
+    (who, counts)
+}
+
+/// The space a message has in the status bar after who I am and my counts.
+fn status_room(state: &State, width_total: u16) -> usize {
+    let (who, counts) = status_parts(state);
+    (width_total as usize).saturating_sub(width(&who) + width(&counts))
+}
+
+fn fits(message: &str, room: usize) -> bool {
+    width(&format!(" {}", sanitize_line(message))) <= room
+}
+
+/// A message too long for the status bar (a refusal that says why and who can, say) is shown
+/// whole, wrapped in a box just above it, rather than cut.
+fn draw_long_message(frame: &mut Frame, area: Rect, status: Rect, state: &State, theme: &Theme) {
+    let Some(message) = state.message.as_deref() else { return };
+    if fits(message, status_room(state, status.width)) || area.width < 10 {
+        return;
+    }
+    let inner = area.width.saturating_sub(2) as usize;
+    let lines = crate::domain::text::wrap(&sanitize_line(message), inner);
+    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(status.height + 1)).max(3);
+    let rect = Rect { x: area.x, y: status.y.saturating_sub(height), width: area.width, height };
+    let block = Block::bordered().border_style(theme.error);
+    frame.render_widget(Clear, rect);
+    let text: Vec<Line> = lines.into_iter().map(|l| Line::styled(l, theme.error)).collect();
+    frame.render_widget(Paragraph::new(text).block(block), rect);
 }
 
 fn draw_help(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
