@@ -7,6 +7,7 @@ use super::form::fields;
 use super::form::kinds::{self, Env};
 use super::form::submit::{self, Problem};
 use super::form::{FormDraft, FormKind, Outcome};
+use crate::domain::rules;
 use crate::domain::text::sanitize_line;
 use crate::domain::{Actor, Event, IssueRecord};
 use crate::store::{Ctx, StoreError};
@@ -408,6 +409,15 @@ impl App {
             return;
         };
         let ctx = self.ctx();
+        // The rule book says whether it may be taken back now, on the record as it stands.
+        let (number, of, version) = undo.what();
+        if let Ok(record) = self.store.record(number) {
+            let ask = rules::Ask { me: &self.state.me, now: self.state.now, cal: &self.state.calendar };
+            if let Err(refusal) = rules::check(&rules::Act::Undo { of, version }, &record, ask) {
+                self.state.message = Some(refusal.message(lang));
+                return;
+            }
+        }
         match undo.apply(&mut self.store, &ctx) {
             Ok(message) => {
                 let keep = self.state.selected_row().map(|r| r.number.clone());

@@ -464,6 +464,15 @@ impl Done {
 impl Undo {
     /// Takes the change back, unless anyone changed the issue since (then the store's conflict
     /// says who).
+    /// The issue, the action taken back, and the version the change made.
+    pub fn what(&self) -> (&str, crate::domain::status::Action, i64) {
+        use crate::domain::status::Action;
+        match self {
+            Undo::Description { number, version, .. } => (number, Action::EditDescription, *version),
+            Undo::Task { number, version, .. } => (number, Action::UpdateTask, *version),
+        }
+    }
+
     pub fn apply(&self, store: &mut Store, ctx: &Ctx) -> Result<String, StoreError> {
         let lang = ctx.lang;
         match self {
