@@ -39,7 +39,7 @@ fn done(s: &mut Session, issue: &Issue, en: &str, zh: &str) -> CliResult {
 /// What the rule book said about the change just made, on stderr (the output stays clean).
 fn noted(s: &mut Session) {
     if let Some(note) = s.store.take_note() {
-        eprintln!("{} {}", s.pick("note:", "注意:"), note.get(s.lang));
+        eprintln!("{}{}", s.pick("note: ", "注意："), note.get(s.lang));
     }
 }
 

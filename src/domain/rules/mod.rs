@@ -577,10 +577,15 @@ fn work_is_closed(action: Action, r: &IssueRecord) -> Result<(), Refusal> {
         en.push(format!("objections to the minutes unanswered: {}", objections.join(", ")));
         zh.push(format!("纪要异议尚未答复：{}", objections.join("、")));
     }
-    Err(Refusal::new(action, en.join("; "), zh.join(";")).who(
-        "finish or cancel each task (with a reason), and let the recorder amend the minutes objected to",
-        "请完成或取消（注明原因）每项任务，并由记录人修订有异议的纪要",
-    ))
+    let (who_en, who_zh) = match (open.is_empty(), objections.is_empty()) {
+        (false, false) => (
+            "finish or cancel each task (with a reason), and let the recorder amend the minutes objected to",
+            "请完成或取消（注明原因）每项任务，并由记录人修订有异议的纪要",
+        ),
+        (false, true) => ("finish or cancel each task (with a reason)", "请完成或取消（注明原因）每项任务"),
+        _ => ("let the recorder amend the minutes objected to", "请由记录人修订有异议的纪要"),
+    };
+    Err(Refusal::new(action, en.join("; "), zh.join("；")).who(who_en, who_zh))
 }
 
 /// An answer that belongs to `owner`: theirs, or a coordinator's on their behalf with a reason.
@@ -602,7 +607,7 @@ fn proxy(action: Action, owner: &str, me: &Person, reason: Option<&str>) -> Resu
             format!("该答复属于 {owner}；你可以代为操作，但须注明原因"),
         )
         .who(
-            "say why， e.g. --for-reason 电话确认 （in the console： the reason field）",
+            "say why, e.g. --for-reason \"confirmed by phone\" (in the console: the reason field)",
             "请注明原因，如 --for-reason 电话确认（控制台中填写代为操作原因）",
         ));
     }
