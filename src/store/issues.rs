@@ -92,6 +92,15 @@ impl Store {
             let (record, outcome) = begin(tx, ctx, number, expected_version, &Act::EditDescription)?;
             let issue = &record.issue;
             let involved = distinct(&draft.departments);
+            if let Some(by) = &issue.first_response_by
+                && let Some(dept) = super::admin::person(tx, by)?.map(|p| p.dept)
+                && !involved.contains(&dept)
+            {
+                return Err(StoreError::invalid(
+                    format!("{dept} gave the first response ({by}): it stays among the departments involved"),
+                    format!("{dept} 已作出首次响应（{by}），该部门须保留在涉及部门中"),
+                ));
+            }
             if let Some(task) =
                 record.tasks.iter().find(|t| t.dept != issue.proposer_dept && !involved.contains(&t.dept))
             {

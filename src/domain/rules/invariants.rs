@@ -75,6 +75,17 @@ pub fn violations(r: &IssueRecord, people: &[Person]) -> Vec<Violation> {
                 ),
             );
         }
+        if i.first_response_at.is_none() && i.response_waived.is_none() {
+            flag(
+                "solution_without_response",
+                "a solution with no response from an involved department and no reason recorded".into(),
+                "没有涉及部门响应、也未注明原因就提交了解决方案".into(),
+            );
+        }
+    }
+    // While waiting for acceptance a participant may still object (acceptance then waits for the
+    // amendment); once closed, no objection may stand.
+    if closed {
         for m in &r.meetings {
             for p in m.objections() {
                 flag(
@@ -83,13 +94,6 @@ pub fn violations(r: &IssueRecord, people: &[Person]) -> Vec<Violation> {
                     format!("已有解决方案，{} 对会议 #{} 纪要的异议尚未答复", p.login, m.seq),
                 );
             }
-        }
-        if i.first_response_at.is_none() && i.response_waived.is_none() {
-            flag(
-                "solution_without_response",
-                "a solution with no response from an involved department and no reason recorded".into(),
-                "没有涉及部门响应、也未注明原因就提交了解决方案".into(),
-            );
         }
     }
     if let (Some(a), Some(res)) = (&i.acceptance, &i.resolution)
@@ -108,23 +112,23 @@ pub fn violations(r: &IssueRecord, people: &[Person]) -> Vec<Violation> {
             "已有响应却仍为已登记".into(),
         );
     }
-    // The first response is never the proposer's own. (Whether a colleague of the proposing
-    // department could answer depends on the departments involved at the time, which a later
-    // edit may change; the rule book decides that when it happens.)
-    if let Some(by) = i.first_response_by.as_ref().filter(|by| **by == i.proposer) {
-        flag(
-            "first_response_by_proposer",
-            format!("the first response is by the proposer {by}"),
-            format!("首次响应由提出人 {by} 本人作出"),
-        );
-    } else if let Some(by) = &i.first_response_by
-        && !people.iter().any(|p| p.login == *by)
-    {
-        flag(
-            "first_response_by_unknown",
-            format!("the first response is by {by}, who is not registered"),
-            format!("首次响应由未登记的 {by} 作出"),
-        );
+    // The first response is never the proposer's own, and comes from an involved department
+    // (an edit keeps the responding department among them).
+    if let Some(by) = &i.first_response_by {
+        let person = people.iter().find(|p| p.login == *by);
+        if *by == i.proposer {
+            flag(
+                "first_response_by_proposer",
+                format!("the first response is by the proposer {by}"),
+                format!("首次响应由提出人 {by} 本人作出"),
+            );
+        } else if !person.is_some_and(|p| i.departments.contains(&p.dept)) {
+            flag(
+                "first_response_outside",
+                format!("the first response is by {by}, who is not of an involved department"),
+                format!("首次响应由 {by} 作出，其不属于涉及部门"),
+            );
+        }
     }
     if i.first_response_at.is_some() != i.first_response_by.is_some() {
         flag(

@@ -10,8 +10,10 @@
 //! answers for one concrete act with its arguments (this task, this date, on whose behalf), and
 //! always asks `may` first, so the two cannot disagree.
 
+mod facts;
 mod invariants;
 
+pub use facts::{counts_as_response, is_proposing_side, next_due, suggests_escalation, takes_tasks};
 pub use invariants::{Violation, violations};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -258,6 +260,7 @@ pub fn may(action: Action, r: &IssueRecord, ask: Ask) -> Result<Outcome, Refusal
             if !theirs.any(|t| permission::check(me, action, &scope(i, Some(&t.dept))).is_ok()) {
                 let depts: Vec<&str> = {
                     let mut d: Vec<&str> = r.tasks.iter().filter(workable).map(|t| t.dept.as_str()).collect();
+                    d.sort_unstable();
                     d.dedup();
                     d
                 };
@@ -508,47 +511,6 @@ fn outcome(action: Action, r: &IssueRecord, me: &Person) -> Outcome {
         )
     });
     Outcome { status: status::next(i.status, action, first_response), first_response, note }
-}
-
-/// The deadline that matters next for this record (`deadline::next_due`).
-pub fn next_due(r: &IssueRecord) -> Option<super::deadline::Due> {
-    let i = &r.issue;
-    super::deadline::next_due(
-        i.status,
-        i.response_due_at,
-        i.first_response_at,
-        i.response_in_hours,
-        r.tasks.iter().map(|t| (t.seq, t.state, t.deadline)),
-    )
-}
-
-/// Escalation is suggested for an open issue not escalated now whose response deadline passed
-/// unanswered or one of whose open tasks is overdue.
-pub fn suggests_escalation(r: &IssueRecord, now: NaiveDateTime, cal: &Calendar) -> bool {
-    let i = &r.issue;
-    if !i.status.is_open() || i.escalated_now() {
-        return false;
-    }
-    let unanswered = i.response_state(now, cal) == super::deadline::ResponseState::Breached;
-    unanswered || r.tasks.iter().any(|t| t.state.is_open() && now.date() > t.deadline)
-}
-
-/// A task belongs to an involved department, or to the proposing one (its own part of the work).
-pub fn takes_tasks(i: &Issue, dept: &str) -> bool {
-    i.proposer_dept == dept || i.departments.iter().any(|d| d == dept)
-}
-
-/// Whether this person's action counts as the issue's response: an action that responds, by
-/// someone of an involved department other than the proposing one (for an issue that involves
-/// only the proposing department: anyone but the proposer).
-pub fn counts_as_response(action: Action, me: &Person, i: &Issue) -> bool {
-    action.is_response() && i.departments.contains(&me.dept) && !is_proposing_side(me, i)
-}
-
-/// The proposer, or (when other departments are involved) anyone of the proposing department.
-pub fn is_proposing_side(me: &Person, i: &Issue) -> bool {
-    let only_proposing_dept = i.departments.iter().all(|d| *d == i.proposer_dept);
-    if only_proposing_dept { me.login == i.proposer } else { me.dept == i.proposer_dept }
 }
 
 /// A solution needs every task done or cancelled and no objection to the minutes unanswered.
