@@ -18,20 +18,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            // One line: clap's message without its usage block.
-            let text = e.render().to_string();
-            let line: Vec<&str> = text
-                .lines()
-                .map(str::trim)
-                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
-                .filter(|l| !l.is_empty())
-                .collect();
-            let line = line.join(" ");
-            let line = line.trim_start_matches("error: ");
-            match liaison::cli::argument_lang() {
-                liaison::i18n::Lang::En => eprintln!("liaison: {line}; see `liaison --help`"),
-                liaison::i18n::Lang::Zh => eprintln!("liaison: 参数有误:{line};请查看 `liaison --help`"),
-            }
+            // One line, in the user's language, without clap's usage block.
+            eprintln!("liaison: {}", liaison::cli::argerror::message(&e, liaison::cli::argument_lang()));
             ExitCode::from(2)
         }
     }

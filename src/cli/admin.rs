@@ -17,7 +17,7 @@ pub fn overview(s: &mut Session) -> CliResult {
     if !s.store.is_initialized()? {
         let text = s.pick(
             "This database is empty. Set it up with\n  liaison init --dept OPS --dept-name 运营部 --name 你的名字\nthen try `liaison demo --issues 200` for example data, or `liaison --help`.",
-            "数据库为空。请先初始化:\n  liaison init --dept OPS --dept-name 运营部 --name 你的名字\n然后可运行 `liaison demo --issues 200` 生成示例数据,或查看 `liaison --help`。",
+            "数据库为空。请先初始化：\n  liaison init --dept OPS --dept-name 运营部 --name 你的名字\n然后可运行 `liaison demo --issues 200` 生成示例数据，或查看 `liaison --help`。",
         );
         let path = s.store.path().display().to_string();
         return s.say(&format!("{text}\n{}: {path}", s.pick("database", "数据库")));
@@ -91,7 +91,7 @@ pub fn init(s: &mut Session, a: InitArgs) -> CliResult {
             dept.code
         ),
         Lang::Zh => format!(
-            "已初始化 {}:{} 为 {}({})的管理员。\n下一步:添加部门(`liaison dept add RD 研发部`)和人员(`liaison user add 登录名 --name 张三 --dept RD`)。",
+            "已初始化 {}：{} 为 {}（{}）的管理员。\n下一步：添加部门（`liaison dept add RD 研发部`）和人员（`liaison user add 登录名 --name 张三 --dept RD`）。",
             s.store.path().display(),
             admin.login,
             dept.name,
@@ -111,7 +111,7 @@ pub fn whoami(s: &mut Session) -> CliResult {
         .actor
         .on_behalf_of
         .as_deref()
-        .map(|a| format!(" ({} {a})", s.pick("acting for them:", "代理人:")))
+        .map(|a| format!(" ({} {a})", s.pick("acting for them:", "代理人：")))
         .unwrap_or_default();
     let line = format!(
         "{} ({})  {}  {}{behalf}\n{}: {}",
@@ -222,7 +222,7 @@ pub fn calendar(s: &mut Session, cmd: CalendarCmd) -> CliResult {
             if days.len() > 60 {
                 return Err(CliError::new(
                     "a holiday of more than 60 days is surely a typo; check --to",
-                    "假期超过 60 天,请检查 --to",
+                    "假期超过 60 天，请检查 --to",
                 ));
             }
             let ctx = s.ctx()?;
@@ -236,25 +236,25 @@ pub fn calendar(s: &mut Session, cmd: CalendarCmd) -> CliResult {
                         "{date} is a {}, a working day already; make-up days are Saturdays or Sundays",
                         date.weekday()
                     ),
-                    format!("{date} 本就是工作日;调休上班日只能是周六或周日"),
+                    format!("{date} 本就是工作日；调休上班日只能是周六或周日"),
                 ));
             }
             let ctx = s.ctx()?;
             s.store.set_calendar_days(&ctx, &[CalendarDay::workday(date, clean_input(&name))], "admin")?;
-            s.say(&format!("{} {date}", s.pick("Make-up working day:", "调休上班日:")))
+            s.say(&format!("{} {date}", s.pick("Make-up working day:", "调休上班日：")))
         }
         CalendarCmd::Import { file } => {
             // Read as the user: a setgid liaison must not read the group's files for them.
             let text = crate::privilege::as_user(|| std::fs::read_to_string(&file)).map_err(|e| {
                 CliError::new(
                     format!("cannot read {}: {e}", file.display()),
-                    format!("无法读取 {}:{e}", file.display()),
+                    format!("无法读取 {}：{e}", file.display()),
                 )
             })?;
             let days = parse_ics(&text).map_err(|e| {
                 CliError::new(
                     format!("{} line {}: {}; nothing was imported", file.display(), e.line, e.message),
-                    format!("{} 第 {} 行:{};未导入任何内容", file.display(), e.line, e.message),
+                    format!("{} 第 {} 行：{}；未导入任何内容", file.display(), e.line, e.message),
                 )
             })?;
             let ctx = s.ctx()?;
@@ -304,7 +304,7 @@ pub fn calendar(s: &mut Session, cmd: CalendarCmd) -> CliResult {
                     "\n{}",
                     s.pick(
                         "(no exceptions: Monday to Friday are working days)",
-                        "(无特殊安排:周一至周五为工作日)"
+                        "（无特殊安排：周一至周五为工作日）"
                     )
                 ));
             }

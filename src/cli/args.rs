@@ -174,8 +174,10 @@ pub struct InitArgs {
 pub enum DeptCmd {
     /// Add a department
     Add {
+        /// Department code: 2–6 capital letters, e.g. RD
         #[arg(value_parser = dept_code)]
         code: String,
+        /// Department name, e.g. 研发部
         name: String,
         /// The department head's login
         #[arg(long)]
@@ -189,11 +191,15 @@ pub enum DeptCmd {
 pub enum UserCmd {
     /// Register a person by their OS login
     Add {
+        /// The person's OS login (what `whoami` prints when they run liaison)
         login: String,
+        /// Display name, e.g. 张三
         #[arg(long)]
         name: String,
+        /// Their department's code, e.g. RD
         #[arg(long, value_parser = dept_code)]
         dept: String,
+        /// viewer, member, coordinator or admin
         #[arg(long, value_parser = vocab::<Role>, default_value = "member")]
         role: Role,
     },
@@ -201,7 +207,9 @@ pub enum UserCmd {
     List,
     /// Change a person's role: viewer, member, coordinator, admin
     SetRole {
+        /// The person's login
         login: String,
+        /// viewer, member, coordinator or admin
         #[arg(value_parser = vocab::<Role>)]
         role: Role,
     },
@@ -211,31 +219,42 @@ pub enum UserCmd {
 pub enum CalendarCmd {
     /// Mark a day (or a range with --to) as a public holiday
     AddHoliday {
+        /// The first day off, YYYY-MM-DD
         #[arg(value_parser = date)]
         date: NaiveDate,
+        /// The last day off, for a holiday of several days
         #[arg(long, value_parser = date)]
         to: Option<NaiveDate>,
+        /// The holiday's name, e.g. 国庆节
         #[arg(long, default_value = "假日")]
         name: String,
     },
     /// Mark a Saturday or Sunday as a make-up working day (调休上班)
     AddWorkday {
+        /// A Saturday or Sunday worked, YYYY-MM-DD
         #[arg(value_parser = date)]
         date: NaiveDate,
+        /// What it makes up for, e.g. 国庆节调休
         #[arg(long, default_value = "调休上班")]
         name: String,
     },
     /// Import an iCalendar (.ics) holiday feed
-    Import { file: PathBuf },
+    Import {
+        /// The .ics file, e.g. one published by a holiday calendar service
+        file: PathBuf,
+    },
     /// List the holidays and make-up days of a year
     List {
+        /// The year [default: this year]
         #[arg(long)]
         year: Option<i32>,
     },
     /// The response deadline of an issue proposed at a time with a priority
     Due {
+        /// When the issue is proposed, YYYY-MM-DD HH:MM
         #[arg(long, value_parser = time)]
         from: NaiveDateTime,
+        /// high, medium or low
         #[arg(long, value_parser = vocab::<Priority>)]
         priority: Priority,
     },
@@ -247,13 +266,16 @@ pub enum SettingsCmd {
     Show,
     /// Choose how issues are numbered: dated or running
     NumberFormat {
+        /// dated (20231025-RD-001) or running (RD-001)
         #[arg(value_parser = vocab::<NumberFormat>)]
         format: NumberFormat,
     },
     /// Set the response deadline of a priority, e.g. `high 24h` or `medium 3wd`
     Response {
+        /// high, medium or low
         #[arg(value_parser = vocab::<Priority>)]
         priority: Priority,
+        /// Clock hours like 24h, or working days like 3wd
         #[arg(value_parser = rule)]
         rule: ResponseRule,
     },
@@ -264,6 +286,7 @@ pub struct DemoArgs {
     /// How many issues to create
     #[arg(long, default_value_t = 200)]
     pub issues: usize,
+    /// The same seed gives the same data
     #[arg(long, default_value_t = 20231025)]
     pub seed: u64,
 }
@@ -295,13 +318,18 @@ pub struct AddArgs {
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
+    /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
     pub number: String,
+    /// New title (标题)
     #[arg(long)]
     pub title: Option<String>,
+    /// New background (背景)
     #[arg(long)]
     pub background: Option<String>,
+    /// New request (具体诉求)
     #[arg(long)]
     pub request: Option<String>,
+    /// Departments involved, comma-separated codes, e.g. RD,QA (replaces the list)
     #[arg(long = "dept", value_delimiter = ',')]
     pub departments: Option<Vec<String>>,
     /// Refuse if the issue is no longer at this version (see `show`)
@@ -317,6 +345,7 @@ pub struct ListArgs {
     /// Proposed by or involving this department
     #[arg(long, value_parser = dept_code)]
     pub dept: Option<String>,
+    /// Only this priority: high, medium or low
     #[arg(long, value_parser = vocab::<Priority>)]
     pub priority: Option<Priority>,
     /// Involving my department or naming me
@@ -340,8 +369,10 @@ pub struct ListArgs {
     /// deadline, priority, updated or number
     #[arg(long, value_parser = sort_key, default_value = "deadline")]
     pub sort: SortKey,
+    /// At most this many rows
     #[arg(long)]
     pub limit: Option<u32>,
+    /// Skip this many rows first (with --limit, for paging)
     #[arg(long, default_value_t = 0)]
     pub offset: u32,
     /// CSV for Excel (UTF-8 with BOM)
@@ -351,6 +382,7 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
+    /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
     pub number: String,
     /// The filled-in template as Markdown
     #[arg(long)]
@@ -369,11 +401,13 @@ pub struct AlertsArgs {
 
 #[derive(Debug, Args)]
 pub struct NumberArg {
+    /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
     pub number: String,
 }
 
 #[derive(Debug, Args)]
 pub struct AckArgs {
+    /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
     pub number: String,
     /// An optional note, e.g. who will look at it and when
     #[arg(long)]
@@ -382,7 +416,9 @@ pub struct AckArgs {
 
 #[derive(Debug, Args)]
 pub struct CommentArgs {
+    /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
     pub number: String,
+    /// The comment
     pub text: String,
 }
 
@@ -390,6 +426,7 @@ pub struct CommentArgs {
 pub enum MeetingCmd {
     /// Record a meeting (沟通记录)
     Add {
+        /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
         number: String,
         /// Participants' logins, comma-separated; their departments are their own
         #[arg(long, value_delimiter = ',', required = true)]
@@ -403,6 +440,7 @@ pub enum MeetingCmd {
         /// 达成共识
         #[arg(long)]
         consensus: String,
+        /// online or offline (线上/线下)
         #[arg(long, value_parser = vocab::<MeetingMode>, default_value = "offline")]
         mode: MeetingMode,
         /// 沟通时间, if not now
@@ -411,6 +449,7 @@ pub enum MeetingCmd {
     },
     /// Confirm the minutes of a meeting you took part in, or object with --object REASON
     Confirm {
+        /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
         number: String,
         /// The meeting's number within the issue (1, 2, …)
         meeting: i64,
@@ -427,6 +466,7 @@ pub enum MeetingCmd {
     /// Amend the minutes (the recorder's answer to an objection): every participant confirms
     /// the new version again; the old one stays in the history
     Amend {
+        /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
         number: String,
         /// The meeting's number within the issue (1, 2, …)
         meeting: i64,
@@ -446,11 +486,15 @@ pub enum MeetingCmd {
 pub enum TaskCmd {
     /// Add a task for a department
     Add {
+        /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
         number: String,
+        /// The department doing the task, e.g. RD
         #[arg(long, value_parser = dept_code)]
         dept: String,
+        /// What is to be done (任务内容)
         #[arg(long)]
         title: String,
+        /// Who does it (a login)
         #[arg(long)]
         owner: String,
         /// YYYY-MM-DD, today or later
@@ -462,27 +506,36 @@ pub enum TaskCmd {
     },
     /// Cancel an open task, with the reason (the work is no longer needed, or done elsewhere)
     Cancel {
+        /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
         number: String,
         /// The task's number within the issue (1, 2, …)
         task: i64,
+        /// Why it is no longer needed, e.g. 需求取消
         #[arg(long)]
         reason: String,
     },
     /// Update a task: state, % done, owner, deadline, title
     Update {
+        /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
         number: String,
         /// The task's number within the issue (1, 2, …)
         task: i64,
+        /// todo, doing, blocked or done (cancel with `task cancel`)
         #[arg(long, value_parser = vocab::<TaskState>)]
         state: Option<TaskState>,
-        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
+        /// Percent done, 0 to 100; 100 marks it done
+        #[arg(long, value_parser = percent)]
         percent: Option<u8>,
+        /// New owner (a login)
         #[arg(long)]
         owner: Option<String>,
+        /// New deadline, YYYY-MM-DD, today or later
         #[arg(long, value_parser = date)]
         deadline: Option<NaiveDate>,
+        /// New title
         #[arg(long)]
         title: Option<String>,
+        /// Refuse if the issue is no longer at this version (see `show`)
         #[arg(long)]
         if_version: Option<i64>,
     },
@@ -492,13 +545,16 @@ pub enum TaskCmd {
 pub enum ProgressCmd {
     /// Add a dated progress update (进度更新)
     Add {
+        /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
         number: String,
+        /// What was done (当前进度)
         #[arg(long)]
         note: String,
         /// The task it is about (its number within the issue)
         #[arg(long)]
         task: Option<i64>,
-        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
+        /// The task's percent done after this update, 0 to 100
+        #[arg(long, value_parser = percent)]
         percent: Option<u8>,
         /// Needs help from this department…
         #[arg(long, value_parser = dept_code, requires = "help_what")]
@@ -506,6 +562,7 @@ pub enum ProgressCmd {
         /// …with this
         #[arg(long, requires = "help_dept")]
         help_what: Option<String>,
+        /// When it happened, if not now (YYYY-MM-DD HH:MM)
         #[arg(long, value_parser = time)]
         at: Option<NaiveDateTime>,
     },
@@ -515,9 +572,12 @@ pub enum ProgressCmd {
 pub enum RiskCmd {
     /// Raise a risk alert on a task, at least one working day before its deadline (风险预警)
     Add {
+        /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
         number: String,
+        /// The task at risk (its number within the issue)
         #[arg(long)]
         task: i64,
+        /// Why the deadline is at risk (原因)
         #[arg(long)]
         reason: String,
         /// The adjusted plan
@@ -531,7 +591,9 @@ pub enum RiskCmd {
 
 #[derive(Debug, Args)]
 pub struct EscalateArgs {
+    /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
     pub number: String,
+    /// Why it needs escalating (升级原因)
     #[arg(long)]
     pub reason: String,
     /// To whom, e.g. 分管副总 or a login
@@ -541,6 +603,7 @@ pub struct EscalateArgs {
 
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
+    /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
     pub number: String,
     /// 解决方案
     #[arg(long)]
@@ -561,6 +624,7 @@ pub struct ResolveArgs {
 
 #[derive(Debug, Args)]
 pub struct AcceptArgs {
+    /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
     pub number: String,
     /// Coordinators and admins accepting for the feedback person: why (e.g. 电话确认)
     #[arg(long, value_name = "REASON")]
@@ -569,6 +633,7 @@ pub struct AcceptArgs {
 
 #[derive(Debug, Args)]
 pub struct RefuseArgs {
+    /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
     pub number: String,
     /// What is missing or wrong in the result
     #[arg(long)]
@@ -580,6 +645,7 @@ pub struct RefuseArgs {
 
 #[derive(Debug, Args)]
 pub struct DeescalateArgs {
+    /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
     pub number: String,
     /// What was decided, e.g. 分管副总已协调资源
     #[arg(long)]
@@ -588,6 +654,7 @@ pub struct DeescalateArgs {
 
 #[derive(Debug, Args)]
 pub struct ArchiveArgs {
+    /// The issue's number, e.g. 20231025-RD-001 (`liaison list` shows them)
     pub number: String,
     /// 复盘: what went well, what to improve
     #[arg(long)]
@@ -623,7 +690,7 @@ pub fn time(text: &str) -> Result<NaiveDateTime, String> {
             env_lang()
                 .pick(
                     "is not a time: write YYYY-MM-DD HH:MM, e.g. 2023-10-25 09:30",
-                    "不是有效时间:请写成 YYYY-MM-DD HH:MM,例如 2023-10-25 09:30",
+                    "不是有效时间：请写成 YYYY-MM-DD HH:MM，例如 2023-10-25 09:30",
                 )
                 .to_string()
         })
@@ -635,7 +702,7 @@ pub fn date(text: &str) -> Result<NaiveDate, String> {
         env_lang()
             .pick(
                 "is not a date: write YYYY-MM-DD, e.g. 2023-10-30",
-                "不是有效日期:请写成 YYYY-MM-DD,例如 2023-10-30",
+                "不是有效日期：请写成 YYYY-MM-DD，例如 2023-10-30",
             )
             .to_string()
     })
@@ -649,7 +716,7 @@ fn dept_code(text: &str) -> Result<String, String> {
         Err(env_lang()
             .pick(
                 "is not a department code: 2 to 6 letters, e.g. RD, MKT",
-                "不是部门代码:应为 2 到 6 个字母,如 RD、MKT",
+                "不是部门代码：应为 2 到 6 个字母，如 RD、MKT",
             )
             .to_string())
     }
@@ -674,19 +741,58 @@ vocabulary_arg!(Priority, Role, NumberFormat, MeetingMode, TaskState, Status);
 
 fn vocab<T: Vocabulary>(text: &str) -> Result<T, String> {
     T::parse_word(text)
-        .ok_or_else(|| format!("{} {}", env_lang().pick("choose one of:", "可选:"), T::all_codes()))
+        .ok_or_else(|| format!("{} {}", env_lang().pick("choose one of:", "可选："), T::all_codes()))
+}
+
+/// A whole percentage, 0 to 100.
+fn percent(text: &str) -> Result<u8, String> {
+    text.trim().parse::<u8>().ok().filter(|p| *p <= 100).ok_or_else(|| {
+        env_lang().pick("give a whole number from 0 to 100", "请填写 0 到 100 的整数").to_string()
+    })
 }
 
 fn rule(text: &str) -> Result<ResponseRule, String> {
     ResponseRule::parse(text).ok_or_else(|| {
         env_lang()
-            .pick("write hours like 24h or working days like 3wd", "请写成小时(如 24h)或工作日(如 3wd)")
+            .pick("write hours like 24h or working days like 3wd", "请写成小时（如 24h）或工作日（如 3wd）")
             .to_string()
     })
 }
 
 fn sort_key(text: &str) -> Result<SortKey, String> {
     SortKey::parse(text).ok_or_else(|| {
-        format!("{} deadline, priority, updated, number", env_lang().pick("choose one of:", "可选:"))
+        format!("{} deadline, priority, updated, number", env_lang().pick("choose one of:", "可选："))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every option and argument of every command says what it is for in `--help`.
+    #[test]
+    fn every_argument_has_a_help_line() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") || arg.is_hide_set() {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_about().is_none() && sub.get_name() != "help" {
+                    missing.push(format!("{path} {} (the command itself)", sub.get_name()));
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "liaison", &mut missing);
+        assert!(missing.is_empty(), "no help line:\n{}", missing.join("\n"));
+    }
 }

@@ -22,7 +22,7 @@ fn clean_opt(text: &Option<String>) -> Option<String> {
 /// Prints the lint's warnings (they never block), each with its suggestion.
 fn warn(s: &Session, findings: &[Finding]) {
     for f in findings.iter().filter(|f| !f.is_error()) {
-        eprintln!("{} {} — {}", s.pick("warning:", "提示:"), f.message(s.lang), f.suggestion(s.lang));
+        eprintln!("{} {} — {}", s.pick("warning:", "提示："), f.message(s.lang), f.suggestion(s.lang));
     }
 }
 
@@ -95,7 +95,7 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
             statuses.push(Status::parse(word).ok_or_else(|| {
                 CliError::new(
                     format!("--status {word}: choose open or one of {}", Status::codes()),
-                    format!("--status {word}:请选择 open 或 {}", Status::codes()),
+                    format!("--status {word}：请选择 open 或 {}", Status::codes()),
                 )
             })?);
         }
@@ -188,7 +188,7 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
     if rows.is_empty() && filter.escalated && filter.statuses.iter().any(|st| !st.is_open()) {
         return s.say(lang.pick(
             "No issue matches: --escalated means escalated now, which only open issues are; --ever-escalated lists every issue that was escalated.",
-            "没有符合条件的问题:--escalated 指当前处于升级状态,只有未结问题才会如此;曾经升级过的问题请用 --ever-escalated。",
+            "没有符合条件的问题：--escalated 指当前处于升级状态，只有未结问题才会如此；曾经升级过的问题请用 --ever-escalated。",
         ));
     }
     if rows.is_empty() {
@@ -212,7 +212,7 @@ pub fn show(s: &mut Session, a: ShowArgs) -> CliResult {
         let i = &record.issue;
         let state = i.response_state(s.now, &cal);
         let mut value = serde_json::to_value(&record)
-            .map_err(|e| CliError::new(format!("cannot encode JSON: {e}"), format!("无法生成 JSON:{e}")))?;
+            .map_err(|e| CliError::new(format!("cannot encode JSON: {e}"), format!("无法生成 JSON：{e}")))?;
         // The issue's fields at the top level, its sections beside them.
         if let Some(issue) = value.get("issue").cloned().and_then(|v| v.as_object().cloned()) {
             for (k, v) in issue {
@@ -409,9 +409,9 @@ pub fn risk(s: &mut Session, cmd: RiskCmd) -> CliResult {
         return s.print_json(&json!({"number": number, "task": task, "timely": timely}));
     }
     let verdict = if timely {
-        s.pick("timely (at least one working day before the deadline)", "预警及时(提前至少1个工作日)")
+        s.pick("timely (at least one working day before the deadline)", "预警及时（提前至少1个工作日）")
     } else {
-        s.pick("LATE: less than one working day before the deadline", "预警不及时:距截止不足1个工作日")
+        s.pick("LATE: less than one working day before the deadline", "预警不及时：距截止不足1个工作日")
     };
     s.say(&format!("{number} #{task} {}: {verdict}", s.pick("risk alert raised", "已发起风险预警")))
 }
@@ -446,7 +446,7 @@ pub fn resolve(s: &mut Session, a: ResolveArgs) -> CliResult {
         "{} {} — {} {}",
         issue.number,
         s.pick("solution entered", "已填写解决方案"),
-        s.pick("awaiting acceptance by", "等待验收:"),
+        s.pick("awaiting acceptance by", "等待验收："),
         sanitize_line(&feedback)
     );
     s.say(&line)

@@ -72,7 +72,7 @@ pub fn record(r: &IssueRecord, people: &[Person], depts: &[Department], lang: La
 
     let _ = writeln!(md, "\n## {}\n", l("沟通记录", "Communication"));
     if r.meetings.is_empty() {
-        let _ = writeln!(md, "{}", l("(暂无会议)", "(no meeting yet)"));
+        let _ = writeln!(md, "{}", l("（暂无会议）", "(no meeting yet)"));
     }
     for m in &r.meetings {
         let _ = writeln!(md, "### {} {}\n", l("会议", "Meeting"), m.seq);
@@ -109,7 +109,7 @@ pub fn record(r: &IssueRecord, people: &[Person], depts: &[Department], lang: La
     let _ = writeln!(md, "\n## {}\n", l("执行与跟踪", "Execution and tracking"));
     let _ = writeln!(md, "**{}**\n", l("任务分解", "Tasks"));
     if r.tasks.is_empty() {
-        let _ = writeln!(md, "{}", l("(暂无任务)", "(no task yet)"));
+        let _ = writeln!(md, "{}", l("（暂无任务）", "(no task yet)"));
     }
     for x in &r.tasks {
         let _ = writeln!(
@@ -128,7 +128,7 @@ pub fn record(r: &IssueRecord, people: &[Person], depts: &[Department], lang: La
     }
     let _ = writeln!(md, "\n**{}**\n", l("进度更新", "Progress"));
     if r.progress.is_empty() {
-        let _ = writeln!(md, "{}", l("(暂无)", "(none)"));
+        let _ = writeln!(md, "{}", l("（暂无）", "(none)"));
     }
     for x in &r.progress {
         let help = x
@@ -141,7 +141,7 @@ pub fn record(r: &IssueRecord, people: &[Person], depts: &[Department], lang: La
     }
     let _ = writeln!(md, "\n**{}**\n", l("风险事项", "Risks"));
     if r.risks.is_empty() {
-        let _ = writeln!(md, "{}", l("(暂无)", "(none)"));
+        let _ = writeln!(md, "{}", l("（暂无）", "(none)"));
     }
     for k in &r.risks {
         let timely = if k.timely { l("及时预警", "timely") } else { l("预警不及时", "late") };

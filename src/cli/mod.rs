@@ -4,6 +4,7 @@
 //! on stderr saying what is wrong and what to do, with exit code 2; nothing is written.
 
 mod admin;
+pub mod argerror;
 mod args;
 mod csv;
 mod issue;
@@ -42,7 +43,7 @@ impl From<StoreError> for CliError {
 
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
-        CliError::new(format!("cannot write the output: {e}"), format!("无法写出结果:{e}"))
+        CliError::new(format!("cannot write the output: {e}"), format!("无法写出结果：{e}"))
     }
 }
 
@@ -72,7 +73,7 @@ impl Session {
                 if me.role() != crate::domain::Role::Admin {
                     return Err(CliError::new(
                         format!("--as is for admins only; {login} is {}", me.role()),
-                        format!("只有管理员可以使用 --as;{login} 的角色是{}", me.role().label(Lang::Zh)),
+                        format!("只有管理员可以使用 --as；{login} 的角色是{}", me.role().label(Lang::Zh)),
                     ));
                 }
                 let person = self.store.person(&other)?;
@@ -88,23 +89,32 @@ impl Session {
     }
 
     pub fn say(&mut self, text: &str) -> CliResult {
-        writeln!(self.out, "{text}")?;
-        Ok(())
+        let written = writeln!(self.out, "{text}");
+        quiet_on_closed_pipe(written)
     }
 
     pub fn print_json(&mut self, value: &impl serde::Serialize) -> CliResult {
         let text = serde_json::to_string_pretty(value)
-            .map_err(|e| CliError::new(format!("cannot encode JSON: {e}"), format!("无法生成 JSON:{e}")))?;
+            .map_err(|e| CliError::new(format!("cannot encode JSON: {e}"), format!("无法生成 JSON：{e}")))?;
         self.say(&text)
     }
 
     pub fn write_raw(&mut self, bytes: &[u8]) -> CliResult {
-        self.out.write_all(bytes)?;
-        Ok(())
+        let written = self.out.write_all(bytes);
+        quiet_on_closed_pipe(written)
     }
 
     pub fn pick<'a>(&self, en: &'a str, zh: &'a str) -> &'a str {
         self.lang.pick(en, zh)
+    }
+}
+
+/// A reader that stopped reading (`liaison list | head`) is not an error: everything asked of
+/// the database is done by the time anything is printed, so the program ends quietly.
+fn quiet_on_closed_pipe(written: std::io::Result<()>) -> CliResult {
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        other => Ok(other?),
     }
 }
 
@@ -133,7 +143,7 @@ fn run_inner(cli: Cli, lang_flag: Option<Lang>) -> Result<(), (CliError, Option<
     {
         let e = CliError::new(
             format!("--lang {text}: choose en or zh"),
-            format!("--lang {text}:请选择 en 或 zh"),
+            format!("--lang {text}：请选择 en 或 zh"),
         );
         return Err((e, None));
     }

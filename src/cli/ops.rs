@@ -26,7 +26,7 @@ fn verify(s: &mut Session, anchor: Option<&str>) -> CliResult {
         Some(text) => Some(Anchor::parse(text).ok_or_else(|| {
             CliError::new(
                 format!("--anchor {text}: write ID:HASH as `liaison audit anchor` prints it"),
-                format!("--anchor {text}:请按 `liaison audit anchor` 的输出写成 编号:哈希"),
+                format!("--anchor {text}：请按 `liaison audit anchor` 的输出写成 编号：哈希"),
             )
         })?),
     };
@@ -43,7 +43,7 @@ fn verify(s: &mut Session, anchor: Option<&str>) -> CliResult {
                 "the history was tampered with: {}; compare with a backup (`liaison restore FILE`)",
                 t.message(Lang::En)
             ),
-            format!("历史记录被篡改:{};请与备份核对(`liaison restore 文件`)", t.message(Lang::Zh)),
+            format!("历史记录被篡改：{}；请与备份核对（`liaison restore 文件`）", t.message(Lang::Zh)),
         ));
     }
     if v.key.unchecked() {
@@ -55,7 +55,7 @@ fn verify(s: &mut Session, anchor: Option<&str>) -> CliResult {
     if let Some(a) = v.anchor.as_ref().filter(|a| !a.held()) {
         return Err(CliError::new(
             format!("the history fails the anchor: {}", a.message(Lang::En)),
-            format!("历史记录与锚点不符:{}", a.message(Lang::Zh)),
+            format!("历史记录与锚点不符：{}", a.message(Lang::Zh)),
         ));
     }
     Ok(())
@@ -99,7 +99,7 @@ fn verification_json(v: &Verification, lang: Lang) -> Value {
 fn verification_text(v: &Verification, lang: Lang) -> String {
     let mut lines = vec![match lang {
         Lang::En => format!("History intact: {} events checked, none edited, deleted or inserted.", v.events),
-        Lang::Zh => format!("历史记录完好:已校验 {} 条事件,没有修改、删除或插入。", v.events),
+        Lang::Zh => format!("历史记录完好：已校验 {} 条事件，没有修改、删除或插入。", v.events),
     }];
     if let Some(head) = &v.head {
         lines.push(format!("{}: {head}", lang.pick("head", "链头")));
@@ -114,7 +114,7 @@ fn verification_text(v: &Verification, lang: Lang) -> String {
                 u.count, u.first_id, u.last_id
             ),
             Lang::Zh => format!(
-                "{} 条事件(编号 {}–{})尚未计算哈希:由批量导入写入;请运行 `liaison audit rehash` 纳入保护",
+                "{} 条事件（编号 {}–{}）尚未计算哈希：由批量导入写入；请运行 `liaison audit rehash` 纳入保护",
                 u.count, u.first_id, u.last_id
             ),
         });
@@ -131,7 +131,7 @@ fn anchor(s: &mut Session) -> CliResult {
     let Some(head) = head else {
         return Err(CliError::new(
             "the history has no hashed events yet; run `liaison audit rehash` first",
-            "历史记录中尚无已计算哈希的事件;请先运行 `liaison audit rehash`",
+            "历史记录中尚无已计算哈希的事件；请先运行 `liaison audit rehash`",
         ));
     };
     if s.json {
@@ -146,7 +146,7 @@ fn anchor(s: &mut Session) -> CliResult {
                 "liaison: note: {newer} newer events are not hashed yet and not covered by this anchor; run `liaison audit rehash`, then anchor again"
             ),
             Lang::Zh => format!(
-                "liaison: 提示:有 {newer} 条更新的事件尚未计算哈希,不在此锚点保护之内;请运行 `liaison audit rehash` 后重新生成锚点"
+                "liaison: 提示：有 {newer} 条更新的事件尚未计算哈希，不在此锚点保护之内；请运行 `liaison audit rehash` 后重新生成锚点"
             ),
         };
         eprintln!("{note}");
@@ -165,7 +165,7 @@ fn rehash(s: &mut Session) -> CliResult {
     let head = r.head.map(|h| h.to_string()).unwrap_or_default();
     let text = match s.lang {
         Lang::En => format!("Hashed {} events; the chain's head is now {head}", r.hashed),
-        Lang::Zh => format!("已为 {} 条事件计算哈希;链头现为 {head}", r.hashed),
+        Lang::Zh => format!("已为 {} 条事件计算哈希；链头现为 {head}", r.hashed),
     };
     s.say(&text)
 }
@@ -206,7 +206,7 @@ pub fn backup(s: &mut Session, a: BackupArgs) -> CliResult {
             r.seconds
         ),
         Lang::Zh => format!(
-            "已备份到 {}:{},结构版本 {},完整性检查正常(用时 {:.1} 秒)",
+            "已备份到 {}：{}，结构版本 {}，完整性检查正常（用时 {:.1} 秒）",
             r.file.display(),
             size(r.bytes),
             r.schema_version,
@@ -230,7 +230,7 @@ pub fn restore(s: &mut Session, a: RestoreArgs) -> CliResult {
             r.previous.display()
         ),
         Lang::Zh => format!(
-            "已从 {} 恢复数据库(结构版本 {})。\n恢复前的数据库已保存为 {}。\n请校验历史记录:liaison audit verify",
+            "已从 {} 恢复数据库（结构版本 {}）。\n恢复前的数据库已保存为 {}。\n请校验历史记录：liaison audit verify",
             r.from.display(),
             r.schema_version,
             r.previous.display()
@@ -251,7 +251,7 @@ pub fn print_diagnosis(d: &Diagnosis, lang: Lang, json: bool) -> CliResult {
     let text = if json {
         let value = doctor_json(d, lang);
         serde_json::to_string_pretty(&value)
-            .map_err(|e| CliError::new(format!("cannot encode JSON: {e}"), format!("无法生成 JSON:{e}")))?
+            .map_err(|e| CliError::new(format!("cannot encode JSON: {e}"), format!("无法生成 JSON：{e}")))?
     } else {
         doctor_text(d, lang)
     };
@@ -264,7 +264,7 @@ pub fn print_diagnosis(d: &Diagnosis, lang: Lang, json: bool) -> CliResult {
         Some(first) => {
             let fix = |en: bool| match &first.fix {
                 Some(cmd) if en => format!("; fix: {cmd}"),
-                Some(cmd) => format!(";修复:{cmd}"),
+                Some(cmd) => format!("；修复：{cmd}"),
                 None => String::new(),
             };
             Err(CliError::new(
@@ -274,7 +274,7 @@ pub fn print_diagnosis(d: &Diagnosis, lang: Lang, json: bool) -> CliResult {
                     first.message.en,
                     fix(true)
                 ),
-                format!("检查发现 {} 个问题;第一个:{}{}", problems.len(), first.message.zh, fix(false)),
+                format!("检查发现 {} 个问题；第一个：{}{}", problems.len(), first.message.zh, fix(false)),
             ))
         }
     }
@@ -318,15 +318,15 @@ fn doctor_text(d: &Diagnosis, lang: Lang) -> String {
             crate::domain::text::sanitize_line(c.message.get(lang))
         ));
         if let Some(fix) = &c.fix {
-            lines.push(format!("  {} {} {fix}", pad("", 8), lang.pick("fix:", "修复:")));
+            lines.push(format!("  {} {} {fix}", pad("", 8), lang.pick("fix:", "修复：")));
         }
     }
     let (p, w) = (d.count(CheckStatus::Problem), d.count(CheckStatus::Warning));
     lines.push(match (lang, p) {
         (Lang::En, 0) => format!("Healthy ({w} warning(s))."),
-        (Lang::Zh, 0) => format!("状态良好(警告 {w} 个)。"),
+        (Lang::Zh, 0) => format!("状态良好（警告 {w} 个）。"),
         (Lang::En, _) => format!("{p} problem(s), {w} warning(s)."),
-        (Lang::Zh, _) => format!("问题 {p} 个,警告 {w} 个。"),
+        (Lang::Zh, _) => format!("问题 {p} 个，警告 {w} 个。"),
     });
     lines.join("\n")
 }

@@ -124,7 +124,7 @@ pub fn record(
     if let Some(why) = &i.response_waived {
         response.push_str(&format!(
             "; {} {}",
-            lang.pick("solution entered without a response:", "未经响应即提交解决方案:"),
+            lang.pick("solution entered without a response:", "未经响应即提交解决方案："),
             sanitize_line(why)
         ));
     }
@@ -140,7 +140,7 @@ pub fn record(
 
     out.push_str(&format!("\n{}\n", heading(lang.pick("Communication", "沟通记录"))));
     if r.meetings.is_empty() {
-        out.push_str(&format!("  {}\n", lang.pick("(no meeting yet)", "(暂无会议)")));
+        out.push_str(&format!("  {}\n", lang.pick("(no meeting yet)", "（暂无会议）")));
     }
     for m in &r.meetings {
         out.push_str(&format!(
@@ -190,7 +190,7 @@ pub fn record(
 
     out.push_str(&format!("\n{}\n", heading(lang.pick("Execution and tracking", "执行与跟踪"))));
     if r.tasks.is_empty() {
-        out.push_str(&format!("  {}\n", lang.pick("(no task yet)", "(暂无任务)")));
+        out.push_str(&format!("  {}\n", lang.pick("(no task yet)", "（暂无任务）")));
     }
     for t in &r.tasks {
         let last_progress = r.progress.iter().filter(|x| x.task_seq == Some(t.seq)).map(|x| x.at).max();
@@ -225,7 +225,7 @@ pub fn record(
         if let Some(h) = &x.help {
             out.push_str(&format!(
                 "      {} {}: {}\n",
-                lang.pick("needs help from", "需协助:"),
+                lang.pick("needs help from", "需协助："),
                 dept(&h.dept, depts),
                 sanitize_line(&h.what)
             ));
@@ -246,7 +246,7 @@ pub fn record(
             k.task_seq,
             p(&k.by),
             sanitize_line(&k.reason),
-            lang.pick("plan:", "调整方案:"),
+            lang.pick("plan:", "调整方案："),
             sanitize_line(&k.plan)
         ));
     }
@@ -275,7 +275,7 @@ pub fn record(
             "  {}\n",
             lang.pick(
                 "A deadline is breached: consider escalating (`liaison escalate`).",
-                "已有时限被突破:建议升级(`liaison escalate`)。"
+                "已有时限被突破：建议升级（`liaison escalate`）。"
             )
         ));
     }
@@ -296,7 +296,7 @@ pub fn record(
             out.push_str(&format!("  {}  {}\n", pad(lang.pick("Owner", "负责人"), 12), p(&res.owner)));
             out.push_str(&format!("  {}  {}\n", pad(lang.pick("Feedback", "反馈人"), 12), p(&res.feedback)));
         }
-        None => out.push_str(&format!("  {}\n", lang.pick("(not resolved yet)", "(尚未解决)"))),
+        None => out.push_str(&format!("  {}\n", lang.pick("(not resolved yet)", "（尚未解决）"))),
     }
     if let Some(a) = &i.acceptance {
         let verdict = if a.accepted {

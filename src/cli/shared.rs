@@ -54,7 +54,7 @@ fn companion(db: &Path, suffix: &str) -> PathBuf {
 fn io_error(what: &Path, action_en: &str, action_zh: &str, e: &std::io::Error) -> CliError {
     CliError::new(
         format!("cannot {action_en} {}: {e}", what.display()),
-        format!("无法{action_zh} {}:{e}", what.display()),
+        format!("无法{action_zh} {}：{e}", what.display()),
     )
 }
 
@@ -66,7 +66,7 @@ fn own(path: &Path, gid: u32, mode: u32, group: &str) -> CliResult {
         if e.raw_os_error() == Some(libc::EPERM) {
             err = CliError::new(
                 format!("{}; run this as root (sudo) or as a member of group {group}", err.0.get(Lang::En)),
-                format!("{};请以 root(sudo)或组 {group} 成员的身份运行", err.0.get(Lang::Zh)),
+                format!("{}；请以 root（sudo）或组 {group} 成员的身份运行", err.0.get(Lang::Zh)),
             );
         }
         err

@@ -408,7 +408,7 @@ mod tests {
 
     const TITLE: &str = "积分兑换接口开发";
     const BACKGROUND: &str = "会员积分上线后，用户无法在小程序中兑换礼品，客服每天收到约50条投诉";
-    const REQUEST: &str = "需技术部开发积分兑换接口,运营部提供兑换规则";
+    const REQUEST: &str = "需技术部开发积分兑换接口，运营部提供兑换规则";
     const DEPTS: &[&str] = &["技术部"];
 
     type Case = (&'static str, &'static str, &'static str, &'static [&'static str]);
@@ -455,7 +455,7 @@ mod tests {
 
     #[test]
     fn template_examples_are_clean() {
-        let second = "需技术部门协助完成系统接口开发,预计3个工作日内交付测试";
+        let second = "需技术部门协助完成系统接口开发，预计3个工作日内交付测试";
         for request in [REQUEST, second] {
             assert_eq!(with_request(request), [], "{request}");
         }
@@ -465,7 +465,7 @@ mod tests {
     fn vague_phrases_and_spans() {
         #[rustfmt::skip]
         const CASES: &[(&str, &[&str])] = &[
-            ("尽快处理", &["尽快"]), ("系统有问题,请看一下", &["系统有问题", "看一下"]),
+            ("尽快处理", &["尽快"]), ("系统有问题，请看一下", &["系统有问题", "看一下"]),
             ("订单有问题，马上修复", &["有问题", "马上"]),
             ("报表不好用，越快越好", &["不好用", "越快越好"]),
             ("小程序用不了，抓紧修复", &["用不了", "抓紧"]),
@@ -518,7 +518,7 @@ mod tests {
         #[rustfmt::skip]
         const CASES: &[(&str, Expected)] = &[
             ("尽快处理", &[VAGUE_ASAP, NONE]),
-            ("系统有问题,请看一下", &[(CODE_VAGUE, Some("系统有问题")), VAGUE_LOOK, NONE]),
+            ("系统有问题，请看一下", &[(CODE_VAGUE, Some("系统有问题")), VAGUE_LOOK, NONE]),
             ("请处理", &[NONE]), ("请处理，三天内", &[]), ("请处理，10.30前", &[]),
             ("请处理，2023-10-30", &[]), ("请处理，下周五", &[]), ("Please handle this", &[NONE]),
             ("Please handle this by Friday", &[]), ("Please handle this within two days", &[]),
@@ -572,7 +572,7 @@ mod tests {
     #[test]
     fn messages_and_suggestions_in_both_languages() {
         let mut findings = run(("", "", "", &[]));
-        findings.extend(run(("Fix it ASAP", "短", "系统有问题等等之类, etc", DEPTS)));
+        findings.extend(run(("Fix it ASAP", "短", "系统有问题等等之类， etc", DEPTS)));
         findings.extend(VAGUE.iter().flat_map(|entry| vague_findings(Field::Request, entry.phrase)));
         let codes = [CODE_REQUIRED, CODE_VAGUE, CODE_NO_DELIVERABLE, CODE_SHORT_BACKGROUND];
         assert!(codes.iter().all(|code| findings.iter().any(|f| f.code == *code)));

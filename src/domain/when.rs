@@ -40,7 +40,7 @@ impl When {
             let rest = match (lang, name) {
                 (Lang::En, Some(name)) => format!(" — {name}, not a working day"),
                 (Lang::En, None) => " — not a working day".to_string(),
-                (Lang::Zh, Some(name)) => format!(" — {name},非工作日"),
+                (Lang::Zh, Some(name)) => format!(" — {name}，非工作日"),
                 (Lang::Zh, None) => " — 非工作日".to_string(),
             };
             text.push_str(&rest);
@@ -62,7 +62,7 @@ pub fn weekday(date: NaiveDate, lang: Lang) -> &'static str {
 fn invalid(text: &str) -> Bilingual {
     Bilingual::new(
         format!("cannot read `{text}` as a date: write 2026-10-30, 10-30 17:00, +3d or +2wd (working days)"),
-        format!("无法识别日期「{text}」:请写成 2026-10-30、10-30 17:00、+3d 或 +2wd(工作日)"),
+        format!("无法识别日期「{text}」：请写成 2026-10-30、10-30 17:00、+3d 或 +2wd（工作日）"),
     )
 }
 
@@ -183,7 +183,7 @@ mod tests {
         let when = |d| When { date: d, time: None };
         assert_eq!(when(day(2026, 10, 30)).describe(&cal, Lang::En), "2026-10-30 Fri");
         assert_eq!(when(day(2026, 10, 30)).describe(&cal, Lang::Zh), "2026-10-30 周五");
-        assert_eq!(when(day(2026, 10, 1)).describe(&cal, Lang::Zh), "2026-10-01 周四 — 国庆节,非工作日");
+        assert_eq!(when(day(2026, 10, 1)).describe(&cal, Lang::Zh), "2026-10-01 周四 — 国庆节，非工作日");
         assert_eq!(when(day(2026, 10, 4)).describe(&cal, Lang::En), "2026-10-04 Sun — not a working day");
         assert_eq!(when(day(2026, 10, 10)).describe(&cal, Lang::En), "2026-10-10 Sat — make-up working day");
         let with_time = When { date: day(2026, 10, 30), time: NaiveTime::from_hms_opt(17, 0, 0) };

@@ -25,7 +25,7 @@ impl Store {
             if tx.query_row("SELECT EXISTS (SELECT 1 FROM people)", [], |r| r.get(0))? {
                 return Err(StoreError::invalid(
                     format!("this database is already set up; its admins are: {}", existing.join(", ")),
-                    format!("此数据库已初始化;管理员:{}", existing.join("、")),
+                    format!("此数据库已初始化；管理员：{}", existing.join("、")),
                 ));
             }
             let ctx = Ctx {
@@ -73,7 +73,7 @@ impl Store {
             if before.role == Role::Admin && role != Role::Admin && admins(tx)?.len() == 1 {
                 return Err(StoreError::invalid(
                     format!("{login} is the last admin; make someone else admin first"),
-                    format!("{login} 是最后一位管理员;请先指定其他管理员"),
+                    format!("{login} 是最后一位管理员；请先指定其他管理员"),
                 ));
             }
             tx.execute(
@@ -206,13 +206,13 @@ fn insert_department(tx: &Transaction, ctx: &Ctx, dept: &Department) -> StoreRes
     if !is_valid_dept_code(&dept.code) {
         return Err(StoreError::invalid(
             format!("department code `{}` must be 2 to 6 capital letters, e.g. RD, MKT, OPS", dept.code),
-            format!("部门代码「{}」须为 2 到 6 个大写字母,如 RD、MKT、OPS", dept.code),
+            format!("部门代码「{}」须为 2 到 6 个大写字母，如 RD、MKT、OPS", dept.code),
         ));
     }
     if dept.name.trim().is_empty() {
         return Err(StoreError::invalid(
             "a department needs a name, e.g. 研发部",
-            "部门名称不能为空,例如:研发部",
+            "部门名称不能为空，例如：研发部",
         ));
     }
     let taken: Option<String> = tx
@@ -225,7 +225,7 @@ fn insert_department(tx: &Transaction, ctx: &Ctx, dept: &Department) -> StoreRes
     if let Some(code) = taken {
         return Err(StoreError::invalid(
             format!("department {code} already exists with that code or name"),
-            format!("部门 {code} 已存在(代码或名称重复)"),
+            format!("部门 {code} 已存在（代码或名称重复）"),
         ));
     }
     tx.execute(
@@ -241,20 +241,20 @@ fn insert_person(tx: &Transaction, ctx: &Ctx, p: &Person) -> StoreResult<()> {
     {
         return Err(StoreError::invalid(
             format!("login `{}` must be the person's OS login: no spaces", p.login),
-            format!("登录名「{}」须为系统登录名,不能含空格", p.login),
+            format!("登录名「{}」须为系统登录名，不能含空格", p.login),
         ));
     }
     if p.display_name.trim().is_empty() {
         return Err(StoreError::invalid(
             "a person needs a display name, e.g. 张三",
-            "姓名不能为空,例如:张三",
+            "姓名不能为空，例如：张三",
         ));
     }
     require_department(tx, &p.dept)?;
     if person(tx, &p.login)?.is_some() {
         return Err(StoreError::invalid(
             format!("{} is already registered; use `liaison user set-role` to change the role", p.login),
-            format!("{} 已登记;如需修改角色请用 `liaison user set-role`", p.login),
+            format!("{} 已登记；如需修改角色请用 `liaison user set-role`", p.login),
         ));
     }
     tx.execute(

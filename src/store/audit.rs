@@ -307,7 +307,7 @@ impl EventRef {
         parts.push(kind);
         match lang {
             Lang::En => format!("event {} ({})", self.id, parts.join(", ")),
-            Lang::Zh => format!("第 {} 条事件({})", self.id, parts.join(",")),
+            Lang::Zh => format!("第 {} 条事件（{}）", self.id, parts.join(",")),
         }
     }
 }
@@ -341,14 +341,14 @@ impl Tamper {
                 event.describe(lang)
             ),
             (Tamper::Edited { event, hash_rewritten: false }, Lang::Zh) => {
-                format!("{}在写入后被修改:内容与其哈希不符", event.describe(lang))
+                format!("{}在写入后被修改：内容与其哈希不符", event.describe(lang))
             }
             (Tamper::Edited { event, hash_rewritten: true }, Lang::En) => format!(
                 "{} was edited after it was written and its hash rewritten: the next event no longer links to it",
                 event.describe(lang)
             ),
             (Tamper::Edited { event, hash_rewritten: true }, Lang::Zh) => {
-                format!("{}在写入后被修改且哈希被改写:下一条事件已无法与它衔接", event.describe(lang))
+                format!("{}在写入后被修改且哈希被改写：下一条事件已无法与它衔接", event.describe(lang))
             }
             (Tamper::Deleted { before, after, missing }, Lang::En) => {
                 let gap = match missing {
@@ -364,8 +364,8 @@ impl Tamper {
             }
             (Tamper::Deleted { before, after, missing }, Lang::Zh) => {
                 let gap = match missing {
-                    Some((a, b)) if a == b => format!("(缺少第 {a} 条)"),
-                    Some((a, b)) => format!("(缺少第 {a}–{b} 条)"),
+                    Some((a, b)) if a == b => format!("（缺少第 {a} 条）"),
+                    Some((a, b)) => format!("（缺少第 {a}–{b} 条）"),
                     None => String::new(),
                 };
                 let place = match before {
@@ -379,7 +379,7 @@ impl Tamper {
                 event.describe(lang)
             ),
             (Tamper::Inserted { event }, Lang::Zh) => {
-                format!("{}是事后插入的:它与前一条事件无法衔接", event.describe(lang))
+                format!("{}是事后插入的：它与前一条事件无法衔接", event.describe(lang))
             }
         }
     }
@@ -436,17 +436,17 @@ impl AnchorCheck {
         let short = &self.anchor.hash[..12];
         match (&self.state, lang) {
             (AnchorState::Held, Lang::En) => format!("the chain still contains the anchor {id}:{short}…"),
-            (AnchorState::Held, Lang::Zh) => format!("历史链仍包含锚点 {id}:{short}…"),
+            (AnchorState::Held, Lang::Zh) => format!("历史链仍包含锚点 {id}：{short}…"),
             (AnchorState::Missing, Lang::En) => {
                 format!("the anchored event {id} no longer exists: history up to the anchor was deleted")
             }
-            (AnchorState::Missing, Lang::Zh) => format!("锚定的第 {id} 条事件已不存在:锚点之前的历史被删除"),
+            (AnchorState::Missing, Lang::Zh) => format!("锚定的第 {id} 条事件已不存在：锚点之前的历史被删除"),
             (AnchorState::Changed { found }, Lang::En) => format!(
                 "event {id} no longer has the anchored hash {short}… (now {}): history up to the anchor was rewritten",
                 found.as_deref().map(|h| format!("{}…", &h[..h.len().min(12)])).unwrap_or("none".into())
             ),
             (AnchorState::Changed { found }, Lang::Zh) => format!(
-                "第 {id} 条事件的哈希已不是锚定的 {short}…(现为 {}):锚点之前的历史被改写",
+                "第 {id} 条事件的哈希已不是锚定的 {short}…（现为 {}）：锚点之前的历史被改写",
                 found.as_deref().map(|h| format!("{}…", &h[..h.len().min(12)])).unwrap_or("空".into())
             ),
         }
@@ -711,7 +711,7 @@ impl Store {
                         "refusing to hash: the history fails verification: {}; nothing was changed",
                         t.message(Lang::En)
                     ),
-                    format!("拒绝计算哈希:历史记录校验未通过:{};未做任何修改", t.message(Lang::Zh)),
+                    format!("拒绝计算哈希：历史记录校验未通过：{}；未做任何修改", t.message(Lang::Zh)),
                 ));
             }
             let hashed = match &check.unhashed {

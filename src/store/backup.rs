@@ -157,19 +157,19 @@ impl Store {
         if is_live(file, &self.path) {
             return Err(refuse(
                 format!("{shown} is the database itself; back it up to another file"),
-                format!("{shown} 就是数据库本身;请备份到另一个文件"),
+                format!("{shown} 就是数据库本身；请备份到另一个文件"),
             ));
         }
         if file.is_dir() {
             return Err(refuse(
                 format!("{shown} is a directory; name the backup file, e.g. {shown}/liaison.db"),
-                format!("{shown} 是目录;请写出备份文件名,例如 {shown}/liaison.db"),
+                format!("{shown} 是目录；请写出备份文件名，例如 {shown}/liaison.db"),
             ));
         }
         if file.exists() && !force {
             return Err(refuse(
                 format!("{shown} already exists; choose another name, or add --force to replace it"),
-                format!("{shown} 已存在;请换一个文件名,或加 --force 覆盖"),
+                format!("{shown} 已存在；请换一个文件名，或加 --force 覆盖"),
             ));
         }
         let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -180,7 +180,7 @@ impl Store {
             let d = dir.display();
             return Err(refuse(
                 format!("the directory {d} does not exist; create it first (mkdir -p {d})"),
-                format!("目录 {d} 不存在;请先创建(mkdir -p {d})"),
+                format!("目录 {d} 不存在；请先创建（mkdir -p {d}）"),
             ));
         }
         let mut tmp_name = std::ffi::OsString::from(".");
@@ -189,8 +189,9 @@ impl Store {
         let tmp = dir.join(tmp_name);
         // The copy gets the permission bits of the database: the same people may read it.
         let mode = std::fs::metadata(&self.path).map(|m| m.mode() & 0o666).unwrap_or(0o600);
-        let cannot_write =
-            |e: std::io::Error| refuse(format!("cannot write {shown}: {e}"), format!("无法写入 {shown}:{e}"));
+        let cannot_write = |e: std::io::Error| {
+            refuse(format!("cannot write {shown}: {e}"), format!("无法写入 {shown}：{e}"))
+        };
         std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -203,7 +204,7 @@ impl Store {
             &tmp,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| refuse(format!("cannot write {shown}: {e}"), format!("无法写入 {shown}:{e}")))?;
+        .map_err(|e| refuse(format!("cannot write {shown}: {e}"), format!("无法写入 {shown}：{e}")))?;
         let (pages, restarts) = copy_online(&self.conn, &mut dst, pages_per_step)?;
         // A backup is one self-contained file: no -wal beside it.
         dst.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0))?;
@@ -214,7 +215,7 @@ impl Store {
                     "the copy failed its integrity check ({}); {shown} was not written",
                     lines.join("; ")
                 ),
-                format!("备份副本未通过完整性检查({});未写入 {shown}", lines.join(";")),
+                format!("备份副本未通过完整性检查（{}）；未写入 {shown}", lines.join(";")),
             ));
         }
         let schema_version: i64 = dst.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -229,7 +230,7 @@ impl Store {
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     return Err(refuse(
                         format!("{shown} already exists; choose another name, or add --force to replace it"),
-                        format!("{shown} 已存在;请换一个文件名,或加 --force 覆盖"),
+                        format!("{shown} 已存在；请换一个文件名，或加 --force 覆盖"),
                     ));
                 }
                 // A file system without hard links: check once more and rename.
@@ -267,7 +268,7 @@ impl Store {
         }
         let shown = file.display();
         let nothing = |en: String, zh: String| {
-            refuse(format!("{en}; nothing was changed"), format!("{zh};数据库未做任何改动"))
+            refuse(format!("{en}; nothing was changed"), format!("{zh}；数据库未做任何改动"))
         };
         if is_live(file, &self.path) {
             return Err(nothing(
@@ -287,7 +288,7 @@ impl Store {
             )
             .map_err(std::io::Error::other)
         })
-        .map_err(|e| nothing(format!("cannot open {shown}: {e}"), format!("无法打开 {shown}:{e}")))?;
+        .map_err(|e| nothing(format!("cannot open {shown}: {e}"), format!("无法打开 {shown}：{e}")))?;
         src.busy_timeout(super::BUSY_TIMEOUT)?;
         match integrity(&src) {
             Ok(lines) if is_ok(&lines) => {}
@@ -295,13 +296,13 @@ impl Store {
                 let first: Vec<&str> = lines.iter().take(3).map(String::as_str).collect();
                 return Err(nothing(
                     format!("{shown} fails the integrity check ({})", first.join("; ")),
-                    format!("{shown} 未通过完整性检查({})", first.join(";")),
+                    format!("{shown} 未通过完整性检查（{}）", first.join(";")),
                 ));
             }
             Err(e) => {
                 return Err(nothing(
                     format!("{shown} is not a usable database ({e})"),
-                    format!("{shown} 不是可用的数据库({e})"),
+                    format!("{shown} 不是可用的数据库（{e}）"),
                 ));
             }
         }
@@ -313,7 +314,7 @@ impl Store {
                     migrations::latest()
                 ),
                 format!(
-                    "{shown} 的结构版本为 {version},高于本程序支持的 {};请用写入它的新版 liaison 恢复",
+                    "{shown} 的结构版本为 {version}，高于本程序支持的 {}；请用写入它的新版 liaison 恢复",
                     migrations::latest()
                 ),
             ));
@@ -337,7 +338,9 @@ impl Store {
                 format!(
                     "{shown} uses pages of {theirs} bytes and the database {ours}; a WAL database cannot take it"
                 ),
-                format!("{shown} 的页大小为 {theirs} 字节,数据库为 {ours} 字节;WAL 模式的数据库无法直接恢复"),
+                format!(
+                    "{shown} 的页大小为 {theirs} 字节，数据库为 {ours} 字节；WAL 模式的数据库无法直接恢复"
+                ),
             ));
         }
         // Keep the database as it is now beside it, before anything is overwritten.
@@ -369,7 +372,7 @@ impl Store {
                         e.message(Lang::En)
                     ),
                     format!(
-                        "无法将当前数据库保存为 {}({});数据库未做任何改动",
+                        "无法将当前数据库保存为 {}（{}）；数据库未做任何改动",
                         keep.display(),
                         e.message(Lang::Zh)
                     ),
@@ -378,7 +381,7 @@ impl Store {
         }
         Err(refuse(
             "too many copies from earlier restores lie beside the database; move some away; nothing was changed",
-            "数据库旁已有过多恢复前的副本;请先移走一些;数据库未做任何改动",
+            "数据库旁已有过多恢复前的副本；请先移走一些；数据库未做任何改动",
         ))
     }
 }

@@ -296,28 +296,28 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
                 "schema",
                 Ok,
                 format!("schema version {v} (this program: {latest})"),
-                format!("结构版本 {v}(本程序:{latest})"),
+                format!("结构版本 {v}（本程序：{latest}）"),
                 None,
             ),
             Some(v) if v > latest => d.push(
                 "schema",
                 Problem,
                 format!("schema version {v} is newer than this program understands ({latest}): use the newer liaison that wrote it"),
-                format!("结构版本 {v} 高于本程序支持的 {latest}:请使用写入它的新版 liaison"),
+                format!("结构版本 {v} 高于本程序支持的 {latest}：请使用写入它的新版 liaison"),
                 Some("liaison --version".into()),
             ),
             Some(0) => d.push(
                 "schema",
                 Problem,
                 format!("the database is empty (schema version 0, this program: {latest})"),
-                format!("数据库为空(结构版本 0,本程序:{latest})"),
+                format!("数据库为空（结构版本 0，本程序：{latest}）"),
                 Some(format!("{lz} init --dept OPS --dept-name 运营部")),
             ),
             Some(v) => d.push(
                 "schema",
                 Info,
                 format!("schema version {v}, older than this program's ({latest}): the next liaison command upgrades it"),
-                format!("结构版本 {v} 低于本程序的 {latest}:下一条 liaison 命令会自动升级"),
+                format!("结构版本 {v} 低于本程序的 {latest}：下一条 liaison 命令会自动升级"),
                 None,
             ),
             None => {}
@@ -326,7 +326,7 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
         match conn.map(integrity) {
             Some(Result::Ok(lines)) if is_ok(&lines) => {
                 d.integrity = Some("ok".into());
-                d.push("integrity", Ok, "integrity check: ok".into(), "完整性检查:正常".into(), None);
+                d.push("integrity", Ok, "integrity check: ok".into(), "完整性检查：正常".into(), None);
             }
             Some(Result::Ok(lines)) => {
                 let first: Vec<&str> = lines.iter().take(3).map(String::as_str).collect();
@@ -335,7 +335,7 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
                     "integrity",
                     Problem,
                     format!("the integrity check found damage: {}", first.join("; ")),
-                    format!("完整性检查发现损坏:{}", first.join(";")),
+                    format!("完整性检查发现损坏：{}", first.join(";")),
                     Some(format!("{lz} restore BACKUP-FILE")),
                 );
             }
@@ -352,7 +352,7 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
                     "integrity",
                     Problem,
                     format!("the database cannot be read: {reason}"),
-                    format!("无法读取数据库:{reason}"),
+                    format!("无法读取数据库：{reason}"),
                     Some(format!("{lz} restore BACKUP-FILE")),
                 );
             }
@@ -391,14 +391,14 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
                 "wal",
                 Ok,
                 "no WAL file (nobody has the database open)".into(),
-                "无 WAL 文件(当前无人打开数据库)".into(),
+                "无 WAL 文件（当前无人打开数据库）".into(),
                 None,
             ),
             Some(n) if n > BIG => d.push(
                 "wal",
                 Warning,
                 format!("the WAL file is {} MiB: a program holding an old read (a console left open for days?) keeps it from being reset", n >> 20),
-                format!("WAL 文件有 {} MiB:可能有程序长期持有旧的读取(例如长时间未关闭的控制台),使其无法重置", n >> 20),
+                format!("WAL 文件有 {} MiB：可能有程序长期持有旧的读取（例如长时间未关闭的控制台），使其无法重置", n >> 20),
                 Some(format!("sqlite3 {p} 'PRAGMA wal_checkpoint(TRUNCATE);'")),
             ),
             Some(n) => d.push(
@@ -417,12 +417,12 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
             .or(head.map(|h| if h.0 { "wal".to_string() } else { "delete".to_string() }));
         d.journal_mode = mode.clone();
         match mode.as_deref() {
-            Some("wal") => d.push("journal", Ok, "journal mode: wal".into(), "日志模式:wal".into(), None),
+            Some("wal") => d.push("journal", Ok, "journal mode: wal".into(), "日志模式：wal".into(), None),
             Some(m) => d.push(
                 "journal",
                 Warning,
                 format!("journal mode: {m}; liaison needs WAL so that readers and writers do not block each other: any liaison command switches it"),
-                format!("日志模式:{m};liaison 需要 WAL 模式以免读写互相阻塞:任意 liaison 命令都会切换"),
+                format!("日志模式：{m}；liaison 需要 WAL 模式以免读写互相阻塞：任意 liaison 命令都会切换"),
                 Some(format!("{lz} whoami")),
             ),
             None => {}
@@ -435,7 +435,7 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
             "user",
             Problem,
             "the current user id has no entry in the passwd database, so it has no login".into(),
-            "当前用户 ID 在 passwd 数据库中没有条目,因此没有登录名".into(),
+            "当前用户 ID 在 passwd 数据库中没有条目，因此没有登录名".into(),
             Some("getent passwd $(id -u)".into()),
         ),
         (Some(login), Some(role)) => {
@@ -444,7 +444,7 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
                 "user",
                 Ok,
                 format!("you are {login} ({role})"),
-                format!("当前用户 {login}({label})"),
+                format!("当前用户 {login}（{label}）"),
                 None,
             )
         }
@@ -454,7 +454,7 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
                 "user",
                 Problem,
                 format!("you ({login}) are not registered in this database; ask {who} to run the command"),
-                format!("你({login})尚未在此数据库中登记;请 {who} 运行该命令"),
+                format!("你（{login}）尚未在此数据库中登记；请 {who} 运行该命令"),
                 Some(format!("{lz} user add {login} --name NAME --dept CODE")),
             )
         }
@@ -462,14 +462,14 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
             "user",
             Problem,
             format!("nobody is registered yet ({login}: not registered); set the database up"),
-            format!("尚无任何人登记({login}:未登记);请先初始化数据库"),
+            format!("尚无任何人登记（{login}：未登记）；请先初始化数据库"),
             Some(format!("{lz} init --dept OPS --dept-name 运营部")),
         ),
         (Some(login), None) => d.push(
             "user",
             Info,
             format!("you are {login} (not registered)"),
-            format!("当前用户 {login}(未登记)"),
+            format!("当前用户 {login}（未登记）"),
             None,
         ),
     }
@@ -484,11 +484,11 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
     let why = match owner {
         Some(o) => Bilingual::new(
             format!("shared use (the file belongs to {})", user_name(o)),
-            format!("多人共用(文件属于 {})", user_name(o)),
+            format!("多人共用（文件属于 {}）", user_name(o)),
         ),
         None => Bilingual::new(
             format!("shared use ({} people are registered)", people.unwrap_or(0)),
-            format!("多人共用(已登记 {} 人)", people.unwrap_or(0)),
+            format!("多人共用（已登记 {} 人）", people.unwrap_or(0)),
         ),
     };
     let dir_meta = std::fs::metadata(&dir).ok();
@@ -505,7 +505,7 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
                 "directory",
                 Problem,
                 format!("the directory {what} is not writable by {me}: SQLite creates the -wal and -shm files there"),
-                format!("{me} 无法写入目录 {what}:SQLite 需要在其中创建 -wal 和 -shm 文件"),
+                format!("{me} 无法写入目录 {what}：SQLite 需要在其中创建 -wal 和 -shm 文件"),
                 Some(fix),
             );
         } else {
@@ -518,7 +518,7 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
                     "directory",
                     Problem,
                     format!("{} needs the directory {what} group-writable and setgid, so that the -wal and -shm files anyone creates belong to group {group}", why.en),
-                    format!("{}时目录 {what} 须组可写并设置 setgid,使任何人创建的 -wal、-shm 文件都属于组 {group}", why.zh),
+                    format!("{}时目录 {what} 须组可写并设置 setgid，使任何人创建的 -wal、-shm 文件都属于组 {group}", why.zh),
                     Some(format!("chmod g+{missing} {ds}")),
                 );
             }
@@ -553,7 +553,7 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
                 "filesystem",
                 Problem,
                 format!("{} is on a network file system ({name}): SQLite's locks and WAL shared memory do not work across machines there, which corrupts databases; keep it on a local disk", dir.display()),
-                format!("{} 位于网络文件系统({name})上:SQLite 的锁和 WAL 共享内存在此无法跨机器工作,会损坏数据库;请放在本地磁盘", dir.display()),
+                format!("{} 位于网络文件系统（{name}）上：SQLite 的锁和 WAL 共享内存在此无法跨机器工作，会损坏数据库；请放在本地磁盘", dir.display()),
                 Some(format!("{lz} backup /var/lib/liaison/liaison.db")),
             );
         }
@@ -563,7 +563,7 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
                 "filesystem",
                 Warning,
                 format!("{} is on a FUSE file system (sshfs, a cloud drive…): locking may not work there; keep the database on a local disk", dir.display()),
-                format!("{} 位于 FUSE 文件系统(sshfs、网盘等)上:锁可能无效;请把数据库放在本地磁盘", dir.display()),
+                format!("{} 位于 FUSE 文件系统（sshfs、网盘等）上：锁可能无效；请把数据库放在本地磁盘", dir.display()),
                 Some(format!("{lz} backup /var/lib/liaison/liaison.db")),
             );
         }
@@ -573,7 +573,7 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
                 "filesystem",
                 Ok,
                 format!("local file system ({name})"),
-                format!("本地文件系统({name})"),
+                format!("本地文件系统（{name}）"),
                 None,
             );
         }
@@ -583,7 +583,7 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
                 "filesystem",
                 Ok,
                 format!("file system type 0x{magic:X} (not a network one)"),
-                format!("文件系统类型 0x{magic:X}(非网络文件系统)"),
+                format!("文件系统类型 0x{magic:X}（非网络文件系统）"),
                 None,
             );
         }
@@ -749,7 +749,7 @@ fn check_file(
                 "file",
                 Problem,
                 format!("{what} belongs to group {group}, not to the directory's group {dir_group} that the users share"),
-                format!("{what} 属于组 {group},而非目录所属、用户共用的组 {dir_group}"),
+                format!("{what} 属于组 {group}，而非目录所属、用户共用的组 {dir_group}"),
                 Some(format!("chgrp {dir_group} {p}")),
             );
         }
@@ -760,7 +760,7 @@ fn check_file(
             "file",
             Warning,
             format!("anyone on the machine may change {what}, history included"),
-            format!("本机任何人都可以修改 {what}(包括历史记录)"),
+            format!("本机任何人都可以修改 {what}（包括历史记录）"),
             Some(format!("chmod o-w {p}")),
         );
     }

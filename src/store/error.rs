@@ -135,7 +135,7 @@ impl StoreError {
                 format!("no {} `{id}`; {}", kind.label(lang), kind.hint(lang))
             }
             (StoreError::NotFound { kind, id }, Lang::Zh) => {
-                format!("找不到{}「{id}」;{}", kind.label(lang), kind.hint(lang))
+                format!("找不到{}「{id}」；{}", kind.label(lang), kind.hint(lang))
             }
             (StoreError::Conflict { number, version, by, at }, Lang::En) => format!(
                 "{number} was changed by {by} at {} (now version {version}) after you read it; \
@@ -143,13 +143,13 @@ impl StoreError {
                 at.format("%Y-%m-%d %H:%M:%S")
             ),
             (StoreError::Conflict { number, version, by, at }, Lang::Zh) => format!(
-                "{number} 在你读取之后已被 {by} 于 {} 修改(当前版本 {version});请重新查看(`liaison show {number}`)后再修改",
+                "{number} 在你读取之后已被 {by} 于 {} 修改（当前版本 {version}）；请重新查看（`liaison show {number}`）后再修改",
                 at.format("%Y-%m-%d %H:%M:%S")
             ),
             (StoreError::Busy, _) => lang
                 .pick(
                     "the database is busy: other liaison programs kept it locked for more than 20 seconds; try again in a moment",
-                    "数据库正忙:其他 liaison 进程占用超过 20 秒;请稍后重试",
+                    "数据库正忙：其他 liaison 进程占用超过 20 秒；请稍后重试",
                 )
                 .to_string(),
             (StoreError::Denied(denied), _) => denied.message(lang),
@@ -165,24 +165,24 @@ impl StoreError {
             }
             (StoreError::NotRegistered { login, admins }, Lang::Zh) => {
                 let who = if admins.is_empty() {
-                    "尚无任何用户:运行 `liaison init` 成为第一个管理员".to_string()
+                    "尚无任何用户：运行 `liaison init` 成为第一个管理员".to_string()
                 } else {
-                    format!("请联系管理员添加:{}(`liaison user add {login} …`)", admins.join("、"))
+                    format!("请联系管理员添加：{}（`liaison user add {login} …`）", admins.join("、"))
                 };
-                format!("你的登录名 `{login}` 尚未在此数据库中登记;{who}")
+                format!("你的登录名 `{login}` 尚未在此数据库中登记；{who}")
             }
             (StoreError::NewerSchema { found, supported }, Lang::En) => format!(
                 "this database has schema version {found}, newer than this liaison understands ({supported}); \
                  use the newer liaison that wrote it"
             ),
             (StoreError::NewerSchema { found, supported }, Lang::Zh) => format!(
-                "数据库结构版本为 {found},高于本程序支持的 {supported};请使用写入它的新版 liaison"
+                "数据库结构版本为 {found}，高于本程序支持的 {supported}；请使用写入它的新版 liaison"
             ),
             (StoreError::Open { path, reason }, Lang::En) => format!(
                 "cannot open the database {path}: {reason}; check the path (--db or LIAISON_DB) and its permissions"
             ),
             (StoreError::Open { path, reason }, Lang::Zh) => {
-                format!("无法打开数据库 {path}:{reason};请检查路径(--db 或 LIAISON_DB)及其权限")
+                format!("无法打开数据库 {path}：{reason}；请检查路径（--db 或 LIAISON_DB）及其权限")
             }
             (StoreError::Sqlite(e), _) => format!("{}: {e}", lang.pick("database error", "数据库错误")),
         }

@@ -106,7 +106,7 @@ impl Store {
             {
                 return Err(StoreError::invalid(
                     format!("task #{} belongs to {}: it stays among the departments involved", task.seq, task.dept),
-                    format!("任务 #{} 属于 {},该部门须保留在涉及部门中", task.seq, task.dept),
+                    format!("任务 #{} 属于 {}，该部门须保留在涉及部门中", task.seq, task.dept),
                 ));
             }
             for code in &involved {
@@ -417,7 +417,7 @@ pub(super) fn not_in_future(at: NaiveDateTime, now: NaiveDateTime) -> StoreResul
     if at > now + chrono::Duration::minutes(1) {
         return Err(StoreError::invalid(
             format!("{} is in the future; give the time it actually happened", at.format("%Y-%m-%d %H:%M")),
-            format!("{} 晚于当前时间;请填写实际发生的时间", at.format("%Y-%m-%d %H:%M")),
+            format!("{} 晚于当前时间；请填写实际发生的时间", at.format("%Y-%m-%d %H:%M")),
         ));
     }
     Ok(())

@@ -365,7 +365,7 @@ fn apply(conn: &mut Connection, sql: &str, version: i64, rebuilds: bool) -> Stor
                     format!(
                         "migration {version} would leave {broken} rows pointing at nothing; nothing was changed"
                     ),
-                    format!("迁移 {version} 会留下 {broken} 条无效引用;未做任何修改"),
+                    format!("迁移 {version} 会留下 {broken} 条无效引用；未做任何修改"),
                 ));
             }
         }

@@ -95,7 +95,7 @@ impl Store {
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::invalid(
                 format!("the database could not switch to WAL mode (it reports `{mode}`)"),
-                format!("数据库无法切换到 WAL 模式(当前为 `{mode}`)"),
+                format!("数据库无法切换到 WAL 模式（当前为 `{mode}`）"),
             ));
         }
         self.conn.pragma_update(None, "synchronous", "FULL")?;

@@ -133,7 +133,7 @@ impl Store {
         if m.participants.is_empty() {
             return Err(StoreError::invalid(
                 "a meeting needs its participants: --participants login1,login2",
-                "会议须有参会人:--participants 登录名1,登录名2",
+                "会议须有参会人：--participants 登录名1，登录名2",
             ));
         }
         self.change(|tx| {
@@ -560,7 +560,7 @@ impl Store {
         required(
             retrospective,
             "the retrospective (what went well, what to improve)",
-            "复盘(做得好的、需改进的)",
+            "复盘（做得好的、需改进的）",
         )?;
         self.change(|tx| {
             let (r, outcome) = begin(tx, ctx, number, None, &Act::Archive)?;

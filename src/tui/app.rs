@@ -545,12 +545,14 @@ impl App {
                 s.mouse = !s.mouse;
                 s.message = Some(
                     if s.mouse {
-                        s.lang
-                            .pick("Mouse on: wheel scrolls, click selects.", "鼠标已开启:滚轮滚动,点击选择。")
+                        s.lang.pick(
+                            "Mouse on: wheel scrolls, click selects.",
+                            "鼠标已开启：滚轮滚动，点击选择。",
+                        )
                     } else {
                         s.lang.pick(
                             "Mouse off: the terminal selects text again.",
-                            "鼠标已关闭:可用终端自带的文本选择。",
+                            "鼠标已关闭：可用终端自带的文本选择。",
                         )
                     }
                     .to_string(),

@@ -402,7 +402,7 @@ impl App {
             self.state.message = Some(
                 lang.pick(
                     "Nothing to undo: description edits and task updates can be taken back; other changes stay on the record (add a comment to correct them).",
-                    "没有可撤销的操作:可撤销描述修改和任务更新;其他操作留在记录中(可追加评论更正)。",
+                    "没有可撤销的操作：可撤销描述修改和任务更新；其他操作留在记录中（可追加评论更正）。",
                 )
                 .into(),
             );
@@ -449,7 +449,7 @@ impl App {
         } else {
             i.number.clone()
         };
-        self.state.message = Some(format!("{} {text}", lang.pick("Copied:", "已复制:")));
+        self.state.message = Some(format!("{} {text}", lang.pick("Copied:", "已复制：")));
         self.state.effects.push(Effect::Copy(text));
     }
 

@@ -69,7 +69,7 @@ impl Action {
             Action::Copy => lang.pick("copy the issue number", "复制问题编号"),
             Action::CopySummary => lang.pick("copy a one-line summary", "复制一行摘要"),
             Action::ExternalEditor => {
-                lang.pick("edit the field in $EDITOR (in a form)", "在 $EDITOR 中编辑字段(表单内)")
+                lang.pick("edit the field in $EDITOR (in a form)", "在 $EDITOR 中编辑字段（表单内）")
             }
             Action::View(n) => View::from_key(n).map_or("", |v| v.label(lang)),
         }

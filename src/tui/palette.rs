@@ -76,7 +76,8 @@ impl Palette {
 
     /// The issue finder (`#`): issues by number or title, filled by the app from the store.
     pub fn issues(lang: Lang) -> Palette {
-        let title = lang.pick("Go to an issue: its number or title", "跳转到问题:输入编号或标题").to_string();
+        let title =
+            lang.pick("Go to an issue: its number or title", "跳转到问题：输入编号或标题").to_string();
         Palette { title: Some(title), finds_issues: true, ..Palette::new(Vec::new()) }
     }
 

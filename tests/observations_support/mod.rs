@@ -135,7 +135,11 @@ impl Console {
                 .into_iter()
                 .flatten()
                 .flatten()
-                .filter(|e| e.file_name().to_string_lossy().starts_with("draft-"))
+                // A whole draft, not the temporary file it is written to first.
+                .filter(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    name.starts_with("draft-") && name.ends_with(".json")
+                })
                 .any(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains(text)));
             if found {
                 return;

@@ -88,14 +88,14 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                 (
                     prose("background", "Background", "背景").required().hint(
                         "Why this came up, e.g. “Double 11 needs a points exchange”",
-                        "简要说明问题产生的原因或背景,如“双十一活动需新增用户积分兑换功能”",
+                        "简要说明问题产生的原因或背景，如“双十一活动需新增用户积分兑换功能”",
                     ),
                     issue.map(|i| i.background.clone()).unwrap_or_default(),
                 ),
                 (
                     prose("request", "Request", "具体诉求").required().hint(
                         "What the other departments must deliver, by when",
-                        "明确需协作部门完成的事项,如“需技术部10月30日前开发积分兑换接口”",
+                        "明确需协作部门完成的事项，如“需技术部10月30日前开发积分兑换接口”",
                     ),
                     issue.map(|i| i.request.clone()).unwrap_or_default(),
                 ),
@@ -121,7 +121,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
         }
         FormKind::Acknowledge => {
             vec![(
-                prose("note", "Note", "备注").hint("Optional: what you will do next", "可选:下一步安排"),
+                prose("note", "Note", "备注").hint("Optional: what you will do next", "可选：下一步安排"),
                 String::new(),
             )]
         }
@@ -132,7 +132,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
             vec![
                 (
                     Spec::new("held_at", "Held at", "沟通时间", Kind::Date(Ahead::Past))
-                        .hint("Empty: now; or 10-25 14:00, today", "留空为现在;或如 10-25 14:00、今天"),
+                        .hint("Empty: now; or 10-25 14:00, today", "留空为现在；或如 10-25 14:00、今天"),
                     String::new(),
                 ),
                 (Spec::new("mode", "Mode", "方式", Kind::Choice(modes)), MeetingMode::Online.code().into()),
@@ -146,7 +146,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                     .required()
                     .hint(
                         "Type a name, login or pinyin initials (zs → 张三)",
-                        "输入姓名、登录名或拼音首字母(zs → 张三)",
+                        "输入姓名、登录名或拼音首字母（zs → 张三）",
                     ),
                     me.login.clone(),
                 ),
@@ -155,7 +155,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                 (
                     prose("consensus", "Consensus", "达成共识")
                         .required()
-                        .hint("Who does what by when", "明确结论:谁在何时前完成什么"),
+                        .hint("Who does what by when", "明确结论：谁在何时前完成什么"),
                     String::new(),
                 ),
             ]
@@ -173,7 +173,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                 (
                     prose("note", "Objection", "异议内容").hint(
                         "Needed when you object: what is wrong in the minutes",
-                        "提出异议时必填:纪要哪里不对",
+                        "提出异议时必填：纪要哪里不对",
                     ),
                     String::new(),
                 ),
@@ -243,7 +243,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                 (
                     prose("reason", "Reason", "取消原因").required().hint(
                         "e.g. “no longer needed: the campaign was dropped”",
-                        "如“活动取消,该任务不再需要”",
+                        "如“活动取消，该任务不再需要”",
                     ),
                     String::new(),
                 ),
@@ -281,7 +281,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                 (
                     Spec::new("deadline", "Deadline", "截止日期", Kind::Date(Ahead::Future)).required().hint(
                         "2026-10-30, 10-30, +3d or +2wd (working days)",
-                        "如 2026-10-30、10-30、+3d 或 +2wd(工作日)",
+                        "如 2026-10-30、10-30、+3d 或 +2wd（工作日）",
                     ),
                     String::new(),
                 ),
@@ -342,7 +342,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                 (
                     prose("note", "Progress", "当前进度").required().hint(
                         "e.g. “development 50% done, waiting for integration”",
-                        "如“开发完成50%,待联调”",
+                        "如“开发完成50%，待联调”",
                     ),
                     String::new(),
                 ),
@@ -372,13 +372,13 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                 (
                     prose("reason", "Reason", "原因")
                         .required()
-                        .hint("e.g. “an urgent request jumped the queue”", "如“突发需求插队,原任务顺延2天”"),
+                        .hint("e.g. “an urgent request jumped the queue”", "如“突发需求插队，原任务顺延2天”"),
                     String::new(),
                 ),
                 (prose("plan", "Adjusted plan", "调整方案").required(), String::new()),
                 (
                     Spec::new("new_date", "New deadline", "新截止日期", Kind::Date(Ahead::Future))
-                        .hint("Optional: 10-30, +2wd", "可选:如 10-30、+2wd"),
+                        .hint("Optional: 10-30, +2wd", "可选：如 10-30、+2wd"),
                     String::new(),
                 ),
             ]
@@ -387,7 +387,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
             (
                 Spec::new("to", "Escalate to", "升级至", pick_one(people(env), true)).required().hint(
                     "A person, or a role typed as it is (总经理)",
-                    "选择人员,或直接输入职务(如 总经理)",
+                    "选择人员，或直接输入职务（如 总经理）",
                 ),
                 String::new(),
             ),
@@ -402,7 +402,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                 ),
                 (
                     Spec::new("feedback", "Feedback person", "反馈人", pick_one(people(env), false))
-                        .hint("Accepts the result; empty: the proposer", "负责验收;留空为提出人"),
+                        .hint("Accepts the result; empty: the proposer", "负责验收；留空为提出人"),
                     issue.map(|i| i.proposer.clone()).unwrap_or_default(),
                 ),
             ];
@@ -415,7 +415,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                     i.number,
                     lang.pick(
                         "has no response from an involved department yet: say why it goes ahead.",
-                        "尚无涉及部门响应:请注明未经响应即提交解决方案的原因。"
+                        "尚无涉及部门响应：请注明未经响应即提交解决方案的原因。"
                     )
                 ));
                 fields.push((
@@ -449,7 +449,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                     Lang::En => {
                         format!("You answer for the feedback person {feedback}: the record names both.")
                     }
-                    Lang::Zh => format!("你将代反馈人 {feedback} 作答:记录中会同时写明双方。"),
+                    Lang::Zh => format!("你将代反馈人 {feedback} 作答：记录中会同时写明双方。"),
                 });
                 fields.push((proxy_reason(true), String::new()));
             }
@@ -462,7 +462,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
             vec![(
                 prose("retrospective", "Retrospective", "复盘").required().hint(
                     "What went well, what to do earlier next time",
-                    "如“本次沟通效率较高,但需求明确环节可提前,避免返工”",
+                    "如“本次沟通效率较高，但需求明确环节可提前，避免返工”",
                 ),
                 String::new(),
             )]

@@ -156,13 +156,13 @@ impl FormKind {
                 "Archive {number}? It becomes read-only for everyone. y archive · n keep editing"
             )),
             (FormKind::Archive, Lang::Zh) => {
-                Some(format!("确定归档 {number}?归档后所有人只读。y 归档 · n 继续编辑"))
+                Some(format!("确定归档 {number}？归档后所有人只读。y 归档 · n 继续编辑"))
             }
             (FormKind::Refuse, Lang::En) => Some(format!(
                 "Refuse acceptance of {number}? It goes back to in progress. y refuse · n keep editing"
             )),
             (FormKind::Refuse, Lang::Zh) => {
-                Some(format!("确定 {number} 验收不通过?问题将退回进行中。y 确定 · n 继续编辑"))
+                Some(format!("确定 {number} 验收不通过？问题将退回进行中。y 确定 · n 继续编辑"))
             }
             _ => None,
         }

@@ -103,15 +103,15 @@ pub fn notes(form: &Form, env: &Env) -> Vec<Note> {
                     (false, Lang::En) if overdue => {
                         format!("LATE: the deadline {} has already passed", task.deadline)
                     }
-                    (false, Lang::Zh) if overdue => format!("预警不及时:截止日期 {} 已过", task.deadline),
+                    (false, Lang::Zh) if overdue => format!("预警不及时：截止日期 {} 已过", task.deadline),
                     (true, Lang::En) => {
                         format!("Timely: at least one working day before the deadline {}", task.deadline)
                     }
-                    (true, Lang::Zh) => format!("预警及时:距截止 {} 至少1个工作日", task.deadline),
+                    (true, Lang::Zh) => format!("预警及时：距截止 {} 至少1个工作日", task.deadline),
                     (false, Lang::En) => {
                         format!("LATE: less than one working day before the deadline {}", task.deadline)
                     }
-                    (false, Lang::Zh) => format!("预警不及时:距截止 {} 不足1个工作日", task.deadline),
+                    (false, Lang::Zh) => format!("预警不及时：距截止 {} 不足1个工作日", task.deadline),
                 };
                 notes.push(Note { level: if timely { Level::Info } else { Level::Warning }, text });
             }
@@ -267,7 +267,7 @@ pub fn submit(form: &Form, store: &mut Store, ctx: &Ctx, env: &Env) -> Result<Do
                 before,
             });
             Done {
-                message: said("description saved (u undoes)", "描述已保存(u 撤销)"), select: None, undo
+                message: said("description saved (u undoes)", "描述已保存（u 撤销）"), select: None, undo
             }
         }
         FormKind::Acknowledge => {
@@ -353,7 +353,7 @@ pub fn submit(form: &Form, store: &mut Store, ctx: &Ctx, env: &Env) -> Result<Do
                 t.seq,
                 t.state.label(lang),
                 t.percent,
-                lang.pick("(u undoes)", "(u 撤销)")
+                lang.pick("(u undoes)", "（u 撤销）")
             ))
             .with_undo(undo)
         }
@@ -382,7 +382,7 @@ pub fn submit(form: &Form, store: &mut Store, ctx: &Ctx, env: &Env) -> Result<Do
             } else {
                 lang.pick(
                     "LATE: less than one working day before the deadline",
-                    "预警不及时:距截止不足1个工作日",
+                    "预警不及时：距截止不足1个工作日",
                 )
             };
             done(format!("{n} {}: {verdict}", lang.pick("risk alert raised", "已发起风险预警")))
@@ -403,7 +403,7 @@ pub fn submit(form: &Form, store: &mut Store, ctx: &Ctx, env: &Env) -> Result<Do
                 Lang::En => {
                     format!("{n} #{seq}: minutes amended to version {version}; participants confirm again")
                 }
-                Lang::Zh => format!("{n} #{seq}:纪要已修订为第 {version} 版,已请参会人重新确认"),
+                Lang::Zh => format!("{n} #{seq}：纪要已修订为第 {version} 版，已请参会人重新确认"),
             })
         }
         FormKind::CancelTask => {
@@ -427,7 +427,7 @@ pub fn submit(form: &Form, store: &mut Store, ctx: &Ctx, env: &Env) -> Result<Do
             let by = issue.resolution.map(|r| r.feedback).unwrap_or_default();
             done(format!(
                 "{n} {} {by}",
-                lang.pick("solution entered — awaiting acceptance by", "已填写解决方案,等待验收:")
+                lang.pick("solution entered — awaiting acceptance by", "已填写解决方案，等待验收：")
             ))
         }
         FormKind::Accept => {
@@ -438,7 +438,7 @@ pub fn submit(form: &Form, store: &mut Store, ctx: &Ctx, env: &Env) -> Result<Do
         FormKind::Refuse => {
             let reason = optional("for_reason");
             store.answer_acceptance(ctx, n, false, Some(&form.text("reason")), reason.as_deref())?;
-            done(said("acceptance refused — back in progress", "验收不通过,已退回进行中"))
+            done(said("acceptance refused — back in progress", "验收不通过，已退回进行中"))
         }
         FormKind::Archive => {
             store.archive(ctx, n, &form.text("retrospective"))?;
@@ -449,7 +449,7 @@ pub fn submit(form: &Form, store: &mut Store, ctx: &Ctx, env: &Env) -> Result<Do
     // first response…), so the person knows.
     if let Some(note) = store.take_note() {
         finished.message =
-            format!("{}{}{}", finished.message, lang.pick(" — note: ", "。注意:"), note.get(lang));
+            format!("{}{}{}", finished.message, lang.pick(" — note: ", "。注意："), note.get(lang));
     }
     Ok(finished)
 }

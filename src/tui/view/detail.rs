@@ -92,7 +92,7 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
     if let Some(why) = &i.response_waived {
         response.push_str(&format!(
             " · {}{}",
-            lang.pick("went ahead without: ", "未经响应:"),
+            lang.pick("went ahead without: ", "未经响应："),
             sanitize_line(why)
         ));
     }
@@ -106,7 +106,7 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
 
     heading(&mut out, lang.pick("Communication", "沟通记录"));
     if r.meetings.is_empty() {
-        out.push(Line::styled(lang.pick("(no meeting yet)", "(暂无会议)"), theme.hint));
+        out.push(Line::styled(lang.pick("(no meeting yet)", "（暂无会议）"), theme.hint));
     }
     for m in &r.meetings {
         let version = if m.version > 1 {
@@ -114,7 +114,7 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
                 " · {}",
                 match lang {
                     crate::i18n::Lang::En => format!("amended, version {}", m.version),
-                    crate::i18n::Lang::Zh => format!("已修订,第 {} 版", m.version),
+                    crate::i18n::Lang::Zh => format!("已修订，第 {} 版", m.version),
                 }
             )
         } else {
@@ -151,7 +151,7 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
 
     heading(&mut out, lang.pick("Execution and tracking", "执行与跟踪"));
     if r.tasks.is_empty() {
-        out.push(Line::styled(lang.pick("(no task yet)", "(暂无任务)"), theme.hint));
+        out.push(Line::styled(lang.pick("(no task yet)", "（暂无任务）"), theme.hint));
     }
     for t in &r.tasks {
         let last_progress = r.progress.iter().filter(|p| p.task_seq == Some(t.seq)).map(|p| p.at).max();
@@ -210,7 +210,7 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
             field(&mut out, lang.pick("Owner", "负责人"), name(&res.owner), Style::new());
             field(&mut out, lang.pick("Feedback", "反馈人"), name(&res.feedback), Style::new());
         }
-        None => out.push(Line::styled(lang.pick("(not resolved yet)", "(尚未解决)"), theme.hint)),
+        None => out.push(Line::styled(lang.pick("(not resolved yet)", "（尚未解决）"), theme.hint)),
     }
     if let Some(a) = &i.acceptance {
         let verdict = if a.accepted {

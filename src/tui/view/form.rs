@@ -169,7 +169,7 @@ fn draw_value(
         Kind::Choice(options) => {
             let mut spans = Vec::new();
             if options.is_empty() {
-                spans.push(Span::styled(lang.pick("(nothing to choose)", "(无可选项)"), theme.hint));
+                spans.push(Span::styled(lang.pick("(nothing to choose)", "（无可选项）"), theme.hint));
             }
             for (i, (_, label)) in options.iter().enumerate() {
                 let style = if i == field.choice { theme.tab_active } else { theme.tab };
@@ -242,7 +242,7 @@ fn draw_hint(frame: &mut Frame, area: Rect, form: &Form, state: &State, theme: &
         (
             lang.pick(
                 "Esc again discards what you typed; any other key keeps editing.",
-                "再按 Esc 将丢弃已输入内容;按其他键继续编辑。",
+                "再按 Esc 将丢弃已输入内容；按其他键继续编辑。",
             )
             .to_string(),
             theme.error,
@@ -326,7 +326,7 @@ fn draw_conflict(frame: &mut Frame, area: Rect, conflict: &Conflict, state: &Sta
     let mut lines = vec![Line::styled(
         lang.pick(
             "Someone changed this issue after you opened the form:",
-            "你打开表单之后,有人修改了这个问题:",
+            "你打开表单之后，有人修改了这个问题：",
         ),
         theme.urgent,
     )];
@@ -345,8 +345,8 @@ fn draw_conflict(frame: &mut Frame, area: Rect, conflict: &Conflict, state: &Sta
     }
     lines.push(Line::raw(""));
     for (key, en, zh) in [
-        ("o", "overwrite: save mine on top of theirs", "覆盖:在对方修改之上保存我的内容"),
-        ("c", "keep mine as a comment on the issue", "保留为评论:把我的内容存为该问题的评论"),
+        ("o", "overwrite: save mine on top of theirs", "覆盖：在对方修改之上保存我的内容"),
+        ("c", "keep mine as a comment on the issue", "保留为评论：把我的内容存为该问题的评论"),
         ("d", "discard mine", "丢弃我的内容"),
         ("Esc", "back to the form", "返回表单"),
     ] {
@@ -390,7 +390,7 @@ pub fn draw_restore(frame: &mut Frame, area: Rect, state: &State, theme: &Theme)
     let lines = vec![
         Line::from(format!(
             "{} {}",
-            lang.pick("A form you were typing was left unsaved at", "发现一份未保存的表单草稿,保存于"),
+            lang.pick("A form you were typing was left unsaved at", "发现一份未保存的表单草稿，保存于"),
             draft.saved_at.format("%Y-%m-%d %H:%M")
         )),
         Line::from(format!("{}: {what}", lang.pick("Form", "表单"))),

@@ -36,7 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         } else if state.query.trim().is_empty() {
             lang.pick(
                 "No issue here. Number keys switch lists; ? shows the keys.",
-                "此列表为空。数字键切换列表,? 查看按键。",
+                "此列表为空。数字键切换列表，? 查看按键。",
             )
         } else {
             lang.pick("No issue matches the search. Esc clears it.", "没有匹配的问题。按 Esc 清除搜索。")

@@ -120,7 +120,7 @@ fn draw_palette(frame: &mut Frame, area: Rect, palette: &Palette, state: &State,
         ]));
     }
     if palette.matches.is_empty() {
-        lines.push(Line::styled(lang.pick("(nothing matches)", "(没有匹配项)"), theme.hint));
+        lines.push(Line::styled(lang.pick("(nothing matches)", "（没有匹配项）"), theme.hint));
     }
     frame.render_widget(Paragraph::new(lines), inner);
     let x = inner.x as usize + width(&prompt);
