@@ -16,6 +16,7 @@ mod issues;
 mod list;
 pub mod migrations;
 mod narrow;
+mod report;
 mod search;
 mod work;
 
