@@ -103,6 +103,8 @@ pub struct State {
     /// A draft left by an earlier run, offered back at start.
     pub restore: Option<Draft>,
     pub help: bool,
+    /// The Reports view (key 9), while it shows instead of the panes.
+    pub reports: Option<super::reports::Reports>,
     pub message: Option<String>,
     pub inbox_count: i64,
     pub alert_count: usize,
@@ -206,6 +208,7 @@ impl App {
             effects: Vec::new(),
             restore: None,
             help: false,
+            reports: None,
             message: None,
             inbox_count: 0,
             alert_count: 0,
@@ -438,6 +441,7 @@ impl App {
                 }
                 let keep = self.state.selected_row().map(|r| r.number.clone());
                 self.reload(keep);
+                self.reload_reports();
             }
             Ok(_) => {}
             Err(e) => self.state.message = Some(e.message(self.state.lang)),
@@ -453,6 +457,10 @@ impl App {
             s.quit = action == Action::Quit;
             return;
         }
+        if s.reports.is_some() && self.reports_key(action) {
+            return;
+        }
+        let s = &mut self.state;
         match action {
             Action::Quit => s.quit = true,
             Action::Help => s.help = true,
@@ -543,7 +551,11 @@ impl App {
                     .to_string(),
                 );
             }
+            Action::Reports => self.open_reports(),
+            // Only in the Reports view.
+            Action::PeriodEarlier | Action::PeriodLater | Action::PeriodLength => {}
             Action::View(n) => {
+                s.reports = None;
                 if let Some(view) = View::from_key(n) {
                     s.view = view;
                     s.focus = Pane::List;

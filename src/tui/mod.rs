@@ -11,6 +11,7 @@ mod external;
 pub mod form;
 pub mod keymap;
 pub mod palette;
+pub mod reports;
 pub mod view;
 pub mod welcome;
 
