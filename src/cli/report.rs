@@ -375,6 +375,12 @@ fn csv_rows(r: &Report) -> String {
         let Some(groups) = value[section].as_object() else { continue };
         for (group, entries) in groups {
             let Some(entries) = entries.as_object() else { continue };
+            if group == "all" {
+                for (measure, v) in entries {
+                    push(section, group, "", measure, v);
+                }
+                continue;
+            }
             for (key, figures) in entries {
                 match figures.as_object() {
                     Some(measures) => {
