@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use liaison::demo::Demo;
 use liaison::domain::report::{Report, Scope};
 use liaison::domain::{Department, Person, Role};
 use liaison::i18n::Lang;
@@ -54,7 +53,6 @@ fn dataset(n: usize) -> PathBuf {
     let ops = Department { code: "OPS".into(), name: "运营部".into(), head: None };
     store.init(now(), &ops, &me()).expect("init");
     liaison::demo::load(&mut store, &me(), Lang::Zh, n, SEED, now()).expect("the demo");
-    let _ = Demo::new(SEED);
     path
 }
 

@@ -242,6 +242,11 @@ pub const MIGRATIONS: &[&str] = &[
         grams, content = '', contentless_delete = 1, detail = none, tokenize = 'ascii'
     );
     "#,
+    // 7: the few events the report reads (acceptance refused, a task updated), by issue: a
+    //    partial index, so a report does not read every event of its period.
+    r#"
+    CREATE INDEX events_report ON events (issue_id) WHERE kind IN ('refused', 'task_updated');
+    "#,
 ];
 
 /// The schema version this program writes.

@@ -92,6 +92,8 @@ impl Store {
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
         self.conn.pragma_update(None, "cache_size", -16_384)?;
+        // `rarray(?)`: a list of ids bound as one parameter (the report's joins).
+        rusqlite::vtab::array::load_module(&self.conn)?;
         Ok(())
     }
 

@@ -4,8 +4,11 @@
 //! figures themselves are defined in the domain.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use chrono::NaiveDateTime;
+use rusqlite::types::Value;
+use rusqlite::vtab::array::Array;
 use rusqlite::{Transaction, named_params};
 
 use super::convert::{Day, instant, local};
@@ -14,8 +17,13 @@ use crate::domain::deadline::end_of_day;
 use crate::domain::report::{Facts, IssueFact, RiskFact, Scope, TaskFact, WaitingMinutes};
 use crate::domain::{Priority, Status};
 
-/// The issues a report reads, with `:from`, `:to` (instants) and `:priority` bound.
-const ISSUES_READ: &str = "(i.proposed_at BETWEEN :from AND :to
+/// The issues a report reads, with `:from`, `:to` (instants) and `:priority` bound. The first
+/// line finds candidates from two indexes (open issues by status; issues changed since the period
+/// began, which holds every issue registered or accepted in it); the rest decides.
+const ISSUES_READ: &str =
+    "i.id IN (SELECT id FROM issues WHERE status IN ('registered', 'in_progress', 'awaiting_acceptance')
+                 UNION SELECT id FROM issues WHERE updated_at >= :from)
+    AND (i.proposed_at BETWEEN :from AND :to
         OR i.status IN ('registered', 'in_progress', 'awaiting_acceptance')
         OR (i.accepted = 1 AND i.accepted_at BETWEEN :from AND :to))
     AND (:priority IS NULL OR i.priority = :priority)";
@@ -32,7 +40,6 @@ fn read_facts(tx: &Transaction, scope: &Scope) -> StoreResult<Facts> {
     let from = instant(scope.from.and_hms_opt(0, 0, 0).unwrap_or_default());
     let to = instant(end_of_day(scope.to));
     let priority = scope.priority.map(Priority::code);
-    let params = named_params! {":from": from, ":to": to, ":priority": priority};
 
     let departments = {
         let mut stmt = tx.prepare_cached("SELECT code FROM departments ORDER BY code")?;
@@ -41,24 +48,23 @@ fn read_facts(tx: &Transaction, scope: &Scope) -> StoreResult<Facts> {
 
     let mut issues = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
+    // When tasks closed without their own record were finished: the solution, else the last change.
     let mut resolved: Vec<i64> = Vec::new();
     {
         let sql = format!(
             "SELECT i.id, i.number, i.priority, i.status, i.proposed_at, i.response_due_at,
                     i.first_response_at, CASE WHEN i.accepted = 1 THEN i.accepted_at END,
-                    i.escalation_reason, i.resolved_at, i.updated_at
+                    i.escalation_reason, coalesce(i.resolved_at, i.updated_at)
              FROM issues i WHERE {ISSUES_READ} ORDER BY i.id"
         );
         let mut stmt = tx.prepare_cached(&sql)?;
-        let mut rows = stmt.query(params)?;
+        let mut rows = stmt.query(named_params! {":from": from, ":to": to, ":priority": priority})?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let status: Status = r.get(3)?;
             let accepted: Option<i64> = r.get(7)?;
             index.insert(id, issues.len());
-            // The time tasks closed without their own record were finished: the solution, else
-            // the issue's last change.
-            resolved.push(r.get::<_, Option<i64>>(9)?.unwrap_or(r.get::<_, i64>(10)?));
+            resolved.push(r.get(9)?);
             issues.push(IssueFact {
                 id,
                 number: r.get(1)?,
@@ -74,35 +80,40 @@ fn read_facts(tx: &Transaction, scope: &Scope) -> StoreResult<Facts> {
             });
         }
     }
+    // Ids as one parameter: every issue read, and those registered in the period (whose finished
+    // tasks, risk alerts and refusals count).
+    let ids: Array = Rc::new(issues.iter().map(|i| Value::from(i.id)).collect());
+    let period: Array = Rc::new(
+        issues.iter().filter(|i| scope.contains(i.proposed_at.date())).map(|i| Value::from(i.id)).collect(),
+    );
 
     {
-        let mut stmt =
-            tx.prepare_cached("SELECT issue_id, dept FROM issue_departments ORDER BY issue_id, dept")?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = tx.prepare_cached(
+            "SELECT d.issue_id, d.dept FROM rarray(:ids) a CROSS JOIN issue_departments d ON d.issue_id = a.value",
+        )?;
+        let mut rows = stmt.query(named_params! {":ids": ids.clone()})?;
         while let Some(r) = rows.next()? {
             if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
                 issues[i].departments.push(r.get(1)?);
             }
         }
     }
+    for issue in &mut issues {
+        issue.departments.sort();
+    }
 
-    // Refusals, and tasks set done by an update: from the events of the issues read. Events are
-    // appended in time order and an issue's events all come after its registration, so those of
-    // issues from the lowest id read on start at that issue's first event.
+    // Refusals, and tasks set done by an update, from the period's events.
     let mut done_by_update: HashMap<(usize, i64), i64> = HashMap::new();
-    if let Some(first) = issues.first() {
-        let start: Option<i64> = tx
-            .prepare_cached("SELECT min(id) FROM events WHERE issue_id = :id")?
-            .query_row(named_params! {":id": first.id}, |r| r.get(0))?;
+    {
         let mut stmt = tx.prepare_cached(
-            "SELECT issue_id, at, kind, json_extract(after, '$.task'), json_extract(after, '$.state')
-             FROM events WHERE id >= :start AND kind IN ('refused', 'task_updated')",
+            "SELECT e.issue_id, e.at, e.kind, json_extract(e.after, '$.task'), json_extract(e.after, '$.state')
+             FROM rarray(:ids) a CROSS JOIN events e INDEXED BY events_report ON e.issue_id = a.value
+             WHERE e.kind IN ('refused', 'task_updated')",
         )?;
-        let mut rows = stmt.query(named_params! {":start": start.unwrap_or(i64::MAX)})?;
+        let mut rows = stmt.query(named_params! {":ids": period})?;
         while let Some(r) = rows.next()? {
-            let Some(&i) = r.get::<_, Option<i64>>(0)?.and_then(|id| index.get(&id)) else { continue };
-            let kind: String = r.get(2)?;
-            if kind == "refused" {
+            let Some(&i) = index.get(&r.get::<_, i64>(0)?) else { continue };
+            if r.get::<_, String>(2)? == "refused" {
                 issues[i].refusals += 1;
             } else if r.get::<_, Option<String>>(4)?.as_deref() == Some("done")
                 && let Some(seq) = r.get::<_, Option<i64>>(3)?
@@ -113,37 +124,53 @@ fn read_facts(tx: &Transaction, scope: &Scope) -> StoreResult<Facts> {
             }
         }
     }
+    // Tasks brought to 100 % by a progress update, and when.
+    let mut done_by_progress: HashMap<i64, i64> = HashMap::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT p.task_id, max(p.at) FROM rarray(:ids) a CROSS JOIN progress p ON p.issue_id = a.value
+             WHERE p.percent = 100 AND p.task_id IS NOT NULL GROUP BY p.task_id",
+        )?;
+        let mut rows = stmt.query(named_params! {":ids": period})?;
+        while let Some(r) = rows.next()? {
+            done_by_progress.insert(r.get(0)?, r.get(1)?);
+        }
+    }
 
     let mut tasks = Vec::new();
-    let mut task_dept: HashMap<i64, (usize, String)> = HashMap::new();
+    // Task id → its index in `tasks`, for the risk alerts.
+    let mut task_at: HashMap<i64, usize> = HashMap::new();
     {
-        let sql = format!(
-            "SELECT t.id, t.issue_id, t.seq, t.dept, t.deadline, t.state = 'done',
-                    CASE WHEN t.state = 'done' THEN
-                        (SELECT max(p.at) FROM progress p WHERE p.task_id = t.id AND p.percent = 100) END
-             FROM issues i JOIN tasks t ON t.issue_id = i.id WHERE {ISSUES_READ}"
-        );
-        let mut stmt = tx.prepare_cached(&sql)?;
-        let mut rows = stmt.query(params)?;
+        let mut stmt = tx.prepare_cached(
+            "SELECT t.id, t.issue_id, t.seq, t.dept, t.deadline, t.state = 'done'
+             FROM rarray(:ids) a CROSS JOIN tasks t ON t.issue_id = a.value",
+        )?;
+        let mut rows = stmt.query(named_params! {":ids": ids})?;
         while let Some(r) = rows.next()? {
             let Some(&i) = index.get(&r.get::<_, i64>(1)?) else { continue };
             let (id, seq, dept): (i64, i64, String) = (r.get(0)?, r.get(2)?, r.get(3)?);
             let done: bool = r.get(5)?;
-            let by_progress: Option<i64> = r.get(6)?;
-            let by_update = done_by_update.get(&(i, seq)).copied();
-            let done_at = done.then(|| local(by_progress.max(by_update).unwrap_or(resolved[i])));
-            task_dept.insert(id, (i, dept.clone()));
-            tasks.push(TaskFact { issue: i, dept, deadline: r.get::<_, Day>(4)?.0, done_at });
+            let recorded = done_by_progress.get(&id).copied().max(done_by_update.get(&(i, seq)).copied());
+            let done_at = done.then(|| local(recorded.unwrap_or(resolved[i])));
+            task_at.insert(id, tasks.len());
+            // `str::parse` reads `YYYY-MM-DD` several times faster than a format string.
+            let deadline = match r.get_ref(4)?.as_str().ok().and_then(|t| t.parse().ok()) {
+                Some(day) => day,
+                None => r.get::<_, Day>(4)?.0,
+            };
+            tasks.push(TaskFact { issue: i, dept, deadline, done_at });
         }
     }
 
     let mut risks = Vec::new();
     {
-        let mut stmt = tx.prepare_cached("SELECT task_id, timely FROM risks")?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = tx.prepare_cached(
+            "SELECT r.task_id, r.timely FROM rarray(:ids) a CROSS JOIN risks r ON r.issue_id = a.value",
+        )?;
+        let mut rows = stmt.query(named_params! {":ids": period})?;
         while let Some(r) = rows.next()? {
-            if let Some((issue, dept)) = task_dept.get(&r.get::<_, i64>(0)?) {
-                risks.push(RiskFact { issue: *issue, dept: dept.clone(), timely: r.get(1)? });
+            if let Some(task) = task_at.get(&r.get::<_, i64>(0)?).map(|&t| &tasks[t]) {
+                risks.push(RiskFact { issue: task.issue, dept: task.dept.clone(), timely: r.get(1)? });
             }
         }
     }
