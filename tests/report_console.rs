@@ -31,6 +31,11 @@ fn snapshots_at_80x24_and_160x45_in_both_languages() {
     for lang in [Lang::Zh, Lang::En] {
         let mut app = fx.app(&admin(), lang);
         press(&mut app, "9");
+        // The view opens at once and says the figures are being computed.
+        let opening = screen_text(&mut app, 80, 24);
+        let computing = lang.pick("Computing the report", "正在计算报表");
+        assert!(opening.contains(computing), "{opening}");
+        app.wait_reports();
         for (w, h) in [(80, 24), (160, 45)] {
             let shot = screen(&mut app, w, h);
             assert!(!shot.contains("! not shown"), "{shot}");
@@ -57,6 +62,7 @@ fn keys_move_between_charts_and_departments_and_the_issues_behind_a_bar_are_its_
     let fx = Fixture::demo();
     let mut app = fx.app(&admin(), Lang::Zh);
     press(&mut app, "9");
+    app.wait_reports();
     let r = app.state.reports.as_ref().expect("open");
     assert_eq!(r.chart(), Chart::Figure(Figure::FirstResponse));
     assert_eq!(
@@ -89,13 +95,19 @@ fn keys_move_between_charts_and_departments_and_the_issues_behind_a_bar_are_its_
     assert_eq!(app.state.record.as_ref().map(|r| r.issue.number.clone()), Some(chosen));
 
     // The period: [ goes twelve weeks back, P makes it 26 weeks, Esc leaves.
-    press(&mut app, "9[");
+    press(&mut app, "9");
+    app.wait_reports();
+    press(&mut app, "[");
+    app.wait_reports();
     let r = app.state.reports.as_ref().expect("open");
     assert_eq!(
         (r.scope.from.to_string(), r.scope.to.to_string()),
         ("2026-06-08".into(), "2026-08-28".into())
     );
-    press(&mut app, "]P");
+    press(&mut app, "]");
+    app.wait_reports();
+    press(&mut app, "P");
+    app.wait_reports();
     let r = app.state.reports.as_ref().expect("open");
     assert_eq!((r.weeks, r.scope.from.to_string()), (26, "2026-05-25".into()));
     send(&mut app, [key(crossterm::event::KeyCode::Esc)]);
@@ -107,6 +119,7 @@ fn the_view_refreshes_when_the_data_changes_and_not_on_keys() {
     let fx = Fixture::demo();
     let mut app = fx.app(&admin(), Lang::Zh);
     press(&mut app, "9");
+    app.wait_reports();
     let before = app.state.reports.as_ref().map(|r| r.report.registered).expect("open");
     let draft = IssueDraft {
         title: "会员积分兑换活动页面需增加库存提示".into(),
@@ -122,6 +135,8 @@ fn the_view_refreshes_when_the_data_changes_and_not_on_keys() {
     assert_eq!(app.state.reports.as_ref().map(|r| r.report.registered), Some(before));
     // The poll sees the change and reads again, keeping the chart.
     app.tick(now());
+    assert!(app.reports_busy(), "the poll saw the change and reads again");
+    app.wait_reports();
     let r = app.state.reports.as_ref().expect("still open");
     assert_eq!(r.report.registered, before + 1);
     assert_eq!(r.chart(), Chart::Figure(Figure::RiskAlerts));
@@ -133,6 +148,7 @@ fn an_empty_database_says_no_data() {
     for lang in [Lang::Zh, Lang::En] {
         let mut app = fx.app(&admin(), lang);
         press(&mut app, "9");
+        app.wait_reports();
         let shot = screen_text(&mut app, 80, 24);
         let want = lang.pick("No data: no issue was registered", "无数据:此期间没有登记的问题");
         assert!(shot.contains(want), "{shot}");

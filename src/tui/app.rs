@@ -105,6 +105,8 @@ pub struct State {
     pub help: bool,
     /// The Reports view (key 9), while it shows instead of the panes.
     pub reports: Option<super::reports::Reports>,
+    /// A report is being computed for the Reports view.
+    pub reports_pending: Option<super::reports::Pending>,
     pub message: Option<String>,
     pub inbox_count: i64,
     pub alert_count: usize,
@@ -154,6 +156,8 @@ pub struct App {
     ids: Option<Vec<i64>>,
     /// The list without its search and recent searches within it, for search as you type.
     cache: ListCache,
+    /// The report being computed for the Reports view.
+    pub(super) reports_job: Option<super::reports::Job>,
 }
 
 impl App {
@@ -209,6 +213,7 @@ impl App {
             restore: None,
             help: false,
             reports: None,
+            reports_pending: None,
             message: None,
             inbox_count: 0,
             alert_count: 0,
@@ -235,6 +240,7 @@ impl App {
             pending_reset: false,
             ids: None,
             cache: ListCache::default(),
+            reports_job: None,
         };
         if let Some((path, left)) = draft::left_behind(&app.state.db).into_iter().next() {
             app.state.restore = Some(left);
@@ -410,6 +416,7 @@ impl App {
     /// marks the issue the selection rests on as read.
     pub fn tick(&mut self, now: NaiveDateTime) {
         self.state.now = now;
+        self.poll_reports();
         if self.draft_dirty && (now - self.draft_saved).num_seconds() >= DRAFT_EVERY_SECONDS {
             self.save_draft();
         }
@@ -457,7 +464,7 @@ impl App {
             s.quit = action == Action::Quit;
             return;
         }
-        if s.reports.is_some() && self.reports_key(action) {
+        if (s.reports.is_some() || s.reports_pending.is_some()) && self.reports_key(action) {
             return;
         }
         let s = &mut self.state;
@@ -556,6 +563,9 @@ impl App {
             Action::PeriodEarlier | Action::PeriodLater | Action::PeriodLength => {}
             Action::View(n) => {
                 s.reports = None;
+                s.reports_pending = None;
+                self.reports_job = None;
+                let s = &mut self.state;
                 if let Some(view) = View::from_key(n) {
                     s.view = view;
                     s.focus = Pane::List;

@@ -3,18 +3,39 @@
 //! view opens, when the period or the filters change and when the data changes (the poll), never
 //! on a key that only moves between charts or departments.
 
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+
 use chrono::Duration;
 
 use super::app::{App, Pane};
 use super::keymap::Action;
 use crate::domain::report::{Behind, Facts, Figure, Report, Scope, behind};
-use crate::store::IssueSummary;
+use crate::store::{IssueSummary, Store};
 
 /// Period lengths `P` cycles through, in weeks.
 pub const PERIODS: [i64; 4] = [4, 12, 26, 52];
 
 /// How many issues behind a number are listed (the count says how many there are).
 pub const BEHIND_AT_MOST: usize = 200;
+
+/// A report on its way: the view opens at once and says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// Nothing to show yet.
+    Opening,
+    /// The figures shown are being read again (data, period or filters changed).
+    Refreshing,
+}
+
+/// The scope a report was computed for.
+fn report_scope(report: &Report) -> Scope {
+    Scope {
+        from: report.period.from,
+        to: report.period.to,
+        dept: report.dept.clone(),
+        priority: report.priority,
+    }
+}
 
 /// What the Reports view shows in turn: the figures by department, then the weekly trend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,50 +93,117 @@ impl Reports {
     }
 }
 
+/// A report being computed in the background: its own connection reads the facts, so the
+/// console keeps answering keys (at 100 000 issues reading them takes a few hundred ms).
+pub struct Job {
+    weeks: i64,
+    chart: usize,
+    selected: usize,
+    drill: bool,
+    result: Receiver<Result<(Facts, Report), String>>,
+}
+
 impl App {
     /// Opens the Reports view on the default period (the last twelve weeks), with the lists'
     /// department and priority filters.
     pub(super) fn open_reports(&mut self) {
         let scope = Scope::last_weeks(self.state.now.date(), 12);
-        self.load_reports(scope, 12, 0, 0);
+        self.load_reports(scope, 12, 0, 0, false);
     }
 
-    fn load_reports(&mut self, mut scope: Scope, weeks: i64, chart: usize, selected: usize) {
+    /// Starts reading the facts for `scope` (with the lists' filters). The view shows what it
+    /// had, or "computing", until `poll_reports` brings the result.
+    fn load_reports(&mut self, mut scope: Scope, weeks: i64, chart: usize, selected: usize, drill: bool) {
         scope.dept = self.state.dept_filter.clone();
         scope.priority = self.state.priority_filter;
-        match self.store.report_facts(&scope) {
-            Ok(facts) => {
-                let report = Report::compute(&facts, &scope, self.state.now, &self.state.calendar);
+        let (send, result) = mpsc::channel();
+        let path = self.store.path().to_path_buf();
+        let (now, cal, lang) = (self.state.now, self.state.calendar.clone(), self.state.lang);
+        std::thread::spawn(move || {
+            let computed = Store::open(&path).and_then(|mut store| store.report_facts(&scope)).map(|facts| {
+                let report = Report::compute(&facts, &scope, now, &cal);
+                (facts, report)
+            });
+            let _ = send.send(computed.map_err(|e| e.message(lang)));
+        });
+        self.state.reports_pending =
+            Some(if self.state.reports.is_some() { Pending::Refreshing } else { Pending::Opening });
+        self.reports_job = Some(Job { weeks, chart, selected, drill, result });
+    }
+
+    /// Whether a report is being computed: the loop then looks for it more often.
+    pub fn reports_busy(&self) -> bool {
+        self.reports_job.is_some()
+    }
+
+    /// Takes the computed report if it is ready.
+    pub fn poll_reports(&mut self) {
+        self.take_reports(false);
+    }
+
+    /// Waits for the report being computed (tests and benchmarks).
+    pub fn wait_reports(&mut self) {
+        self.take_reports(true);
+    }
+
+    fn take_reports(&mut self, wait: bool) {
+        let Some(job) = self.reports_job.as_ref() else { return };
+        let received = if wait {
+            job.result.recv().map_err(|_| TryRecvError::Disconnected)
+        } else {
+            job.result.try_recv()
+        };
+        let outcome = match received {
+            Err(TryRecvError::Empty) => return,
+            Err(TryRecvError::Disconnected) => Err("the report stopped".to_string()),
+            Ok(outcome) => outcome,
+        };
+        let Some(job) = self.reports_job.take() else { return };
+        self.state.reports_pending = None;
+        match outcome {
+            Ok((facts, report)) => {
                 let count = report.open_load.by_dept.0.len();
                 self.state.reports = Some(Reports {
-                    weeks,
-                    scope,
+                    weeks: job.weeks,
+                    scope: report_scope(&report),
                     facts,
                     report,
-                    chart,
-                    selected: selected.min(count.saturating_sub(1)),
+                    chart: job.chart,
+                    selected: job.selected.min(count.saturating_sub(1)),
                     drill: None,
                 });
+                if job.drill {
+                    self.open_drill();
+                }
             }
-            Err(e) => self.state.message = Some(e.message(self.state.lang)),
+            Err(message) => self.state.message = Some(message),
         }
     }
 
     /// Reads the facts again for the same period and chart: the data changed, or the filters.
     pub(super) fn reload_reports(&mut self) {
-        if let Some(r) = self.state.reports.take() {
-            let drill = r.drill.is_some();
-            self.load_reports(r.scope, r.weeks, r.chart, r.selected);
-            if drill {
-                self.open_drill();
-            }
+        if let Some(r) = self.state.reports.as_ref() {
+            let (scope, weeks, chart, selected, drill) =
+                (r.scope.clone(), r.weeks, r.chart, r.selected, r.drill.is_some());
+            self.load_reports(scope, weeks, chart, selected, drill);
         }
     }
 
     /// A key while the Reports view shows. Returns false for keys it leaves to the app (quit,
     /// help, the palette and the filters, another view).
     pub(super) fn reports_key(&mut self, action: Action) -> bool {
-        let Some(r) = self.state.reports.as_mut() else { return false };
+        let Some(r) = self.state.reports.as_mut() else {
+            // Still opening: Esc gives up; the rest waits for the figures.
+            return match action {
+                Action::Back | Action::Reports => {
+                    self.state.reports_pending = None;
+                    self.reports_job = None;
+                    true
+                }
+                Action::Quit | Action::Help | Action::Palette | Action::Filter | Action::View(_) => false,
+                _ => true,
+            };
+        };
         if let Some(drill) = r.drill.as_mut() {
             let last = drill.rows.len().saturating_sub(1);
             match action {
@@ -155,6 +243,8 @@ impl App {
             Action::Open => self.open_drill(),
             Action::Back | Action::Reports => {
                 self.state.reports = None;
+                self.state.reports_pending = None;
+                self.reports_job = None;
             }
             Action::PeriodEarlier | Action::PeriodLater => {
                 let step = Duration::weeks(r.weeks);
@@ -164,14 +254,14 @@ impl App {
                 let to = to.min(self.state.now.date());
                 let scope = Scope::last_weeks(to, r.weeks);
                 let (weeks, chart, selected) = (r.weeks, r.chart, r.selected);
-                self.load_reports(scope, weeks, chart, selected);
+                self.load_reports(scope, weeks, chart, selected, false);
             }
             Action::PeriodLength => {
                 let next = PERIODS.iter().position(|w| *w == r.weeks).map_or(1, |i| (i + 1) % PERIODS.len());
                 let weeks = PERIODS[next];
                 let scope = Scope::last_weeks(r.scope.to, weeks);
                 let (chart, selected) = (r.chart, r.selected);
-                self.load_reports(scope, weeks, chart, selected);
+                self.load_reports(scope, weeks, chart, selected, false);
             }
             Action::Refresh => self.reload_reports(),
             Action::Quit

@@ -69,6 +69,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     if let Some(r) = &state.reports {
         let body = Rect { y: areas.header.bottom(), height: areas.status.y - areas.header.bottom(), ..area };
         reports::draw(frame, body, state, r, theme);
+    } else if state.reports_pending.is_some() {
+        let body = Rect { y: areas.header.bottom(), height: areas.status.y - areas.header.bottom(), ..area };
+        reports::draw_pending(frame, body, state, theme);
     } else {
         for (pane, rect) in &areas.panes {
             match pane {
@@ -150,14 +153,18 @@ fn draw_header(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         } else {
             format!(" {} {} ", view.key(), view.label(lang))
         };
-        let active = view == state.view && state.reports.is_none();
+        let active = view == state.view && state.reports.is_none() && state.reports_pending.is_none();
         views.push(Span::styled(label, if active { theme.tab_active } else { theme.tab }));
     }
     let mut second = Vec::new();
-    if let Some(r) = &state.reports {
+    if state.reports.is_some() || state.reports_pending.is_some() {
         let key = state.keymap.first_key(Action::Reports);
         views.push(Span::styled(format!(" {key} {} ", Action::Reports.describe(lang)), theme.tab_active));
-        second.push(Span::styled(reports::header_line(r, lang), theme.heading));
+        let mut line = state.reports.as_ref().map(|r| reports::header_line(r, lang)).unwrap_or_default();
+        if state.reports_pending.is_some() {
+            line.push_str(lang.pick("  (computing…)", "  (计算中…)"));
+        }
+        second.push(Span::styled(line, theme.heading));
     } else if area.width < WIDE {
         for pane in Pane::ALL {
             let style = if pane == state.focus { theme.tab_active } else { theme.tab };
@@ -208,7 +215,7 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         _ if state.reports.as_ref().is_some_and(|r| r.drill.is_some()) => {
             &[Action::Open, Action::Back, Action::Quit]
         }
-        _ if state.reports.is_some() => &[
+        _ if state.reports.is_some() || state.reports_pending.is_some() => &[
             Action::Help,
             Action::NextPane,
             Action::Down,

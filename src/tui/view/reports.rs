@@ -83,6 +83,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, r: &Reports, theme: &T
     }
 }
 
+/// The view while its first figures are computed.
+pub fn draw_pending(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let text = state.lang.pick("Computing the report…  Esc goes back.", "正在计算报表…  按 Esc 返回。");
+    let block = pane_block(format!(" {} ", state.lang.pick("Reports", "报表")), true, theme);
+    frame.render_widget(Paragraph::new(Line::styled(text, theme.hint)).block(block), area);
+}
+
 /// One department's bar: its value, the text on the bar, and "no data".
 fn bar_of(report: &Report, figure: Figure, index: usize, lang: Lang) -> (u64, String) {
     let share = |s: Option<f64>, n: u32| match s {
