@@ -15,6 +15,7 @@
 //! - **The period** selects issues by the day they were registered (both ends included); "now"
 //!   figures (open load, overdue tasks, minutes waiting) count every open issue as of now.
 
+mod behind;
 mod figures;
 #[cfg(test)]
 mod tests;
@@ -22,6 +23,7 @@ mod tests;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+pub use behind::*;
 pub use figures::*;
 
 use super::{Calendar, Priority, Status};
