@@ -86,12 +86,20 @@ fn read_facts(tx: &Transaction, scope: &Scope) -> StoreResult<Facts> {
     let period: Array = Rc::new(
         issues.iter().filter(|i| scope.contains(i.proposed_at.date())).map(|i| Value::from(i.id)).collect(),
     );
+    // Tasks count for the period's issues and, now, for the open ones.
+    let with_tasks: Array = Rc::new(
+        issues
+            .iter()
+            .filter(|i| i.status.is_open() || scope.contains(i.proposed_at.date()))
+            .map(|i| Value::from(i.id))
+            .collect(),
+    );
 
     {
         let mut stmt = tx.prepare_cached(
             "SELECT d.issue_id, d.dept FROM rarray(:ids) a CROSS JOIN issue_departments d ON d.issue_id = a.value",
         )?;
-        let mut rows = stmt.query(named_params! {":ids": ids.clone()})?;
+        let mut rows = stmt.query(named_params! {":ids": ids})?;
         while let Some(r) = rows.next()? {
             if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
                 issues[i].departments.push(r.get(1)?);
@@ -145,7 +153,7 @@ fn read_facts(tx: &Transaction, scope: &Scope) -> StoreResult<Facts> {
             "SELECT t.id, t.issue_id, t.seq, t.dept, t.deadline, t.state = 'done'
              FROM rarray(:ids) a CROSS JOIN tasks t ON t.issue_id = a.value",
         )?;
-        let mut rows = stmt.query(named_params! {":ids": ids})?;
+        let mut rows = stmt.query(named_params! {":ids": with_tasks})?;
         while let Some(r) = rows.next()? {
             let Some(&i) = index.get(&r.get::<_, i64>(1)?) else { continue };
             let (id, seq, dept): (i64, i64, String) = (r.get(0)?, r.get(2)?, r.get(3)?);
