@@ -61,8 +61,12 @@ fn snapshots_at_80x24_and_160x45_in_both_languages() {
 fn keys_move_between_charts_and_departments_and_the_issues_behind_a_bar_are_its_number() {
     let fx = Fixture::demo();
     let mut app = fx.app(&admin(), Lang::Zh);
-    press(&mut app, "9");
+    // Keys typed while the figures are computed are kept: Tab twice and back once, down twice.
+    press(&mut app, "9llhjj");
     app.wait_reports();
+    let r = app.state.reports.as_ref().expect("open");
+    assert_eq!((r.chart(), r.selected), (Chart::Figure(Figure::Tasks), 2));
+    press(&mut app, "hgk");
     let r = app.state.reports.as_ref().expect("open");
     assert_eq!(r.chart(), Chart::Figure(Figure::FirstResponse));
     assert_eq!(

@@ -193,7 +193,18 @@ impl App {
     /// help, the palette and the filters, another view).
     pub(super) fn reports_key(&mut self, action: Action) -> bool {
         let Some(r) = self.state.reports.as_mut() else {
-            // Still opening: Esc gives up; the rest waits for the figures.
+            // Still opening: Esc gives up; moves between charts and departments are kept for
+            // when the figures arrive.
+            let charts = Chart::all().len();
+            if let Some(job) = self.reports_job.as_mut() {
+                match action {
+                    Action::NextPane => job.chart = (job.chart + 1) % charts,
+                    Action::PrevPane => job.chart = (job.chart + charts - 1) % charts,
+                    Action::Down => job.selected += 1,
+                    Action::Up => job.selected = job.selected.saturating_sub(1),
+                    _ => {}
+                }
+            }
             return match action {
                 Action::Back | Action::Reports => {
                     self.state.reports_pending = None;
