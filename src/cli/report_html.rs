@@ -53,7 +53,7 @@ fn stacked(rows: &[(String, Vec<f64>)], series: &[(&str, &str)], lang: Lang) -> 
             x + 14.0,
             esc(name)
         );
-        x += 14.0 + 13.0 * name.chars().count() as f64 + 18.0;
+        x += 14.0 + 6.5 * crate::domain::text::width(name) as f64 + 18.0;
     }
     for (k, (label, values)) in rows.iter().enumerate() {
         let y = top + row_h * k as f64;
@@ -116,7 +116,7 @@ fn trend(r: &Report, lang: Lang) -> String {
             r#"<rect x="{lx}" y="6" width="10" height="10" fill="{color}"/><text x="{}" y="15" class="l">{name}</text>"#,
             lx + 14.0
         );
-        lx += 14.0 + 13.0 * name.chars().count() as f64 + 18.0;
+        lx += 14.0 + 6.5 * crate::domain::text::width(name) as f64 + 18.0;
     }
     let _ = write!(
         svg,
@@ -449,7 +449,8 @@ pub fn page(r: &Report, departments: &[Department], lang: Lang) -> String {
         ),
     );
     let title = t("liaison report", "多部门协作报表");
-    let head = heading(r, departments, lang).replace('\n', "<br>");
+    // Two spaces separate the parts on a terminal; a page collapses them.
+    let head = heading(r, departments, lang).replace("  ", " · ").replace('\n', "<br>");
     let empty = if r.is_empty() {
         format!("<p class=\"empty\">{}</p>", esc(t("No data in this period.", "此期间无数据。")))
     } else {
