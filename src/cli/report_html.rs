@@ -1,10 +1,9 @@
 //! `liaison report --html FILE`: one self-contained page for the weekly meeting. Charts are
 //! inline SVG written here by hand (horizontal stacked bars and one line chart) rather than with
 //! plotters' SVG backend: two small functions instead of a plotting crate and its build time; the
-//! labels stay `<text>` in the reader's own fonts (plotters' SVG backend also writes text, but
-//! sizes it with its own font metrics, which CJK labels do not match), so Chinese is sharp,
-//! selectable and printable; and the bars carry their numbers, which the tables repeat. No
-//! script, nothing fetched; the page prints on A4.
+//! labels stay `<text>` in the reader's own fonts, so Chinese is sharp, selectable and
+//! printable; and the bars carry their numbers, which the tables repeat. No script, nothing
+//! fetched; the page prints on A4.
 use std::fmt::Write;
 
 use crate::domain::Department;
