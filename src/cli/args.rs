@@ -66,6 +66,9 @@ pub enum Command {
     Show(ShowArgs),
     /// Tasks that are overdue or need a risk alert
     Alerts(AlertsArgs),
+    /// How well the departments keep the template's promises: responses, tasks, risk alerts,
+    /// resolution, open load, escalations, minutes, weekly trend
+    Report(ReportArgs),
     /// Acknowledge an issue (the first response of an involved department)
     Ack(AckArgs),
     /// Comment on an issue
@@ -397,6 +400,28 @@ pub struct AlertsArgs {
     /// Only this department's tasks
     #[arg(long, value_parser = dept_code)]
     pub dept: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// First day of the period (registration day) [default: the Monday eleven weeks before this week's]
+    #[arg(long, value_parser = date)]
+    pub from: Option<NaiveDate>,
+    /// Last day of the period [default: today]
+    #[arg(long, value_parser = date)]
+    pub to: Option<NaiveDate>,
+    /// Only this department: the issues it is involved in, the tasks it owns
+    #[arg(long, value_parser = dept_code)]
+    pub dept: Option<String>,
+    /// Only issues of this priority: high, medium or low
+    #[arg(long, value_parser = vocab::<Priority>)]
+    pub priority: Option<Priority>,
+    /// Every figure as CSV rows (section, group, key, measure, value), UTF-8 with BOM
+    #[arg(long, conflicts_with_all = ["json", "html"])]
+    pub csv: bool,
+    /// Write one self-contained HTML page with charts (prints on A4) to FILE
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

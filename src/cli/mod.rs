@@ -11,6 +11,8 @@ mod issue;
 mod markdown;
 mod ops;
 mod render;
+mod report;
+mod report_html;
 mod shared;
 
 use std::io::Write;
@@ -224,6 +226,7 @@ fn dispatch(s: &mut Session, command: Option<Command>) -> CliResult {
         Some(List(a)) => issue::list(s, a),
         Some(Show(a)) => issue::show(s, a),
         Some(Alerts(a)) => issue::alerts(s, a),
+        Some(Report(a)) => report::report(s, a),
         Some(Ack(a)) => issue::ack(s, a),
         Some(Comment(a)) => issue::comment(s, a),
         Some(Meeting(a)) => issue::meeting(s, a),

@@ -162,12 +162,27 @@ pub fn response_state(
     now: NaiveDateTime,
     cal: &Calendar,
 ) -> ResponseState {
+    match response_outcome(due, first_response, closed, now) {
+        ResponseState::Pending if due.date() <= super::risk::within_one_working_day(now.date(), cal) => {
+            ResponseState::DueSoon
+        }
+        state => state,
+    }
+}
+
+/// The same without telling "due soon" from "pending" (which needs the calendar): met, met late,
+/// missed (closed without a response), breached (open and past due) or pending.
+pub fn response_outcome(
+    due: NaiveDateTime,
+    first_response: Option<NaiveDateTime>,
+    closed: bool,
+    now: NaiveDateTime,
+) -> ResponseState {
     match first_response {
         Some(at) if at <= due => ResponseState::Met,
         Some(_) => ResponseState::MetLate,
         None if closed => ResponseState::Missed,
         None if now > due => ResponseState::Breached,
-        None if due.date() <= super::risk::within_one_working_day(now.date(), cal) => ResponseState::DueSoon,
         None => ResponseState::Pending,
     }
 }

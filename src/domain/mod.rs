@@ -9,6 +9,7 @@ pub mod lint;
 pub mod model;
 pub mod number;
 pub mod permission;
+pub mod report;
 pub mod risk;
 pub mod rules;
 pub mod status;

@@ -1,7 +1,5 @@
 //! Lists of issues (filtered, sorted, a window at a time), full-text search and task alerts.
 
-use std::sync::LazyLock;
-
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, Row, Transaction, params_from_iter};
@@ -11,6 +9,7 @@ use super::admin::calendar;
 use super::convert::{Day, Instant, TASK_COLUMNS, split_list, task_row};
 use super::issues::NO_DEADLINE;
 use super::search::term_query;
+use super::words::{BY_PRIORITY, OPEN, OPEN_TASK};
 use super::{Store, StoreResult};
 use crate::domain::deadline::{Due, DueWhat, end_of_day};
 use crate::domain::model::local_time;
@@ -117,33 +116,6 @@ pub struct TaskAlert {
     pub issue_title: String,
     pub task: Task,
     pub flag: TaskFlag,
-}
-
-/// The domain's words as SQL, so that no stage, state or order is written twice: an open issue
-/// (`Status::is_open`), an open task (`TaskState::is_open`), the priority order (`Priority::rank`).
-static OPEN: Sql = Sql(LazyLock::new(|| {
-    let open: Vec<String> =
-        Status::ALL.iter().filter(|s| s.is_open()).map(|s| format!("'{}'", s.code())).collect();
-    format!("i.status IN ({})", open.join(", "))
-}));
-static OPEN_TASK: Sql = Sql(LazyLock::new(|| {
-    let open: Vec<String> =
-        TaskState::ALL.iter().filter(|s| s.is_open()).map(|s| format!("'{}'", s.code())).collect();
-    format!("t.state IN ({})", open.join(", "))
-}));
-static BY_PRIORITY: Sql = Sql(LazyLock::new(|| {
-    let whens: Vec<String> =
-        Priority::ALL.iter().map(|p| format!("WHEN '{}' THEN {}", p.code(), p.rank())).collect();
-    format!("CASE i.priority {} END, i.next_due_at, i.id", whens.join(" "))
-}));
-
-/// A piece of SQL made once from the domain's words.
-struct Sql(LazyLock<String>);
-
-impl std::fmt::Display for Sql {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
 }
 
 impl Store {
@@ -343,7 +315,7 @@ impl Store {
 fn order_by(sort: SortKey) -> &'static str {
     match sort {
         SortKey::Deadline => "i.next_due_at, i.id",
-        SortKey::Priority => &BY_PRIORITY.0,
+        SortKey::Priority => BY_PRIORITY.as_str(),
         SortKey::Updated => "i.updated_at DESC, i.id DESC",
         SortKey::Number => "i.id DESC",
     }

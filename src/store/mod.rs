@@ -19,7 +19,9 @@ mod issues;
 mod list;
 pub mod migrations;
 mod narrow;
+mod report;
 mod search;
+mod words;
 mod work;
 
 use std::path::{Path, PathBuf};
@@ -107,6 +109,8 @@ impl Store {
             // keep them in memory, where the user can neither choose nor read them.
             self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         }
+        // `rarray(?)`: a list of ids bound as one parameter (the report's joins).
+        rusqlite::vtab::array::load_module(&self.conn)?;
         Ok(())
     }
 

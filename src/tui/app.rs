@@ -105,6 +105,10 @@ pub struct State {
     /// A draft left by an earlier run, offered back at start.
     pub restore: Option<Draft>,
     pub help: bool,
+    /// The Reports view (key 9), while it shows instead of the panes.
+    pub reports: Option<super::reports::Reports>,
+    /// A report is being computed for the Reports view.
+    pub reports_pending: Option<super::reports::Pending>,
     pub message: Option<String>,
     pub inbox_count: i64,
     pub alert_count: usize,
@@ -154,6 +158,8 @@ pub struct App {
     ids: Option<Vec<i64>>,
     /// The list without its search and recent searches within it, for search as you type.
     cache: ListCache,
+    /// The report being computed for the Reports view.
+    pub(super) reports_job: Option<super::reports::Job>,
 }
 
 impl State {
@@ -217,6 +223,8 @@ impl App {
             effects: Vec::new(),
             restore: None,
             help: false,
+            reports: None,
+            reports_pending: None,
             message: None,
             inbox_count: 0,
             alert_count: 0,
@@ -244,6 +252,7 @@ impl App {
             pending_reset: false,
             ids: None,
             cache: ListCache::default(),
+            reports_job: None,
         };
         let left_behind = draft::left_behind(&app.state.db, app.state.acting_as());
         if let Some((path, left)) = left_behind.into_iter().next() {
@@ -420,6 +429,7 @@ impl App {
     /// marks the issue the selection rests on as read.
     pub fn tick(&mut self, now: NaiveDateTime) {
         self.state.now = now;
+        self.poll_reports();
         if self.draft_dirty && (now - self.draft_saved).num_seconds() >= DRAFT_EVERY_SECONDS {
             self.save_draft();
         }
@@ -451,6 +461,7 @@ impl App {
                 }
                 let keep = self.state.selected_row().map(|r| r.number.clone());
                 self.reload(keep);
+                self.reload_reports();
             }
             Ok(_) => {}
             Err(e) => self.state.message = Some(e.message(self.state.lang)),
@@ -466,6 +477,10 @@ impl App {
             s.quit = action == Action::Quit;
             return;
         }
+        if (s.reports.is_some() || s.reports_pending.is_some()) && self.reports_key(action) {
+            return;
+        }
+        let s = &mut self.state;
         match action {
             Action::Quit => s.quit = true,
             Action::Help => s.help = true,
@@ -558,7 +573,14 @@ impl App {
                     .to_string(),
                 );
             }
+            Action::Reports => self.open_reports(),
+            // Only in the Reports view.
+            Action::PeriodEarlier | Action::PeriodLater | Action::PeriodLength => {}
             Action::View(n) => {
+                s.reports = None;
+                s.reports_pending = None;
+                self.reports_job = None;
+                let s = &mut self.state;
                 if let Some(view) = View::from_key(n) {
                     s.view = view;
                     s.focus = Pane::List;

@@ -56,10 +56,12 @@ impl App {
                     self.state.priority_filter = None;
                 }
                 self.reset_list();
+                self.reload_reports();
             }
             Command::Priority(priority) => {
                 self.state.priority_filter = priority;
                 self.reset_list();
+                self.reload_reports();
             }
             Command::Goto(number) => {
                 self.state.pinned = Some(number);

@@ -39,6 +39,12 @@ pub enum Action {
     /// Inside a form: edit the focused field in `$VISUAL`/`$EDITOR`.
     ExternalEditor,
     View(u8),
+    /// The Reports view: how well the departments keep the template's promises.
+    Reports,
+    /// In the Reports view: the period before or after the one shown, or another length.
+    PeriodEarlier,
+    PeriodLater,
+    PeriodLength,
 }
 
 impl Action {
@@ -72,6 +78,12 @@ impl Action {
                 lang.pick("edit the field in $EDITOR (in a form)", "在 $EDITOR 中编辑字段（表单内）")
             }
             Action::View(n) => View::from_key(n).map_or("", |v| v.label(lang)),
+            Action::Reports => lang.pick("Reports", "报表"),
+            Action::PeriodEarlier => lang.pick("reports: earlier period", "报表:上一期间"),
+            Action::PeriodLater => lang.pick("reports: later period", "报表:下一期间"),
+            Action::PeriodLength => {
+                lang.pick("reports: period of 4/12/26/52 weeks", "报表:期间 4/12/26/52 周")
+            }
         }
     }
 }
@@ -84,6 +96,9 @@ impl Action {
             Action::Filter => lang.pick("filter", "筛选"),
             Action::Palette => lang.pick("commands", "命令"),
             Action::NextPane => lang.pick("pane", "窗格"),
+            Action::PeriodEarlier => lang.pick("earlier", "上期"),
+            Action::PeriodLater => lang.pick("later", "下期"),
+            Action::PeriodLength => lang.pick("weeks", "周数"),
             other => other.describe(lang),
         }
     }
@@ -117,6 +132,7 @@ impl Action {
         all.extend(FormKind::ALL.into_iter().map(Action::Form));
         all.extend([Undo, Copy, CopySummary, ExternalEditor, Palette, Help, Refresh, ToggleMouse]);
         all.extend((1..=self::View::ALL.len() as u8).map(Action::View));
+        all.extend([Reports, PeriodEarlier, PeriodLater, PeriodLength]);
         all
     }
 
@@ -323,6 +339,10 @@ impl Default for Keymap {
         for n in 1..=self::View::ALL.len() as u8 {
             bindings.push((Key::ch(char::from(b'0' + n)), View(n)));
         }
+        bindings.push((Key::ch('9'), Reports));
+        bindings.push((Key::ch('['), PeriodEarlier));
+        bindings.push((Key::ch(']'), PeriodLater));
+        bindings.push((Key::ch('P'), PeriodLength));
         Keymap { bindings }
     }
 }

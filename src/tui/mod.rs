@@ -11,6 +11,7 @@ mod external;
 pub mod form;
 pub mod keymap;
 pub mod palette;
+pub mod reports;
 pub mod view;
 pub mod welcome;
 
@@ -32,6 +33,9 @@ use crate::i18n::Lang;
 
 /// How often the console looks for other people's changes.
 pub const POLL: Duration = Duration::from_millis(250);
+
+/// How often the console looks for a report being computed.
+pub const REPORT_POLL: Duration = Duration::from_millis(20);
 
 /// Where input comes from: the terminal, or a script in tests.
 pub trait Input {
@@ -215,8 +219,13 @@ where
         }
         let size = terminal.size().map_err(io::Error::other)?;
         app.state.area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+        app.poll_reports();
         terminal.draw(|frame| view::draw(frame, &app.state, theme)).map_err(io::Error::other)?;
-        let wait = POLL.saturating_sub(last_poll.elapsed());
+        // While a report is computed, look for it often enough to show it as soon as it is ready.
+        let mut wait = POLL.saturating_sub(last_poll.elapsed());
+        if app.reports_busy() {
+            wait = wait.min(REPORT_POLL);
+        }
         if let Some(event) = input.next(wait)? {
             handle_event(app, event);
             // Whatever else is already waiting (a pasted word, an input method's burst) is handled

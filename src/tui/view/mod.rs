@@ -3,6 +3,7 @@
 mod detail;
 mod form;
 mod list;
+mod reports;
 mod theme;
 mod timeline;
 
@@ -65,11 +66,19 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     let area = frame.area();
     let areas = layout(area, state);
     draw_header(frame, areas.header, state, theme);
-    for (pane, rect) in &areas.panes {
-        match pane {
-            Pane::List => list::draw(frame, *rect, state, theme),
-            Pane::Detail => detail::draw(frame, *rect, state, theme),
-            Pane::Timeline => timeline::draw(frame, *rect, state, theme),
+    if let Some(r) = &state.reports {
+        let body = Rect { y: areas.header.bottom(), height: areas.status.y - areas.header.bottom(), ..area };
+        reports::draw(frame, body, state, r, theme);
+    } else if state.reports_pending.is_some() {
+        let body = Rect { y: areas.header.bottom(), height: areas.status.y - areas.header.bottom(), ..area };
+        reports::draw_pending(frame, body, state, theme);
+    } else {
+        for (pane, rect) in &areas.panes {
+            match pane {
+                Pane::List => list::draw(frame, *rect, state, theme),
+                Pane::Detail => detail::draw(frame, *rect, state, theme),
+                Pane::Timeline => timeline::draw(frame, *rect, state, theme),
+            }
         }
     }
     draw_status(frame, areas.status, state, theme);
@@ -145,11 +154,19 @@ fn draw_header(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         } else {
             format!(" {} {} ", view.key(), view.label(lang))
         };
-        let style = if view == state.view { theme.tab_active } else { theme.tab };
-        views.push(Span::styled(label, style));
+        let active = view == state.view && state.reports.is_none() && state.reports_pending.is_none();
+        views.push(Span::styled(label, if active { theme.tab_active } else { theme.tab }));
     }
     let mut second = Vec::new();
-    if area.width < WIDE {
+    if state.reports.is_some() || state.reports_pending.is_some() {
+        let key = state.keymap.first_key(Action::Reports);
+        views.push(Span::styled(format!(" {key} {} ", Action::Reports.describe(lang)), theme.tab_active));
+        let mut line = state.reports.as_ref().map(|r| reports::header_line(r, lang)).unwrap_or_default();
+        if state.reports_pending.is_some() {
+            line.push_str(lang.pick("  (computing…)", "  (计算中…)"));
+        }
+        second.push(Span::styled(line, theme.heading));
+    } else if area.width < WIDE {
         for pane in Pane::ALL {
             let style = if pane == state.focus { theme.tab_active } else { theme.tab };
             second.push(Span::styled(format!(" {} ", pane.label(lang)), style));
@@ -187,6 +204,20 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let (who, counts) = status_parts(state);
     // The hints follow the focused pane.
     let actions: &[Action] = match state.focus {
+        _ if state.reports.as_ref().is_some_and(|r| r.drill.is_some()) => {
+            &[Action::Open, Action::Back, Action::Quit]
+        }
+        _ if state.reports.is_some() || state.reports_pending.is_some() => &[
+            Action::Help,
+            Action::NextPane,
+            Action::Down,
+            Action::Open,
+            Action::PeriodEarlier,
+            Action::PeriodLater,
+            Action::PeriodLength,
+            Action::Filter,
+            Action::Back,
+        ],
         Pane::List => &[
             Action::Help,
             Action::Actions,
@@ -201,8 +232,16 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             &[Action::Help, Action::Down, Action::Up, Action::NextPane, Action::Back, Action::Quit]
         }
     };
+    let short = |a: Action| match a {
+        // In the Reports view Tab moves between charts.
+        Action::NextPane if state.reports.is_some() => lang.pick("chart", "图表"),
+        Action::Open if state.reports.as_ref().is_some_and(|r| r.drill.is_none()) => {
+            lang.pick("issues", "问题")
+        }
+        other => other.short(lang),
+    };
     let hints: Vec<String> =
-        actions.iter().map(|a| format!("{} {}", state.keymap.first_key(*a), a.short(lang))).collect();
+        actions.iter().map(|a| format!("{} {}", state.keymap.first_key(*a), short(*a))).collect();
     let mut spans = vec![Span::styled(who, theme.status_me), Span::styled(counts, theme.status_counts)];
     let used = spans.iter().map(|s| width(&s.content)).sum::<usize>();
     let rest = (area.width as usize).saturating_sub(used);
