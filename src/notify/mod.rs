@@ -8,6 +8,7 @@
 pub mod mail;
 pub mod wire;
 
+use std::collections::HashSet;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::{NaiveDateTime, Timelike};
@@ -84,8 +85,13 @@ pub fn run(store: &mut Store, cfg: &SenderConfig, log: &mut dyn FnMut(&str)) -> 
             std::thread::sleep(Duration::from_millis(wait as u64));
             continue;
         }
+        // A message of this batch may have gone out folded into an earlier one.
+        let mine: HashSet<i64> = batch.iter().map(|m| m.id).collect();
+        let mut settled = HashSet::new();
         for m in batch {
-            deliver(store, cfg, &owner, m, &mut summary, log)?;
+            if !settled.contains(&m.id) {
+                settled.extend(deliver(store, cfg, &owner, m, &mine, &mut summary, log)?);
+            }
         }
     }
 }
@@ -96,7 +102,7 @@ pub fn send_one(store: &mut Store, id: i64) -> StoreResult<Summary> {
     let cfg = SenderConfig { max_attempts: 1, fold_at: usize::MAX, ..SenderConfig::default() };
     let mut summary = Summary::default();
     if let Some(m) = store.lease_one(&owner, id, now_ms(), cfg.lease.as_millis() as i64)? {
-        deliver(store, &cfg, &owner, m, &mut summary, &mut |_| {})?;
+        deliver(store, &cfg, &owner, m, &HashSet::new(), &mut summary, &mut |_| {})?;
     }
     Ok(summary)
 }
@@ -115,23 +121,27 @@ pub fn queue_digests(store: &mut Store, hour: u32, now: NaiveDateTime) -> StoreR
     Ok(n)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn deliver(
     store: &mut Store,
     cfg: &SenderConfig,
     owner: &str,
     first: Leased,
+    mine: &HashSet<i64>,
     summary: &mut Summary,
     log: &mut dyn FnMut(&str),
-) -> StoreResult<()> {
+) -> StoreResult<Vec<i64>> {
     let lease_ms = cfg.lease.as_millis() as i64;
     let mut group = vec![first];
     if group[0].channel.kind != ChannelKind::Webhook && group[0].kind != "test" {
         let more = store.lease_companions(owner, &group[0], now_ms(), lease_ms)?;
         if more.len() + 1 >= cfg.fold_at {
             group.extend(more);
-        } else if !more.is_empty() {
-            let ids: Vec<i64> = more.iter().map(|m| m.id).collect();
-            store.release(owner, &ids)?;
+        } else {
+            let ids: Vec<i64> = more.iter().map(|m| m.id).filter(|id| !mine.contains(id)).collect();
+            if !ids.is_empty() {
+                store.release(owner, &ids)?;
+            }
         }
     }
     let c = group[0].channel.clone();
@@ -190,7 +200,7 @@ fn deliver(
         c.kind,
         c.name
     ));
-    Ok(())
+    Ok(ids)
 }
 
 fn hostname() -> String {

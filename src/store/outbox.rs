@@ -268,19 +268,25 @@ impl Store {
                 let mut stmt = tx.prepare_cached(
                     "SELECT id FROM outbox WHERE status = 'pending' AND channel_id = :channel
                          AND recipient IS :recipient AND id != :first AND next_try_ms <= :now
-                         AND (lease_until_ms IS NULL OR lease_until_ms < :now) AND kind != 'test'
+                         AND (lease_until_ms IS NULL OR lease_until_ms < :now OR lease_by = :owner)
+                         AND kind != 'test'
                      ORDER BY id LIMIT 500",
                 )?;
                 let rows = stmt.query_map(
-                    named_params! {":channel": first.channel.id, ":recipient": first.recipient, ":first": first.id, ":now": now_ms},
+                    named_params! {
+                        ":channel": first.channel.id, ":recipient": first.recipient, ":first": first.id,
+                        ":now": now_ms, ":owner": owner,
+                    },
                     |r| r.get(0),
                 )?;
                 rows.collect::<Result<_, _>>()?
             };
             let mut out = Vec::with_capacity(ids.len());
             for id in ids {
-                tx.prepare_cached("UPDATE outbox SET lease_until_ms = :until, lease_by = :owner WHERE id = :id")?
-                    .execute(named_params! {":until": now_ms + lease_ms, ":owner": owner, ":id": id})?;
+                tx.prepare_cached(
+                    "UPDATE outbox SET lease_until_ms = :until, lease_by = :owner WHERE id = :id",
+                )?
+                .execute(named_params! {":until": now_ms + lease_ms, ":owner": owner, ":id": id})?;
                 out.push(leased(tx, id)?);
             }
             Ok(out)

@@ -1,0 +1,651 @@
+//! Notifications end to end: the real binary, stand-in services on 127.0.0.1, an SMTP server.
+
+#[allow(dead_code)]
+mod cli_support;
+mod notify_support;
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use cli_support::{Fixture, os_login};
+use notify_support::{Mail, Service, Smtp, Standin};
+use serde_json::Value;
+
+const DING_SECRET: &str = "SECding0123456789";
+const FEISHU_SECRET: &str = "feishu-secret-42";
+const HOOK_SECRET: &str = "hook-secret-7";
+const SMTP_PASSWORD: &str = "smtp-pass-99";
+
+struct World {
+    f: Fixture,
+    wecom: Standin,
+    ding: Standin,
+    feishu: Standin,
+    hooks: Standin,
+    smtp: Smtp,
+}
+
+/// OPS (the admin), RD with head rdhead and member wang, MKT with head li, QA with head qahead,
+/// coordinator zhou; a channel of each kind.
+fn world() -> World {
+    let f = Fixture::new();
+    f.init();
+    f.ok(&["dept", "add", "RD", "研发部", "--head", "rdhead"]);
+    f.ok(&["dept", "add", "MKT", "市场部", "--head", "li"]);
+    f.ok(&["dept", "add", "QA", "测试部", "--head", "qahead"]);
+    let people = [
+        ("rdhead", "研发经理", "RD", "member", "--wecom-id", "wx-rdhead", "13800000010"),
+        ("wang", "王工", "RD", "member", "--wecom-id", "wx-wang", "13800000011"),
+        ("li", "李经理", "MKT", "member", "--mobile", "13800000020", "13800000020"),
+        ("qahead", "钱测试", "QA", "member", "--mobile", "13800000030", "13800000030"),
+        ("zhou", "周协调", "OPS", "coordinator", "--mobile", "13800000040", "13800000040"),
+    ];
+    for (login, name, dept, role, flag, value, mobile) in people {
+        let email = format!("{login}@example.com");
+        f.ok(&[
+            "user", "add", login, "--name", name, "--dept", dept, "--role", role, "--email", &email, flag,
+            value,
+        ]);
+        f.ok(&["user", "set", login, "--mobile", mobile]);
+    }
+    let w = World {
+        wecom: Standin::start(Service::Wecom, ""),
+        ding: Standin::start(Service::Dingtalk, DING_SECRET),
+        feishu: Standin::start(Service::Feishu, FEISHU_SECRET),
+        hooks: Standin::start(Service::Webhook, HOOK_SECRET),
+        smtp: Smtp::start(),
+        f,
+    };
+    let smtp_url = format!("smtp://liaison@127.0.0.1:{}", w.smtp.port);
+    let channels: [(&str, &str, String, Option<&str>, &str); 5] = [
+        ("rd-wecom", "wecom", w.wecom.url(), None, "RD"),
+        ("qa-ding", "dingtalk", w.ding.url(), Some(DING_SECRET), "QA"),
+        ("mkt-feishu", "feishu", w.feishu.url(), Some(FEISHU_SECRET), "MKT"),
+        ("mail", "email", smtp_url, Some(SMTP_PASSWORD), ""),
+        ("hooks", "webhook", w.hooks.url(), Some(HOOK_SECRET), ""),
+    ];
+    for (name, kind, url, secret, dept) in channels {
+        let mut args = vec!["notify", "channel", "add", name, "--kind", kind, "--url", &url];
+        if let Some(secret) = secret {
+            args.extend(["--secret", secret]);
+        }
+        if !dept.is_empty() {
+            args.extend(["--dept", dept]);
+        }
+        if kind == "email" {
+            args.extend(["--from", "liaison@example.com"]);
+        }
+        w.f.ok(&args);
+    }
+    w
+}
+
+fn send(f: &Fixture) -> Value {
+    f.json(&["notify", "run", "--once", "--no-digest", "--backoff", "0"])
+}
+
+/// What each service received since the counts in `seen`: WeCom mentions, DingTalk atMobiles,
+/// Feishu @names, mail recipients, webhook documents.
+#[derive(Debug, Default, PartialEq)]
+struct Heard {
+    wecom: Vec<Vec<String>>,
+    ding: Vec<Vec<String>>,
+    feishu: Vec<Vec<String>>,
+    mail: Vec<String>,
+    hooks: usize,
+}
+
+#[derive(Default)]
+struct Seen {
+    wecom: usize,
+    ding: usize,
+    feishu: usize,
+    mail: usize,
+    hooks: usize,
+}
+
+fn heard(w: &World, seen: &mut Seen) -> Heard {
+    let wecom = w.wecom.received();
+    let ding = w.ding.received();
+    let feishu = w.feishu.received();
+    let mails = w.smtp.mails();
+    let hooks = w.hooks.received();
+    let words = |text: &str, open: &str, close: &str| -> Vec<String> {
+        text.split(open).skip(1).filter_map(|s| s.split(close).next()).map(str::to_string).collect()
+    };
+    let h = Heard {
+        wecom: wecom[seen.wecom..]
+            .iter()
+            .map(|r| words(r.json["markdown"]["content"].as_str().unwrap_or(""), "<@", ">"))
+            .collect(),
+        ding: ding[seen.ding..]
+            .iter()
+            .map(|r| {
+                let list = r.json["at"]["atMobiles"].as_array().cloned().unwrap_or_default();
+                list.iter().filter_map(|m| m.as_str().map(str::to_string)).collect()
+            })
+            .collect(),
+        feishu: feishu[seen.feishu..]
+            .iter()
+            .map(|r| {
+                let last =
+                    r.json["content"]["post"]["zh_cn"]["content"].as_array().and_then(|c| c.last().cloned());
+                let text = last.map(|l| l[0]["text"].as_str().unwrap_or("").to_string()).unwrap_or_default();
+                if text.starts_with('@') { text.split(' ').map(str::to_string).collect() } else { Vec::new() }
+            })
+            .collect(),
+        mail: mails[seen.mail..].iter().flat_map(|m: &Mail| m.to.clone()).collect(),
+        hooks: hooks.len() - seen.hooks,
+    };
+    *seen = Seen {
+        wecom: wecom.len(),
+        ding: ding.len(),
+        feishu: feishu.len(),
+        mail: mails.len(),
+        hooks: hooks.len(),
+    };
+    h
+}
+
+fn v(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+fn mail(logins: &[&str]) -> Vec<String> {
+    logins.iter().map(|l| format!("<{l}@example.com>")).collect()
+}
+
+#[test]
+fn a_whole_life_cycle_sends_exactly_the_expected_messages() {
+    let w = world();
+    let f = &w.f;
+    let mut seen = Seen::default();
+    let number = f.add("li", "积分兑换接口超时", "RD,QA", "high", None);
+    send(f);
+    // Registration: every involved department, its head @-mentioned; the heads by mail.
+    assert_eq!(
+        heard(&w, &mut seen),
+        Heard {
+            wecom: vec![v(&["wx-rdhead"])],
+            ding: vec![v(&["13800000030"])],
+            feishu: vec![],
+            mail: mail(&["qahead", "rdhead"]),
+            hooks: 1
+        }
+    );
+    f.ok(&["--as", "wang", "ack", &number]);
+    send(f);
+    assert_eq!(
+        heard(&w, &mut seen),
+        Heard { hooks: 1, ..Heard::default() },
+        "an acknowledgement: systems only"
+    );
+
+    f.ok(&[
+        "--as",
+        "zhou",
+        "meeting",
+        "add",
+        &number,
+        "--participants",
+        "wang,li",
+        "--summary",
+        "排查超时原因",
+        "--consensus",
+        "研发部周五前修复",
+    ]);
+    send(f);
+    // Minutes: each participant, asked to confirm.
+    assert_eq!(
+        heard(&w, &mut seen),
+        Heard {
+            wecom: vec![v(&["wx-wang"])],
+            feishu: vec![v(&["@李经理"])],
+            mail: mail(&["li", "wang"]),
+            hooks: 1,
+            ..Heard::default()
+        }
+    );
+
+    let deadline = (chrono::Local::now().date_naive() + chrono::Duration::days(14)).to_string();
+    f.ok(&[
+        "--as",
+        "zhou",
+        "task",
+        "add",
+        &number,
+        "--dept",
+        "RD",
+        "--title",
+        "修复兑换接口",
+        "--owner",
+        "wang",
+        "--deadline",
+        &deadline,
+    ]);
+    send(f);
+    // A task: its owner, @-mentioned.
+    assert_eq!(
+        heard(&w, &mut seen),
+        Heard { wecom: vec![v(&["wx-wang"])], mail: mail(&["wang"]), hooks: 1, ..Heard::default() }
+    );
+
+    f.ok(&[
+        "--as",
+        "wang",
+        "risk",
+        "add",
+        &number,
+        "--task",
+        "1",
+        "--reason",
+        "依赖的支付网关升级",
+        "--plan",
+        "先上线降级方案",
+    ]);
+    send(f);
+    // A risk alert: every involved department.
+    assert_eq!(
+        heard(&w, &mut seen),
+        Heard {
+            wecom: vec![v(&["wx-rdhead"])],
+            ding: vec![v(&["13800000030"])],
+            mail: mail(&["qahead", "rdhead"]),
+            hooks: 1,
+            ..Heard::default()
+        }
+    );
+
+    f.ok(&["--as", "wang", "escalate", &number, "--reason", "测试环境不可用", "--to", "QA"]);
+    send(f);
+    // An escalation: its target and the coordinators.
+    assert_eq!(
+        heard(&w, &mut seen),
+        Heard {
+            ding: vec![v(&["13800000030"])],
+            mail: mail(&["qahead", "zhou"]),
+            hooks: 1,
+            ..Heard::default()
+        }
+    );
+
+    f.ok(&["--as", "wang", "task", "update", &number, "1", "--state", "done", "--percent", "100"]);
+    send(f);
+    assert_eq!(heard(&w, &mut seen), Heard { hooks: 1, ..Heard::default() }, "a task update: systems only");
+
+    f.ok(&[
+        "--as",
+        "wang",
+        "resolve",
+        &number,
+        "--solution",
+        "接口改为异步并加缓存",
+        "--owner",
+        "wang",
+        "--feedback",
+        "li",
+    ]);
+    send(f);
+    // A solution: the feedback person, asked to accept.
+    assert_eq!(
+        heard(&w, &mut seen),
+        Heard { feishu: vec![v(&["@李经理"])], mail: mail(&["li"]), hooks: 1, ..Heard::default() }
+    );
+
+    f.ok(&["--as", "li", "refuse", &number, "--reason", "高峰期仍然超时"]);
+    send(f);
+    // A refusal: the departments involved; their heads and the solution's owner.
+    assert_eq!(
+        heard(&w, &mut seen),
+        Heard {
+            wecom: vec![v(&["wx-rdhead", "wx-wang"])],
+            ding: vec![v(&["13800000030"])],
+            mail: mail(&["qahead", "rdhead", "wang"]),
+            hooks: 1,
+            ..Heard::default()
+        }
+    );
+
+    f.ok(&[
+        "--as",
+        "wang",
+        "resolve",
+        &number,
+        "--solution",
+        "扩容后压测通过",
+        "--owner",
+        "wang",
+        "--feedback",
+        "li",
+    ]);
+    f.ok(&["--as", "li", "accept", &number]);
+    f.ok(&["--as", "zhou", "archive", &number, "--retro", "做得好：响应快；需改进：提前压测"]);
+    send(f);
+    // The second solution, the acceptance (systems only) and the archive (departments, no one to act).
+    assert_eq!(
+        heard(&w, &mut seen),
+        Heard {
+            wecom: vec![vec![]],
+            ding: vec![vec![]],
+            feishu: vec![v(&["@李经理"])],
+            mail: mail(&["li"]),
+            hooks: 3
+        }
+    );
+    assert!(w.wecom.rejected().is_empty() && w.ding.rejected().is_empty() && w.feishu.rejected().is_empty());
+    assert!(w.hooks.rejected().is_empty(), "{:?}", w.hooks.rejected());
+
+    // Every message names its stable id; the issue's list shows each one sent.
+    let list = f.json(&["notify", "list", "--issue", &number]);
+    let rows = list.as_array().expect("a list");
+    assert!(rows.iter().all(|r| r["status"] == "sent"), "{list:#}");
+    let ids: BTreeSet<i64> = rows.iter().map(|r| r["id"].as_i64().expect("an id")).collect();
+    let mut named: BTreeSet<i64> = BTreeSet::new();
+    for r in w
+        .wecom
+        .received()
+        .iter()
+        .chain(w.ding.received().iter())
+        .chain(w.feishu.received().iter())
+        .chain(w.hooks.received().iter())
+    {
+        named.extend(r.ids.iter().copied());
+    }
+    for m in w.smtp.mails() {
+        named.extend(notify_support::ids_in(&m.data));
+        assert!(m.auth.as_deref().is_some_and(|a| a.contains("liaison") && a.contains(SMTP_PASSWORD)));
+    }
+    assert_eq!(ids, named, "each message's id is in what was sent");
+    // Webhook documents are the events.
+    let doc = &w.hooks.received()[0].json;
+    assert_eq!(doc["kind"], "registered");
+    assert_eq!(doc["issue"]["number"], number.as_str());
+}
+
+#[test]
+fn a_failing_service_is_retried_and_a_permanent_failure_is_kept_until_retried() {
+    let w = world();
+    let f = &w.f;
+    w.wecom.script(&[(500, "upstream busy")]);
+    f.add("li", "积分兑换接口超时", "RD", "high", None);
+    send(f);
+    let wecom_rows = |f: &Fixture| -> Vec<Value> {
+        let list = f.json(&["notify", "list"]);
+        list.as_array().expect("a list").iter().filter(|r| r["channel"] == "rd-wecom").cloned().collect()
+    };
+    let rows = wecom_rows(f);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["status"], "sent");
+    assert_eq!(rows[0]["attempts"], 2, "500 then 200: {rows:?}");
+    assert_eq!(w.wecom.received().len(), 1);
+
+    // Permanently failing: a wrong key is not worth retrying; a 500 is, up to the last try.
+    w.wecom.always(Some((200, r#"{"errcode":93000,"errmsg":"invalid webhook url"}"#)));
+    let second = f.add("li", "报表导出失败", "RD", "medium", None);
+    f.json(&["notify", "run", "--once", "--no-digest", "--backoff", "0", "--max-attempts", "3"]);
+    let failed = f.json(&["notify", "list", "--failed", "--issue", &second]);
+    let failed = failed.as_array().expect("a list");
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0]["attempts"], 1);
+    assert!(
+        failed[0]["answer"]
+            .as_str()
+            .is_some_and(|a| a.contains("93000") && a.contains("invalid webhook url"))
+    );
+    let text = f.ok(&["notify", "list", "--failed"]);
+    assert!(text.contains("93000"), "{text}");
+
+    w.wecom.always(Some((500, "down")));
+    let third = f.add("li", "短信验证码延迟", "RD", "low", None);
+    f.json(&["notify", "run", "--once", "--no-digest", "--backoff", "0", "--max-attempts", "3"]);
+    let failed = f.json(&["notify", "list", "--failed", "--issue", &third]);
+    assert_eq!(failed[0]["attempts"], 3, "{failed:#}");
+    assert!(failed[0]["answer"].as_str().is_some_and(|a| a.contains("HTTP 500")));
+
+    w.wecom.always(None);
+    let id = format!("LN-{}", failed[0]["id"]);
+    f.ok(&["notify", "retry", &id]);
+    let before = w.wecom.received().len();
+    send(f);
+    assert_eq!(w.wecom.received().len(), before + 1);
+    f.ok(&["notify", "retry", "--failed"]);
+    send(f);
+    assert!(f.json(&["notify", "list", "--failed"]).as_array().expect("a list").is_empty());
+    let line = f.fail(&["notify", "retry", &id]);
+    assert!(line.contains("not failed"), "{line}");
+}
+
+#[test]
+fn secrets_never_show_and_a_wrong_secret_is_a_failure_with_the_answer() {
+    let w = world();
+    let f = &w.f;
+    let bad = w.ding.url();
+    f.ok(&[
+        "notify",
+        "channel",
+        "add",
+        "qa-wrong",
+        "--kind",
+        "dingtalk",
+        "--url",
+        &bad,
+        "--secret",
+        "SECwrongwrongwrong",
+        "--dept",
+        "QA",
+    ]);
+    f.add("li", "积分兑换接口超时", "RD,QA", "high", None);
+    let out = f.run(&["notify", "run", "--once", "--no-digest"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let list = f.ok(&["--json", "notify", "list"]);
+    let channels = f.ok(&["notify", "channel", "list"]);
+    let conn = rusqlite::Connection::open(&f.db).expect("the database");
+    let events: String = conn
+        .query_row("SELECT group_concat(before || after, ' ') FROM events", [], |r| r.get(0))
+        .expect("events");
+    let secrets = [
+        DING_SECRET,
+        FEISHU_SECRET,
+        HOOK_SECRET,
+        SMTP_PASSWORD,
+        "SECwrongwrongwrong",
+        w.wecom.token.as_str(),
+        w.ding.token.as_str(),
+        w.feishu.token.as_str(),
+    ];
+    for secret in secrets {
+        for (what, text) in
+            [("run", &stderr), ("list", &list), ("channel list", &channels), ("events", &events)]
+        {
+            assert!(!text.contains(secret), "{secret} shows in {what}: {text}");
+        }
+    }
+    let wrong: Vec<Value> = serde_json::from_str::<Value>(&list)
+        .expect("JSON")
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter(|r| r["channel"] == "qa-wrong")
+        .cloned()
+        .collect();
+    assert_eq!(wrong[0]["status"], "failed");
+    assert!(
+        wrong[0]["answer"].as_str().is_some_and(|a| a.contains("310000") && a.contains("sign not match")),
+        "{wrong:?}"
+    );
+
+    // Malformed addresses and unknown kinds are refused with the form that works.
+    let line = f.refused(
+        &["notify", "channel", "add", "x", "--kind", "wecom", "--url", "https://qyapi.weixin.qq.com/send"],
+        &["cgi-bin/webhook/send?key="],
+    );
+    assert!(!line.contains("Usage"));
+    f.refused(
+        &["notify", "channel", "add", "x", "--kind", "slack", "--url", "https://x.example.com"],
+        &["wecom, dingtalk, feishu, email, webhook"],
+    );
+    f.refused(
+        &["notify", "channel", "add", "x", "--kind", "email", "--url", "smtp://mail.example.com"],
+        &["--from"],
+    );
+    let zh = f.fail(&[
+        "--lang",
+        "zh",
+        "notify",
+        "channel",
+        "add",
+        "x",
+        "--kind",
+        "feishu",
+        "--url",
+        "https://open.feishu.cn/hook",
+    ]);
+    assert!(zh.contains("正确格式") && zh.contains("/open-apis/bot/v2/hook/TOKEN"), "{zh}");
+}
+
+#[test]
+fn channel_test_prints_the_answer_and_remove_fails_what_waits() {
+    let w = world();
+    let f = &w.f;
+    let out = f.ok(&["notify", "channel", "test", "mkt-feishu"]);
+    assert!(out.contains("code 0"), "{out}");
+    assert_eq!(w.feishu.received().len(), 1);
+    w.wecom.always(Some((200, r#"{"errcode":93000,"errmsg":"invalid webhook url"}"#)));
+    let line = f.fail(&["notify", "channel", "test", "rd-wecom"]);
+    assert!(line.contains("93000"), "{line}");
+    f.add("li", "积分兑换接口超时", "RD", "high", None);
+    let out = f.ok(&["notify", "channel", "remove", "rd-wecom"]);
+    assert!(out.contains('1'), "{out}");
+    assert!(!f.ok(&["notify", "channel", "list"]).contains("rd-wecom"));
+}
+
+#[test]
+fn a_burst_folds_into_one_message_per_channel() {
+    let w = world();
+    let f = &w.f;
+    for i in 0..6 {
+        f.add("li", &format!("批量问题{i}：兑换接口超时"), "RD", "low", None);
+    }
+    send(f);
+    let got = w.wecom.received();
+    assert_eq!(got.len(), 1, "six registrations fold into one message");
+    assert_eq!(got[0].ids.len(), 6, "{:?}", got[0].ids);
+    assert_eq!(w.hooks.received().len(), 6, "systems get every event");
+    // Demo data: one message per channel.
+    f.ok(&["demo", "--issues", "40", "--seed", "3"]);
+    send(f);
+    assert_eq!(w.wecom.received().len(), 2);
+    assert_eq!(w.hooks.received().len(), 7);
+}
+
+#[test]
+fn a_failed_transaction_leaves_no_message_and_a_holiday_has_no_digest() {
+    let w = world();
+    let f = &w.f;
+    let conn = rusqlite::Connection::open(&f.db).expect("the database");
+    // The second message of one event fails to be written: the whole registration is undone.
+    conn.execute_batch(
+        "CREATE TRIGGER fail_second AFTER INSERT ON outbox
+         WHEN (SELECT count(*) FROM outbox WHERE event_id = NEW.event_id) >= 2
+         BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;",
+    )
+    .expect("a trigger");
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).expect("a count") };
+    let events = count("SELECT count(*) FROM events");
+    let out = f.run(&[
+        "--as",
+        "li",
+        "add",
+        "--title",
+        "积分兑换接口超时",
+        "--background",
+        "上周起多名用户反馈该问题,影响日常业务处理",
+        "--request",
+        "请研发部3个工作日内给出原因分析和修复计划",
+        "--dept",
+        "RD",
+    ]);
+    assert!(!out.status.success());
+    assert_eq!(count("SELECT count(*) FROM outbox"), 0);
+    assert_eq!(count("SELECT count(*) FROM issues"), 0);
+    assert_eq!(count("SELECT count(*) FROM events"), events);
+    conn.execute_batch("DROP TRIGGER fail_second").expect("dropped");
+
+    // 2026-10-01 is National Day; 2026-10-10, a Saturday, is a make-up working day.
+    let line = f.fail(&["notify", "digest", "--dept", "RD", "--send", "--date", "2026-10-01"]);
+    assert!(line.contains("not a working day"), "{line}");
+    assert_eq!(count("SELECT count(*) FROM outbox"), 0);
+    let v = f.json(&["notify", "digest", "--dept", "RD", "--send", "--date", "2026-10-10"]);
+    assert_eq!(v["queued"], 1);
+    let again = f.json(&["notify", "digest", "--dept", "RD", "--send", "--date", "2026-10-10"]);
+    assert_eq!(again["queued"], 0, "once a day");
+    let shown = f.ok(&["notify", "digest", "--dept", "RD"]);
+    assert!(shown.contains("Daily digest") && shown.contains("每日提醒"), "{shown}");
+    send(f);
+    let got = w.wecom.received();
+    assert_eq!(got.len(), 1);
+    assert!(got[0].json["markdown"]["content"].as_str().is_some_and(|c| c.contains("2026-10-10")));
+}
+
+#[test]
+fn killing_the_sender_fifty_times_loses_no_message() {
+    let w = world();
+    let f = &w.f;
+    w.hooks.delay(Duration::from_millis(15));
+    // 120 registrations by the library: 120 webhook documents (and one folded chat message each).
+    {
+        use liaison::store::{Ctx, Registration, Store};
+        let mut store = Store::open(&f.db).expect("the store");
+        let me = store.person(&os_login()).expect("the admin");
+        let ctx = Ctx {
+            actor: liaison::domain::Actor { person: me, on_behalf_of: None },
+            now: cli_support::now(),
+            lang: liaison::i18n::Lang::En,
+        };
+        for i in 0..120 {
+            let reg = Registration {
+                proposer_dept: None,
+                proposed_at: None,
+                priority: liaison::domain::Priority::Low,
+                draft: liaison::domain::IssueDraft {
+                    title: format!("第{i}个接口超时问题"),
+                    background: "上周起多名用户反馈该问题,影响日常业务处理".into(),
+                    request: "请研发部3个工作日内给出原因分析和修复计划".into(),
+                    departments: vec!["RD".into()],
+                },
+            };
+            store.register(&ctx, &reg).expect("registered");
+        }
+    }
+    let started = Instant::now();
+    let mut rng = 7u64;
+    for _ in 0..50 {
+        let mut child = f
+            .command(&["notify", "run", "--lease", "1", "--no-digest", "--backoff", "0"], &[])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("a sender");
+        rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        std::thread::sleep(Duration::from_millis(40 + (rng >> 33) % 80));
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reaped");
+    }
+    std::thread::sleep(Duration::from_millis(1100));
+    send(f);
+    let list = f.json(&["notify", "list", "--limit", "10000"]);
+    let rows = list.as_array().expect("a list");
+    assert!(rows.iter().all(|r| r["status"] == "sent"), "every message is marked sent");
+    let hook_ids: BTreeSet<i64> =
+        rows.iter().filter(|r| r["channel"] == "hooks").map(|r| r["id"].as_i64().expect("an id")).collect();
+    assert_eq!(hook_ids.len(), 120);
+    let received: Vec<i64> = w.hooks.received().iter().flat_map(|r| r.ids.clone()).collect();
+    let unique: BTreeSet<i64> = received.iter().copied().collect();
+    assert_eq!(unique, hook_ids, "every message delivered at least once");
+    eprintln!(
+        "50 kills: {} deliveries for {} messages in {:?}",
+        received.len(),
+        unique.len(),
+        started.elapsed()
+    );
+    assert!(started.elapsed() < Duration::from_secs(45));
+}
