@@ -2,6 +2,7 @@
 
 #[allow(dead_code)]
 mod cli_support;
+mod console_support;
 mod notify_support;
 
 use std::collections::BTreeSet;
@@ -648,4 +649,33 @@ fn killing_the_sender_fifty_times_loses_no_message() {
         started.elapsed()
     );
     assert!(started.elapsed() < Duration::from_secs(45));
+}
+
+#[test]
+fn the_console_shows_coordinators_who_was_told_and_what_failed() {
+    let w = world();
+    let f = &w.f;
+    w.wecom.always(Some((200, r#"{"errcode":93000,"errmsg":"invalid webhook url"}"#)));
+    let number = f.add("li", "积分兑换接口超时", "RD", "high", None);
+    send(f);
+    let store = liaison::store::Store::open(&f.db).expect("the store");
+    let mut reader = liaison::store::Store::open(&f.db).expect("the store");
+    let me = reader.person(&os_login()).expect("the admin");
+    let mut app = liaison::tui::app::App::new(store, me, liaison::i18n::Lang::En, cli_support::now())
+        .expect("the console");
+    console_support::press(&mut app, "8");
+    let screen = console_support::screen_text(&mut app, 200, 80);
+    assert!(screen.contains(&number), "{screen}");
+    assert!(screen.contains("Notifications"), "{screen}");
+    assert!(screen.contains("Failed → rd-wecom @rdhead"), "{screen}");
+    assert!(screen.contains("93000"), "{screen}");
+    assert!(screen.contains("Sent → hooks"), "{screen}");
+    // A member sees no such section.
+    let wang = reader.person("wang").expect("wang");
+    let store = liaison::store::Store::open(&f.db).expect("the store");
+    let mut app = liaison::tui::app::App::new(store, wang, liaison::i18n::Lang::En, cli_support::now())
+        .expect("the console");
+    console_support::press(&mut app, "8");
+    let screen = console_support::screen_text(&mut app, 200, 80);
+    assert!(screen.contains(&number) && !screen.contains("Notifications"), "{screen}");
 }
