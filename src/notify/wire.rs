@@ -74,13 +74,17 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .timeout_global(Some(TIMEOUT))
-        .http_status_as_error(false)
-        .user_agent("liaison-notify")
-        .build()
-        .into()
+/// One agent for the process: it keeps connections to each service open between messages.
+fn agent() -> &'static ureq::Agent {
+    static AGENT: std::sync::OnceLock<ureq::Agent> = std::sync::OnceLock::new();
+    AGENT.get_or_init(|| {
+        ureq::Agent::config_builder()
+            .timeout_global(Some(TIMEOUT))
+            .http_status_as_error(false)
+            .user_agent("liaison-notify")
+            .build()
+            .into()
+    })
 }
 
 /// Sends one request to a chat service or a webhook; returns the service's answer.
