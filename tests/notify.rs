@@ -679,3 +679,99 @@ fn the_console_shows_coordinators_who_was_told_and_what_failed() {
     let screen = console_support::screen_text(&mut app, 200, 80);
     assert!(screen.contains(&number) && !screen.contains("Notifications"), "{screen}");
 }
+
+#[test]
+fn two_senders_never_send_one_message_twice() {
+    let w = world();
+    let f = &w.f;
+    w.hooks.delay(Duration::from_millis(5));
+    for i in 0..30 {
+        f.add("li", &format!("第{i}个并发发送问题：兑换接口超时"), "RD", "low", None);
+    }
+    let spawn = || {
+        f.command(&["--json", "notify", "run", "--once", "--no-digest"], &[])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("a sender")
+    };
+    let (a, b) = (spawn(), spawn());
+    assert!(a.wait_with_output().expect("a").status.success());
+    assert!(b.wait_with_output().expect("b").status.success());
+    send(f);
+    let received: Vec<i64> = w.hooks.received().iter().flat_map(|r| r.ids.clone()).collect();
+    let unique: BTreeSet<i64> = received.iter().copied().collect();
+    assert_eq!(unique.len(), 30);
+    assert_eq!(received.len(), 30, "no message went out twice");
+}
+
+#[test]
+fn bad_input_is_kept_on_the_message_and_long_texts_are_cut_to_the_limit() {
+    let w = world();
+    let f = &w.f;
+    // An unreachable address: a network error, retried, then failed with what happened.
+    f.ok(&["notify", "channel", "add", "gone", "--kind", "webhook", "--url", "http://127.0.0.1:9/x"]);
+    // A request longer than WeCom's 4096 bytes: cut with "…", the number kept.
+    let long = "请研发部3个工作日内给出原因分析和修复计划。".repeat(120);
+    let v = f.json(&[
+        "--as",
+        "li",
+        "add",
+        "--title",
+        "积分兑换接口超时",
+        "--background",
+        "上周起多名用户反馈该问题,影响日常业务处理",
+        "--request",
+        &long,
+        "--dept",
+        "RD",
+    ]);
+    let number = v["issue"]["number"].as_str().expect("a number").to_string();
+    f.json(&["notify", "run", "--once", "--no-digest", "--backoff", "0", "--max-attempts", "2"]);
+    let got = w.wecom.received();
+    assert_eq!(got.len(), 1, "{:?}", w.wecom.rejected());
+    let content = got[0].json["markdown"]["content"].as_str().expect("markdown");
+    assert!(content.len() <= 4096 && content.contains(&number) && content.contains('…'), "{}", content.len());
+    let failed = f.json(&["notify", "list", "--failed"]);
+    let gone: Vec<&Value> =
+        failed.as_array().expect("a list").iter().filter(|r| r["channel"] == "gone").collect();
+    assert_eq!(gone.len(), 1);
+    assert_eq!(gone[0]["attempts"], 2);
+    assert!(gone[0]["answer"].as_str().is_some_and(|a| a.starts_with("network")), "{gone:?}");
+    // Contact details are checked; a person can mute kinds for themselves.
+    f.refused(&["user", "set", "wang", "--email", "not-an-address"], &["name@example.com"]);
+    f.refused(&["user", "set", "wang", "--mute", "everything"], &["registered"]);
+    f.ok(&["user", "set", "qahead", "--mute", "registered"]);
+    let before = (w.ding.received().len(), w.smtp.mails().len());
+    f.add("li", "报表导出失败", "QA", "medium", None);
+    send(f);
+    let ding = w.ding.received();
+    assert_eq!(ding.len(), before.0 + 1, "the group still hears it");
+    assert!(ding.last().is_some_and(|r| r.json["at"]["atMobiles"].as_array().is_some_and(|a| a.is_empty())));
+    assert_eq!(w.smtp.mails().len(), before.1, "no mail to the person who muted it");
+}
+
+#[test]
+fn a_slow_service_does_not_let_a_lease_run_out_under_a_batch() {
+    let w = world();
+    let f = &w.f;
+    f.ok(&["notify", "channel", "remove", "rd-wecom"]);
+    f.ok(&["notify", "channel", "remove", "mail"]);
+    w.hooks.delay(Duration::from_millis(600));
+    for i in 0..4 {
+        f.add("li", &format!("第{i}个慢服务问题：兑换接口超时"), "RD", "low", None);
+    }
+    let spawn = || {
+        f.command(&["--json", "notify", "run", "--once", "--no-digest", "--lease", "1"], &[])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("a sender")
+    };
+    let first = spawn();
+    // The second comes when the first's lease (1 s) would have run out without renewal.
+    std::thread::sleep(Duration::from_millis(1300));
+    let second = spawn();
+    assert!(first.wait_with_output().expect("first").status.success());
+    assert!(second.wait_with_output().expect("second").status.success());
+    let received: Vec<i64> = w.hooks.received().iter().flat_map(|r| r.ids.clone()).collect();
+    assert_eq!(received.len(), 4, "each message once: {received:?}");
+}

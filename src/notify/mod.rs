@@ -88,10 +88,26 @@ pub fn run(store: &mut Store, cfg: &SenderConfig, log: &mut dyn FnMut(&str)) -> 
         // A message of this batch may have gone out folded into an earlier one.
         let mine: HashSet<i64> = batch.iter().map(|m| m.id).collect();
         let mut settled = HashSet::new();
+        let lease_ms = cfg.lease.as_millis() as i64;
+        let mut leased_at = now_ms();
         for m in batch {
-            if !settled.contains(&m.id) {
-                settled.extend(deliver(store, cfg, &owner, m, &mine, &mut summary, log)?);
+            if settled.contains(&m.id) {
+                continue;
             }
+            // Slow services (a 10 s timeout each) must not let the lease run out under the
+            // rest of the batch: past half of it, it is renewed, and a message lost meanwhile
+            // to another sender is left to that sender.
+            if now_ms() - leased_at > lease_ms / 2 {
+                let rest: Vec<i64> = mine.iter().copied().filter(|id| !settled.contains(id)).collect();
+                let held: HashSet<i64> =
+                    store.renew(&owner, &rest, now_ms() + lease_ms)?.into_iter().collect();
+                leased_at = now_ms();
+                settled.extend(rest.into_iter().filter(|id| !held.contains(id)));
+                if !held.contains(&m.id) {
+                    continue;
+                }
+            }
+            settled.extend(deliver(store, cfg, &owner, m, &mine, &mut summary, log)?);
         }
     }
 }

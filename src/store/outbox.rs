@@ -311,6 +311,25 @@ impl Store {
         })
     }
 
+    /// Extends this sender's lease on `ids` to `until_ms`; returns those it still held.
+    pub fn renew(&mut self, owner: &str, ids: &[i64], until_ms: i64) -> StoreResult<Vec<i64>> {
+        self.write(|tx| {
+            let mut held = Vec::new();
+            for id in ids {
+                let n = tx
+                    .prepare_cached(
+                        "UPDATE outbox SET lease_until_ms = :until
+                         WHERE id = :id AND lease_by = :owner AND status = 'pending'",
+                    )?
+                    .execute(named_params! {":until": until_ms, ":id": id, ":owner": owner})?;
+                if n > 0 {
+                    held.push(*id);
+                }
+            }
+            Ok(held)
+        })
+    }
+
     /// Gives back messages this sender leased but will not send now.
     pub fn release(&mut self, owner: &str, ids: &[i64]) -> StoreResult<()> {
         self.write(|tx| {
