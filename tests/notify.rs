@@ -582,10 +582,39 @@ fn a_failed_transaction_leaves_no_message_and_a_holiday_has_no_digest() {
     assert_eq!(again["queued"], 0, "once a day");
     let shown = f.ok(&["notify", "digest", "--dept", "RD"]);
     assert!(shown.contains("Daily digest") && shown.contains("每日提醒"), "{shown}");
+    // What the digest lists: a task due that day, what waits on the department.
+    let number = f.add("li", "积分兑换接口超时", "RD", "high", None);
+    let due = (chrono::Local::now().date_naive() + chrono::Duration::days(14)).to_string();
+    f.ok(&[
+        "task",
+        "add",
+        &number,
+        "--dept",
+        "RD",
+        "--title",
+        "修复兑换接口",
+        "--owner",
+        "wang",
+        "--deadline",
+        &due,
+    ]);
+    let items = f.json(&["notify", "digest", "--dept", "RD", "--date", &due]);
+    assert!(
+        items["due_today"][0].as_str().is_some_and(|t| t.contains(&number) && t.contains("修复兑换接口")),
+        "{items:#}"
+    );
+    assert_eq!(items["overdue"].as_array().map(Vec::len), Some(0));
     send(f);
     let got = w.wecom.received();
-    assert_eq!(got.len(), 1);
-    assert!(got[0].json["markdown"]["content"].as_str().is_some_and(|c| c.contains("2026-10-10")));
+    let digests: Vec<_> = got
+        .iter()
+        .filter(|r| {
+            r.json["markdown"]["content"]
+                .as_str()
+                .is_some_and(|c| c.contains("Daily digest") && c.contains("2026-10-10"))
+        })
+        .collect();
+    assert_eq!(digests.len(), 1, "{got:?}");
 }
 
 #[test]

@@ -7,13 +7,13 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::admin::{calendar, require_department, require_person};
-use super::convert::{Instant, split_list};
+use super::convert::{Day, Instant, split_list};
 use super::outbox::insert;
 use super::{Ctx, Kind, Store, StoreError, StoreResult, events};
 use crate::domain::channel::{masked_url, validate};
 use crate::domain::notify::{self, Contact, DigestItems, Message, Route};
 use crate::domain::permission::{AdminAction, check_admin};
-use crate::domain::{ChannelKind, EventKind, Role};
+use crate::domain::{ChannelKind, EventKind, Role, Status, TaskState};
 
 /// What `notify channel add` gives.
 #[derive(Debug, Clone)]
@@ -226,14 +226,24 @@ impl Store {
                 let what = format!("#{} {}（{}，{}）", a.task.seq, a.task.title, a.task.owner, a.task.deadline);
                 match a.flag {
                     crate::domain::risk::TaskFlag::Overdue => items.overdue.push(line(&a.number, &a.issue_title, what)),
-                    crate::domain::risk::TaskFlag::AlertDue => {
-                        if a.task.deadline == now.date() {
-                            items.due_today.push(line(&a.number, &a.issue_title, what.clone()));
-                        }
-                        items.alert_due.push(line(&a.number, &a.issue_title, what))
-                    }
+                    crate::domain::risk::TaskFlag::AlertDue => items.alert_due.push(line(&a.number, &a.issue_title, what)),
                 }
             }
+            let codes = |open: Vec<&str>| open.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ");
+            let open_tasks = codes(TaskState::ALL.iter().filter(|t| t.is_open()).map(|t| t.code()).collect());
+            let open_issues = codes(Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.code()).collect());
+            let sql = format!(
+                "SELECT i.number, i.title, t.seq, t.title, t.owner FROM tasks t JOIN issues i ON i.id = t.issue_id
+                 WHERE t.dept = :dept AND t.deadline = :today AND t.state IN ({open_tasks})
+                     AND i.status IN ({open_issues})
+                 ORDER BY i.number, t.seq"
+            );
+            let mut stmt = tx.prepare(&sql)?;
+            let rows = stmt.query_map(named_params! {":dept": dept, ":today": Day(now.date())}, |r| {
+                let what = format!("#{} {}（{}）", r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?);
+                Ok(line(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, what))
+            })?;
+            items.due_today = rows.collect::<Result<_, _>>()?;
             let waiting_sql = "
                 SELECT i.number, i.title, '纪要待确认 minutes to confirm: ' || p.login FROM meeting_participants p
                     JOIN meetings m ON m.id = p.meeting_id JOIN issues i ON i.id = m.issue_id
