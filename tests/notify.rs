@@ -395,6 +395,14 @@ fn a_failing_service_is_retried_and_a_permanent_failure_is_kept_until_retried() 
     );
     let text = f.ok(&["notify", "list", "--failed"]);
     assert!(text.contains("93000"), "{text}");
+    // The doctor tells an administrator, and what to do.
+    let out = f.run(&["--json", "doctor"]);
+    let doctor: Value = serde_json::from_slice(&out.stdout).expect("the doctor's JSON");
+    let check =
+        doctor["checks"].as_array().and_then(|c| c.iter().find(|c| c["check"] == "notifications")).cloned();
+    let check = check.expect("a notifications check");
+    assert_eq!(check["status"], "warning");
+    assert!(check["fix"].as_str().is_some_and(|f| f.contains("notify retry --failed")), "{check}");
 
     w.wecom.always(Some((500, "down")));
     let third = f.add("li", "短信验证码延迟", "RD", "low", None);
