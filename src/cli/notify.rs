@@ -78,7 +78,8 @@ pub enum ChannelCmd {
         /// The robot's webhook address; smtp://user@host:port or smtps://… for mail
         #[arg(long)]
         url: String,
-        /// Signing secret (DingTalk SEC…, Feishu, webhook) or the SMTP password
+        /// Signing secret (DingTalk SEC…, Feishu, webhook) or the SMTP password; `-` reads it from
+        /// standard input (keeps it out of the process list on a shared server)
         #[arg(long)]
         secret: Option<String>,
         /// The sender's address (mail)
@@ -236,6 +237,14 @@ fn channel(s: &mut Session, cmd: ChannelCmd) -> CliResult {
                         ChannelKind::codes()
                     ),
                 ));
+            };
+            let secret = match secret.as_deref() {
+                Some("-") => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    Some(line.trim_end_matches(['\r', '\n']).to_string())
+                }
+                _ => secret,
             };
             let input = ChannelInput { name, kind, url, secret, sender: from, depts: dept };
             let info = s.store.add_channel(&ctx, &input)?;
