@@ -486,15 +486,18 @@ fn secrets_never_show_and_a_wrong_secret_is_a_failure_with_the_answer() {
     // A secret can come from standard input, out of the process list.
     let mut child = f
         .command(
-            &["notify", "channel", "add", "qa-stdin", "--kind", "dingtalk", "--url", &bad, "--secret", "-"],
+            &["notify", "channel", "add", "qa-stdin", "--kind", "dingtalk", "--url", "-", "--secret", "-"],
             &[],
         )
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
         .spawn()
         .expect("liaison");
-    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), format!("{DING_SECRET}\n").as_bytes())
-        .expect("written");
+    std::io::Write::write_all(
+        child.stdin.as_mut().expect("stdin"),
+        format!("{bad}\n{DING_SECRET}\n").as_bytes(),
+    )
+    .expect("written");
     assert!(child.wait().expect("done").success());
     f.ok(&["notify", "channel", "test", "qa-stdin"]);
 

@@ -75,7 +75,8 @@ pub enum ChannelCmd {
         /// wecom, dingtalk, feishu, email or webhook
         #[arg(long)]
         kind: String,
-        /// The robot's webhook address; smtp://user@host:port or smtps://… for mail
+        /// The robot's webhook address; smtp://user@host:port or smtps://… for mail; `-` reads it
+        /// from standard input (robot keys and tokens are in the address)
         #[arg(long)]
         url: String,
         /// Signing secret (DingTalk SEC…, Feishu, webhook) or the SMTP password; `-` reads it from
@@ -238,12 +239,15 @@ fn channel(s: &mut Session, cmd: ChannelCmd) -> CliResult {
                     ),
                 ));
             };
+            // `-` reads from standard input, a line each: the address first, then the secret.
+            let read_line = || -> CliResult<String> {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                Ok(line.trim_end_matches(['\r', '\n']).to_string())
+            };
+            let url = if url == "-" { read_line()? } else { url };
             let secret = match secret.as_deref() {
-                Some("-") => {
-                    let mut line = String::new();
-                    std::io::stdin().read_line(&mut line)?;
-                    Some(line.trim_end_matches(['\r', '\n']).to_string())
-                }
+                Some("-") => Some(read_line()?),
                 _ => secret,
             };
             let input = ChannelInput { name, kind, url, secret, sender: from, depts: dept };
