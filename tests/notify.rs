@@ -1,4 +1,5 @@
 //! Notifications end to end: the real binary, stand-in services on 127.0.0.1, an SMTP server.
+//! Who hears what, failures and retries, secrets, bursts, digests, the console.
 
 #[allow(dead_code)]
 mod cli_support;
@@ -6,155 +7,10 @@ mod console_support;
 mod notify_support;
 
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
 
-use cli_support::{Fixture, os_login};
-use notify_support::{Mail, Service, Smtp, Standin};
+use cli_support::os_login;
+use notify_support::world::*;
 use serde_json::Value;
-
-const DING_SECRET: &str = "SECding0123456789";
-const FEISHU_SECRET: &str = "feishu-secret-42";
-const HOOK_SECRET: &str = "hook-secret-7";
-const SMTP_PASSWORD: &str = "smtp-pass-99";
-
-struct World {
-    f: Fixture,
-    wecom: Standin,
-    ding: Standin,
-    feishu: Standin,
-    hooks: Standin,
-    smtp: Smtp,
-}
-
-/// OPS (the admin), RD with head rdhead and member wang, MKT with head li, QA with head qahead,
-/// coordinator zhou; a channel of each kind.
-fn world() -> World {
-    let f = Fixture::new();
-    f.init();
-    f.ok(&["dept", "add", "RD", "研发部", "--head", "rdhead"]);
-    f.ok(&["dept", "add", "MKT", "市场部", "--head", "li"]);
-    f.ok(&["dept", "add", "QA", "测试部", "--head", "qahead"]);
-    let people = [
-        ("rdhead", "研发经理", "RD", "member", "--wecom-id", "wx-rdhead", "13800000010"),
-        ("wang", "王工", "RD", "member", "--wecom-id", "wx-wang", "13800000011"),
-        ("li", "李经理", "MKT", "member", "--mobile", "13800000020", "13800000020"),
-        ("qahead", "钱测试", "QA", "member", "--mobile", "13800000030", "13800000030"),
-        ("zhou", "周协调", "OPS", "coordinator", "--mobile", "13800000040", "13800000040"),
-    ];
-    for (login, name, dept, role, flag, value, mobile) in people {
-        let email = format!("{login}@example.com");
-        f.ok(&[
-            "user", "add", login, "--name", name, "--dept", dept, "--role", role, "--email", &email, flag,
-            value,
-        ]);
-        f.ok(&["user", "set", login, "--mobile", mobile]);
-    }
-    let w = World {
-        wecom: Standin::start(Service::Wecom, ""),
-        ding: Standin::start(Service::Dingtalk, DING_SECRET),
-        feishu: Standin::start(Service::Feishu, FEISHU_SECRET),
-        hooks: Standin::start(Service::Webhook, HOOK_SECRET),
-        smtp: Smtp::start(),
-        f,
-    };
-    let smtp_url = format!("smtp://liaison@127.0.0.1:{}", w.smtp.port);
-    let channels: [(&str, &str, String, Option<&str>, &str); 5] = [
-        ("rd-wecom", "wecom", w.wecom.url(), None, "RD"),
-        ("qa-ding", "dingtalk", w.ding.url(), Some(DING_SECRET), "QA"),
-        ("mkt-feishu", "feishu", w.feishu.url(), Some(FEISHU_SECRET), "MKT"),
-        ("mail", "email", smtp_url, Some(SMTP_PASSWORD), ""),
-        ("hooks", "webhook", w.hooks.url(), Some(HOOK_SECRET), ""),
-    ];
-    for (name, kind, url, secret, dept) in channels {
-        let mut args = vec!["notify", "channel", "add", name, "--kind", kind, "--url", &url];
-        if let Some(secret) = secret {
-            args.extend(["--secret", secret]);
-        }
-        if !dept.is_empty() {
-            args.extend(["--dept", dept]);
-        }
-        if kind == "email" {
-            args.extend(["--from", "liaison@example.com"]);
-        }
-        w.f.ok(&args);
-    }
-    w
-}
-
-fn send(f: &Fixture) -> Value {
-    f.json(&["notify", "run", "--once", "--no-digest", "--backoff", "0"])
-}
-
-/// What each service received since the counts in `seen`: WeCom mentions, DingTalk atMobiles,
-/// Feishu @names, mail recipients, webhook documents.
-#[derive(Debug, Default, PartialEq)]
-struct Heard {
-    wecom: Vec<Vec<String>>,
-    ding: Vec<Vec<String>>,
-    feishu: Vec<Vec<String>>,
-    mail: Vec<String>,
-    hooks: usize,
-}
-
-#[derive(Default)]
-struct Seen {
-    wecom: usize,
-    ding: usize,
-    feishu: usize,
-    mail: usize,
-    hooks: usize,
-}
-
-fn heard(w: &World, seen: &mut Seen) -> Heard {
-    let wecom = w.wecom.received();
-    let ding = w.ding.received();
-    let feishu = w.feishu.received();
-    let mails = w.smtp.mails();
-    let hooks = w.hooks.received();
-    let words = |text: &str, open: &str, close: &str| -> Vec<String> {
-        text.split(open).skip(1).filter_map(|s| s.split(close).next()).map(str::to_string).collect()
-    };
-    let h = Heard {
-        wecom: wecom[seen.wecom..]
-            .iter()
-            .map(|r| words(r.json["markdown"]["content"].as_str().unwrap_or(""), "<@", ">"))
-            .collect(),
-        ding: ding[seen.ding..]
-            .iter()
-            .map(|r| {
-                let list = r.json["at"]["atMobiles"].as_array().cloned().unwrap_or_default();
-                list.iter().filter_map(|m| m.as_str().map(str::to_string)).collect()
-            })
-            .collect(),
-        feishu: feishu[seen.feishu..]
-            .iter()
-            .map(|r| {
-                let last =
-                    r.json["content"]["post"]["zh_cn"]["content"].as_array().and_then(|c| c.last().cloned());
-                let text = last.map(|l| l[0]["text"].as_str().unwrap_or("").to_string()).unwrap_or_default();
-                if text.starts_with('@') { text.split(' ').map(str::to_string).collect() } else { Vec::new() }
-            })
-            .collect(),
-        mail: mails[seen.mail..].iter().flat_map(|m: &Mail| m.to.clone()).collect(),
-        hooks: hooks.len() - seen.hooks,
-    };
-    *seen = Seen {
-        wecom: wecom.len(),
-        ding: ding.len(),
-        feishu: feishu.len(),
-        mail: mails.len(),
-        hooks: hooks.len(),
-    };
-    h
-}
-
-fn v(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
-
-fn mail(logins: &[&str]) -> Vec<String> {
-    logins.iter().map(|l| format!("<{l}@example.com>")).collect()
-}
 
 #[test]
 fn a_whole_life_cycle_sends_exactly_the_expected_messages() {
@@ -361,67 +217,6 @@ fn a_whole_life_cycle_sends_exactly_the_expected_messages() {
     let doc = &w.hooks.received()[0].json;
     assert_eq!(doc["kind"], "registered");
     assert_eq!(doc["issue"]["number"], number.as_str());
-}
-
-#[test]
-fn a_failing_service_is_retried_and_a_permanent_failure_is_kept_until_retried() {
-    let w = world();
-    let f = &w.f;
-    w.wecom.script(&[(500, "upstream busy")]);
-    f.add("li", "积分兑换接口超时", "RD", "high", None);
-    send(f);
-    let wecom_rows = |f: &Fixture| -> Vec<Value> {
-        let list = f.json(&["notify", "list"]);
-        list.as_array().expect("a list").iter().filter(|r| r["channel"] == "rd-wecom").cloned().collect()
-    };
-    let rows = wecom_rows(f);
-    assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0]["status"], "sent");
-    assert_eq!(rows[0]["attempts"], 2, "500 then 200: {rows:?}");
-    assert_eq!(w.wecom.received().len(), 1);
-
-    // Permanently failing: a wrong key is not worth retrying; a 500 is, up to the last try.
-    w.wecom.always(Some((200, r#"{"errcode":93000,"errmsg":"invalid webhook url"}"#)));
-    let second = f.add("li", "报表导出失败", "RD", "medium", None);
-    f.json(&["notify", "run", "--once", "--no-digest", "--backoff", "0", "--max-attempts", "3"]);
-    let failed = f.json(&["notify", "list", "--failed", "--issue", &second]);
-    let failed = failed.as_array().expect("a list");
-    assert_eq!(failed.len(), 1, "{failed:?}");
-    assert_eq!(failed[0]["attempts"], 1);
-    assert!(
-        failed[0]["answer"]
-            .as_str()
-            .is_some_and(|a| a.contains("93000") && a.contains("invalid webhook url"))
-    );
-    let text = f.ok(&["notify", "list", "--failed"]);
-    assert!(text.contains("93000"), "{text}");
-    // The doctor tells an administrator, and what to do.
-    let out = f.run(&["--json", "doctor"]);
-    let doctor: Value = serde_json::from_slice(&out.stdout).expect("the doctor's JSON");
-    let check =
-        doctor["checks"].as_array().and_then(|c| c.iter().find(|c| c["check"] == "notifications")).cloned();
-    let check = check.expect("a notifications check");
-    assert_eq!(check["status"], "warning");
-    assert!(check["fix"].as_str().is_some_and(|f| f.contains("notify retry --failed")), "{check}");
-
-    w.wecom.always(Some((500, "down")));
-    let third = f.add("li", "短信验证码延迟", "RD", "low", None);
-    f.json(&["notify", "run", "--once", "--no-digest", "--backoff", "0", "--max-attempts", "3"]);
-    let failed = f.json(&["notify", "list", "--failed", "--issue", &third]);
-    assert_eq!(failed[0]["attempts"], 3, "{failed:#}");
-    assert!(failed[0]["answer"].as_str().is_some_and(|a| a.contains("HTTP 500")));
-
-    w.wecom.always(None);
-    let id = format!("LN-{}", failed[0]["id"]);
-    f.ok(&["notify", "retry", &id]);
-    let before = w.wecom.received().len();
-    send(f);
-    assert_eq!(w.wecom.received().len(), before + 1);
-    f.ok(&["notify", "retry", "--failed"]);
-    send(f);
-    assert!(f.json(&["notify", "list", "--failed"]).as_array().expect("a list").is_empty());
-    let line = f.fail(&["notify", "retry", &id]);
-    assert!(line.contains("not failed"), "{line}");
 }
 
 #[test]
@@ -644,69 +439,6 @@ fn a_failed_transaction_leaves_no_message_and_a_holiday_has_no_digest() {
 }
 
 #[test]
-fn killing_the_sender_fifty_times_loses_no_message() {
-    let w = world();
-    let f = &w.f;
-    w.hooks.delay(Duration::from_millis(15));
-    // 120 registrations by the library: 120 webhook documents (and one folded chat message each).
-    {
-        use liaison::store::{Ctx, Registration, Store};
-        let mut store = Store::open(&f.db).expect("the store");
-        let me = store.person(&os_login()).expect("the admin");
-        let ctx = Ctx {
-            actor: liaison::domain::Actor { person: me, on_behalf_of: None },
-            now: cli_support::now(),
-            lang: liaison::i18n::Lang::En,
-        };
-        for i in 0..120 {
-            let reg = Registration {
-                proposer_dept: None,
-                proposed_at: None,
-                priority: liaison::domain::Priority::Low,
-                draft: liaison::domain::IssueDraft {
-                    title: format!("第{i}个接口超时问题"),
-                    background: "上周起多名用户反馈该问题,影响日常业务处理".into(),
-                    request: "请研发部3个工作日内给出原因分析和修复计划".into(),
-                    departments: vec!["RD".into()],
-                },
-            };
-            store.register(&ctx, &reg).expect("registered");
-        }
-    }
-    let started = Instant::now();
-    let mut rng = 7u64;
-    for _ in 0..50 {
-        let mut child = f
-            .command(&["notify", "run", "--lease", "1", "--no-digest", "--backoff", "0"], &[])
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("a sender");
-        rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        std::thread::sleep(Duration::from_millis(40 + (rng >> 33) % 80));
-        child.kill().expect("SIGKILL");
-        child.wait().expect("reaped");
-    }
-    std::thread::sleep(Duration::from_millis(1100));
-    send(f);
-    let list = f.json(&["notify", "list", "--limit", "10000"]);
-    let rows = list.as_array().expect("a list");
-    assert!(rows.iter().all(|r| r["status"] == "sent"), "every message is marked sent");
-    let hook_ids: BTreeSet<i64> =
-        rows.iter().filter(|r| r["channel"] == "hooks").map(|r| r["id"].as_i64().expect("an id")).collect();
-    assert_eq!(hook_ids.len(), 120);
-    let received: Vec<i64> = w.hooks.received().iter().flat_map(|r| r.ids.clone()).collect();
-    let unique: BTreeSet<i64> = received.iter().copied().collect();
-    assert_eq!(unique, hook_ids, "every message delivered at least once");
-    eprintln!(
-        "50 kills: {} deliveries for {} messages in {:?}",
-        received.len(),
-        unique.len(),
-        started.elapsed()
-    );
-    assert!(started.elapsed() < Duration::from_secs(45));
-}
-
-#[test]
 fn the_console_shows_coordinators_who_was_told_and_what_failed() {
     let w = world();
     let f = &w.f;
@@ -733,30 +465,6 @@ fn the_console_shows_coordinators_who_was_told_and_what_failed() {
     console_support::press(&mut app, "8");
     let screen = console_support::screen_text(&mut app, 200, 80);
     assert!(screen.contains(&number) && !screen.contains("Notifications"), "{screen}");
-}
-
-#[test]
-fn two_senders_never_send_one_message_twice() {
-    let w = world();
-    let f = &w.f;
-    w.hooks.delay(Duration::from_millis(5));
-    for i in 0..30 {
-        f.add("li", &format!("第{i}个并发发送问题：兑换接口超时"), "RD", "low", None);
-    }
-    let spawn = || {
-        f.command(&["--json", "notify", "run", "--once", "--no-digest"], &[])
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("a sender")
-    };
-    let (a, b) = (spawn(), spawn());
-    assert!(a.wait_with_output().expect("a").status.success());
-    assert!(b.wait_with_output().expect("b").status.success());
-    send(f);
-    let received: Vec<i64> = w.hooks.received().iter().flat_map(|r| r.ids.clone()).collect();
-    let unique: BTreeSet<i64> = received.iter().copied().collect();
-    assert_eq!(unique.len(), 30);
-    assert_eq!(received.len(), 30, "no message went out twice");
 }
 
 #[test]
@@ -803,30 +511,4 @@ fn bad_input_is_kept_on_the_message_and_long_texts_are_cut_to_the_limit() {
     assert_eq!(ding.len(), before.0 + 1, "the group still hears it");
     assert!(ding.last().is_some_and(|r| r.json["at"]["atMobiles"].as_array().is_some_and(|a| a.is_empty())));
     assert_eq!(w.smtp.mails().len(), before.1, "no mail to the person who muted it");
-}
-
-#[test]
-fn a_slow_service_does_not_let_a_lease_run_out_under_a_batch() {
-    let w = world();
-    let f = &w.f;
-    f.ok(&["notify", "channel", "remove", "rd-wecom"]);
-    f.ok(&["notify", "channel", "remove", "mail"]);
-    w.hooks.delay(Duration::from_millis(600));
-    for i in 0..4 {
-        f.add("li", &format!("第{i}个慢服务问题：兑换接口超时"), "RD", "low", None);
-    }
-    let spawn = || {
-        f.command(&["--json", "notify", "run", "--once", "--no-digest", "--lease", "1"], &[])
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("a sender")
-    };
-    let first = spawn();
-    // The second comes when the first's lease (1 s) would have run out without renewal.
-    std::thread::sleep(Duration::from_millis(1300));
-    let second = spawn();
-    assert!(first.wait_with_output().expect("first").status.success());
-    assert!(second.wait_with_output().expect("second").status.success());
-    let received: Vec<i64> = w.hooks.received().iter().flat_map(|r| r.ids.clone()).collect();
-    assert_eq!(received.len(), 4, "each message once: {received:?}");
 }

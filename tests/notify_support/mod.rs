@@ -17,6 +17,8 @@ use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
+pub mod world;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Service {
     Wecom,
