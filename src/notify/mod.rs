@@ -72,9 +72,17 @@ fn local_now() -> NaiveDateTime {
 pub fn run(store: &mut Store, cfg: &SenderConfig, log: &mut dyn FnMut(&str)) -> StoreResult<Summary> {
     let owner = format!("{}:{}:{}", hostname(), std::process::id(), now_ms());
     let mut summary = Summary::default();
+    // The day whose digests this process has queued (the outbox keeps them unique per day and
+    // channel across processes; this only spares the queries every second).
+    let mut digested: Option<chrono::NaiveDate> = None;
     loop {
-        if let Some(hour) = cfg.digest_hour {
-            summary.digests += queue_digests(store, hour, local_now())?;
+        let now = local_now();
+        if let Some(hour) = cfg.digest_hour
+            && digested != Some(now.date())
+            && now.hour() >= hour
+        {
+            summary.digests += queue_digests(store, hour, now)?;
+            digested = Some(now.date());
         }
         let batch = store.lease_messages(&owner, now_ms(), cfg.lease.as_millis() as i64, 8)?;
         if batch.is_empty() {
