@@ -613,6 +613,7 @@ pub fn load(
     let rules = store.settings()?.response;
     let demo = Demo::new(seed);
     let mut writer = store.bulk(admin, lang)?;
+    writer.announce_as("demo", now);
     for d in &demo.departments {
         writer.ensure_department(d)?;
     }

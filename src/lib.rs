@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod identity;
+pub mod notify;
 pub mod privilege;
 pub mod store;
 pub mod tui;

@@ -155,10 +155,19 @@ pub fn dept(s: &mut Session, cmd: DeptCmd) -> CliResult {
 
 pub fn user(s: &mut Session, cmd: UserCmd) -> CliResult {
     match cmd {
-        UserCmd::Add { login, name, dept, role } => {
+        UserCmd::Add { login, name, dept, role, contact } => {
             let ctx = s.ctx()?;
             let p = Person { login, display_name: clean_input(&name), dept, role };
-            s.store.add_person(&ctx, &p)?;
+            let update = contact_update(contact);
+            if update.email.is_some()
+                || update.mobile.is_some()
+                || update.wecom_id.is_some()
+                || update.muted.is_some()
+            {
+                s.store.add_person_with_contact(&ctx, &p, &update)?;
+            } else {
+                s.store.add_person(&ctx, &p)?;
+            }
             if s.json {
                 s.print_json(&p)
             } else {
@@ -195,6 +204,24 @@ pub fn user(s: &mut Session, cmd: UserCmd) -> CliResult {
                 s.pick("Role", "角色"),
             ];
             s.say(&table(&headers, &rows, &[24, 20, 6, 12]))
+        }
+        UserCmd::Set { login, contact } => {
+            let ctx = s.ctx()?;
+            let c = s.store.set_contact(&ctx, &login, &contact_update(contact))?;
+            if s.json {
+                return s.print_json(&c);
+            }
+            let none = || "-".to_string();
+            s.say(&format!(
+                "{login}: {} {} · {} {} · WeCom {} · {} {}",
+                s.pick("e-mail", "邮箱"),
+                c.email.clone().unwrap_or_else(none),
+                s.pick("mobile", "手机"),
+                c.mobile.clone().unwrap_or_else(none),
+                c.wecom_id.clone().unwrap_or_else(none),
+                s.pick("muted", "屏蔽"),
+                if c.muted.is_empty() { none() } else { c.muted.join(",") }
+            ))
         }
         UserCmd::SetRole { login, role } => {
             let ctx = s.ctx()?;
@@ -406,4 +433,10 @@ pub fn weekday(d: chrono::NaiveDate, lang: Lang) -> &'static str {
         Sun => ("Sun", "周日"),
     };
     lang.pick(en, zh)
+}
+
+fn contact_update(c: super::args::ContactArgs) -> crate::store::ContactUpdate {
+    let muted =
+        c.mute.map(|m| m.into_iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect());
+    crate::store::ContactUpdate { email: c.email, mobile: c.mobile, wecom_id: c.wecom_id, muted }
 }

@@ -109,6 +109,9 @@ pub enum Command {
     /// Server administration: a shared database for many logins
     #[command(subcommand)]
     Admin(AdminCmd),
+    /// Notifications (同步): WeCom, DingTalk, Feishu, e-mail and webhooks
+    #[command(subcommand)]
+    Notify(super::notify::NotifyCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -205,6 +208,15 @@ pub enum UserCmd {
         /// viewer, member, coordinator or admin
         #[arg(long, value_parser = vocab::<Role>, default_value = "member")]
         role: Role,
+        #[command(flatten)]
+        contact: ContactArgs,
+    },
+    /// Set a person's e-mail, mobile, WeCom id and muted kinds (yourself, or admins for anyone)
+    Set {
+        /// The person's login
+        login: String,
+        #[command(flatten)]
+        contact: ContactArgs,
     },
     /// List people
     List,
@@ -216,6 +228,23 @@ pub enum UserCmd {
         #[arg(value_parser = vocab::<Role>)]
         role: Role,
     },
+}
+
+/// How notifications reach a person; an empty value clears one.
+#[derive(Debug, Args, Default)]
+pub struct ContactArgs {
+    /// E-mail address, for mail notifications
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Mobile number, for DingTalk and WeCom @-mentions
+    #[arg(long)]
+    pub mobile: Option<String>,
+    /// WeCom user id, for WeCom @-mentions
+    #[arg(long)]
+    pub wecom_id: Option<String>,
+    /// Kinds of messages not to receive: all, or event kinds (registered, task_added, …); "" clears
+    #[arg(long, value_delimiter = ',')]
+    pub mute: Option<Vec<String>>,
 }
 
 #[derive(Debug, Subcommand)]

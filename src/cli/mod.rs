@@ -9,6 +9,7 @@ mod args;
 mod csv;
 mod issue;
 mod markdown;
+mod notify;
 mod ops;
 mod render;
 mod report;
@@ -246,5 +247,6 @@ fn dispatch(s: &mut Session, command: Option<Command>) -> CliResult {
         Some(Admin(args::AdminCmd::SetupShared { dir, group, binary })) => {
             shared::setup(&dir, &group, &binary, s.lang)
         }
+        Some(Notify(a)) => notify::notify(s, a),
     }
 }

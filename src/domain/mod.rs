@@ -4,9 +4,11 @@
 //! tested with a table of cases.
 
 pub mod calendar;
+pub mod channel;
 pub mod deadline;
 pub mod lint;
 pub mod model;
+pub mod notify;
 pub mod number;
 pub mod permission;
 pub mod report;

@@ -540,6 +540,28 @@ vocabulary! {
         RoleChanged => "role_changed", "Role changed", "角色变更";
         CalendarChanged => "calendar_changed", "Calendar changed", "日历变更";
         SettingChanged => "setting_changed", "Setting changed", "设置变更";
+        ChannelChanged => "channel_changed", "Channel changed", "通知渠道变更";
+        ContactChanged => "contact_changed", "Contact changed", "联系方式变更";
+    }
+}
+
+vocabulary! {
+    /// Where a notification goes: a group robot, mail, or another system.
+    ChannelKind {
+        Wecom => "wecom", "WeCom group robot", "企业微信群机器人";
+        Dingtalk => "dingtalk", "DingTalk robot", "钉钉机器人";
+        Feishu => "feishu", "Feishu bot", "飞书机器人";
+        Email => "email", "E-mail", "电子邮件";
+        Webhook => "webhook", "Webhook", "Webhook";
+    }
+}
+
+vocabulary! {
+    /// Where a notification is on its way.
+    Delivery {
+        Pending => "pending", "Pending", "待发送";
+        Sent => "sent", "Sent", "已发送";
+        Failed => "failed", "Failed", "失败";
     }
 }
 

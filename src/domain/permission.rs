@@ -25,6 +25,7 @@ pub enum AdminAction {
     ManagePeople,
     ManageCalendar,
     ManageSettings,
+    ManageChannels,
 }
 
 /// Why an action is refused, and who could do it instead.
@@ -120,6 +121,7 @@ pub fn check_admin(person: &Person, action: AdminAction, lang: Lang) -> Result<(
         AdminAction::ManagePeople => lang.pick("manage people", "管理人员"),
         AdminAction::ManageCalendar => lang.pick("change the calendar", "修改工作日历"),
         AdminAction::ManageSettings => lang.pick("change settings", "修改设置"),
+        AdminAction::ManageChannels => lang.pick("manage notification channels", "管理通知渠道"),
     };
     Err(Denied {
         action: label, who_can: lang.pick("only an admin can", "只有管理员可以操作").into()

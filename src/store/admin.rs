@@ -61,6 +61,21 @@ impl Store {
         })
     }
 
+    /// Adds a person with their contact details, in one transaction.
+    pub fn add_person_with_contact(
+        &mut self,
+        ctx: &Ctx,
+        person: &Person,
+        contact: &super::ContactUpdate,
+    ) -> StoreResult<()> {
+        check_admin(&ctx.actor.person, AdminAction::ManagePeople, ctx.lang).map_err(StoreError::Denied)?;
+        super::channels::check_contact(contact)?;
+        self.write(|tx| {
+            insert_person(tx, ctx, person)?;
+            super::channels::write_contact(tx, ctx, &person.login, contact).map(|_| ())
+        })
+    }
+
     pub fn add_person(&mut self, ctx: &Ctx, person: &Person) -> StoreResult<()> {
         check_admin(&ctx.actor.person, AdminAction::ManagePeople, ctx.lang).map_err(StoreError::Denied)?;
         self.write(|tx| insert_person(tx, ctx, person))

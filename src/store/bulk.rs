@@ -30,6 +30,10 @@ pub struct BulkWriter<'a> {
     head: String,
     /// The key of the chain, when it is keyed.
     key: Option<AuditKey>,
+    /// The issues written (number, departments), announced as one burst at commit.
+    written: Vec<(String, Vec<String>)>,
+    /// What the burst is called in its message ("demo", "import") and when it happened; none: silent.
+    burst: Option<(String, chrono::NaiveDateTime)>,
 }
 
 impl Store {
@@ -62,7 +66,16 @@ impl Store {
         // Any events left unhashed at the end of the chain are hashed first.
         let head = head_for_append(&tx)?;
         let key = keying(&tx)?.key_for_append()?.cloned();
-        Ok(BulkWriter { tx, format, counters: HashMap::new(), indexes, head, key })
+        Ok(BulkWriter {
+            tx,
+            format,
+            counters: HashMap::new(),
+            indexes,
+            head,
+            key,
+            written: Vec::new(),
+            burst: None,
+        })
     }
 }
 
@@ -251,6 +264,9 @@ impl BulkWriter<'_> {
             })?;
             self.head = hash;
         }
+        if self.burst.is_some() {
+            self.written.push((number.clone(), i.departments.clone()));
+        }
         Ok(number)
     }
 
@@ -283,7 +299,20 @@ impl BulkWriter<'_> {
         }
     }
 
+    /// Announces what this write adds as one message per channel at commit (a burst folds).
+    pub fn announce_as(&mut self, source: &str, now: chrono::NaiveDateTime) {
+        self.burst = Some((source.to_string(), now));
+    }
+
     pub fn commit(self) -> StoreResult<()> {
+        if let Some((source, now)) = &self.burst
+            && !self.written.is_empty()
+        {
+            let routes = super::channels::routes(&self.tx)?;
+            for m in crate::domain::notify::burst(&routes, &self.written, source) {
+                super::outbox::insert(&self.tx, &m, None, None, "bulk", None, *now)?;
+            }
+        }
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO number_sequences (scope, last) VALUES (:scope, :last)
              ON CONFLICT (scope) DO UPDATE SET last = max(last, excluded.last)",

@@ -80,7 +80,18 @@ macro_rules! vocabulary_sql {
     )+};
 }
 
-vocabulary_sql!(Priority, Role, Status, MeetingMode, Confirmation, TaskState, EventKind, NumberFormat);
+vocabulary_sql!(
+    Priority,
+    Role,
+    Status,
+    MeetingMode,
+    Confirmation,
+    TaskState,
+    EventKind,
+    NumberFormat,
+    ChannelKind,
+    Delivery
+);
 
 fn at(row: &Row, column: &str) -> rusqlite::Result<NaiveDateTime> {
     Ok(row.get::<_, Instant>(column)?.0)

@@ -363,6 +363,7 @@ pub fn diagnose_install(db: &Path, install: Option<&super::install::Install>) ->
             && d.integrity.as_deref() == Some("ok")
         {
             records(&mut d, c, &p);
+            notifications(&mut d, c, &lz);
         }
 
         if let Some(c) = conn {
@@ -766,6 +767,49 @@ fn check_file(
     }
     if fine && main {
         d.push("file", Ok, format!("file {what}"), format!("文件 {what}"), None);
+    }
+}
+
+/// Messages waiting and failed: an administrator sees that none was lost, and what to do.
+fn notifications(d: &mut Diagnosis, c: &Connection, lz: &str) {
+    use CheckStatus::*;
+    let counts = c.query_row(
+        "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed'),
+             min(created_at) FILTER (WHERE status = 'pending'), (SELECT count(*) FROM channels WHERE removed_at IS NULL)
+         FROM outbox",
+        [],
+        |r| Result::Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, i64>(3)?)),
+    );
+    let Result::Ok((pending, failed, oldest, channels)) = counts else { return };
+    if channels == 0 && pending == 0 && failed == 0 {
+        return;
+    }
+    let now = chrono::Local::now().timestamp();
+    let stale = oldest.is_some_and(|t| now - t > 3600);
+    if failed > 0 {
+        d.push(
+            "notifications",
+            Warning,
+            format!("{failed} notification(s) failed, {pending} waiting"),
+            format!("{failed} 条通知发送失败，{pending} 条待发送"),
+            Some(format!("{lz} notify list --failed; {lz} notify retry --failed")),
+        );
+    } else if stale {
+        d.push(
+            "notifications",
+            Warning,
+            format!("{pending} notification(s) waiting for over an hour: is a sender running?"),
+            format!("{pending} 条通知等待超过一小时：发送进程是否在运行？"),
+            Some(format!("{lz} notify run --once")),
+        );
+    } else {
+        d.push(
+            "notifications",
+            Ok,
+            format!("notifications: {pending} waiting, none failed"),
+            format!("通知：{pending} 条待发送，无失败"),
+            None,
+        );
     }
 }
 

@@ -51,6 +51,8 @@ pub enum Kind {
     Meeting,
     Task,
     Participant,
+    Message,
+    Channel,
 }
 
 impl Kind {
@@ -62,6 +64,8 @@ impl Kind {
             Kind::Meeting => lang.pick("meeting", "会议"),
             Kind::Task => lang.pick("task", "任务"),
             Kind::Participant => lang.pick("participant", "参会人"),
+            Kind::Message => lang.pick("message", "消息"),
+            Kind::Channel => lang.pick("channel", "通知渠道"),
         }
     }
 
@@ -83,6 +87,13 @@ impl Kind {
             Kind::Participant => {
                 lang.pick("only listed participants answer the minutes", "只有参会人可以确认纪要")
             }
+            Kind::Message => {
+                lang.pick("`liaison notify list` shows the messages", "可用 `liaison notify list` 查看消息")
+            }
+            Kind::Channel => lang.pick(
+                "`liaison notify channel list` shows the channels",
+                "可用 `liaison notify channel list` 查看渠道",
+            ),
         }
     }
 }

@@ -8,7 +8,7 @@ use super::admin::{calendar, require_department, settings};
 use super::convert::*;
 use super::error::Kind;
 use super::search::{index, reindex};
-use super::{Ctx, Store, StoreError, StoreResult, events};
+use super::{Ctx, Store, StoreError, StoreResult, events, outbox};
 use crate::domain::deadline::{Due, ResponseRule, next_due, response_due};
 use crate::domain::lint::{self, Finding};
 use crate::domain::model::local_time::rfc3339;
@@ -67,10 +67,12 @@ impl Store {
             refresh_next_due(tx, id)?;
             index(tx, id, "issue", &description_text(&draft.title, &draft.background, &draft.request))?;
             let issue = load(tx, &number)?;
-            events::record(tx, ctx, Some(id), EventKind::Registered, Value::Null, json!({
+            let after = json!({
                 "number": number, "priority": reg.priority, "title": draft.title, "departments": involved,
                 "proposed_at": rfc3339(&proposed_at), "response_due_at": rfc3339(&due),
-            }))?;
+            });
+            events::record(tx, ctx, Some(id), EventKind::Registered, Value::Null, after.clone())?;
+            outbox::announce(tx, ctx, &number, EventKind::Registered, &after)?;
             Ok(issue)
         })?;
         Ok((issue, findings))
@@ -333,7 +335,8 @@ pub(super) fn finish(
         ":status": outcome.status, ":now": Instant(ctx.now), ":by": ctx.actor.login(), ":id": issue.id,
     })?;
     refresh_next_due(tx, issue.id)?;
-    events::record(tx, ctx, Some(issue.id), kind, before, after)?;
+    events::record(tx, ctx, Some(issue.id), kind, before, after.clone())?;
+    outbox::announce(tx, ctx, &issue.number, kind, &after)?;
     Ok(outcome.note.clone())
 }
 

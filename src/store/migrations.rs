@@ -305,6 +305,69 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX events_report ON events (issue_id) WHERE kind IN ('refused', 'task_updated');
     "#,
+    // 9. Notifications (同步): people's contact details and muted kinds, channels and the
+    //    departments each serves (removed channels are kept for the messages that name them),
+    //    the outbox written with each action, and the requests each channel took (rate limits).
+    r#"
+    ALTER TABLE people ADD COLUMN email TEXT;
+    ALTER TABLE people ADD COLUMN mobile TEXT;
+    ALTER TABLE people ADD COLUMN wecom_id TEXT;
+    ALTER TABLE people ADD COLUMN muted TEXT NOT NULL DEFAULT '';
+
+    CREATE TABLE channels (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ('wecom', 'dingtalk', 'feishu', 'email', 'webhook')),
+        url        TEXT NOT NULL,
+        secret     TEXT,
+        sender     TEXT,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        removed_at INTEGER
+    ) STRICT;
+    CREATE UNIQUE INDEX channels_live_name ON channels (name) WHERE removed_at IS NULL;
+
+    CREATE TABLE channel_departments (
+        channel_id INTEGER NOT NULL REFERENCES channels(id),
+        dept       TEXT NOT NULL REFERENCES departments(code),
+        PRIMARY KEY (channel_id, dept)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE outbox (
+        id             INTEGER PRIMARY KEY,
+        issue_id       INTEGER REFERENCES issues(id),
+        event_id       INTEGER REFERENCES events(id),
+        kind           TEXT NOT NULL,
+        topic          TEXT,
+        channel_id     INTEGER NOT NULL REFERENCES channels(id),
+        recipient      TEXT,
+        address        TEXT,
+        mentions       TEXT NOT NULL DEFAULT '[]',
+        subject        TEXT NOT NULL,
+        body           TEXT NOT NULL,
+        payload        TEXT NOT NULL DEFAULT 'null',
+        status         TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+        created_at     INTEGER NOT NULL,
+        next_try_ms    INTEGER NOT NULL,
+        attempts       INTEGER NOT NULL,
+        lease_until_ms INTEGER,
+        lease_by       TEXT,
+        answer         TEXT,
+        sent_at        INTEGER,
+        folded_into    INTEGER
+    ) STRICT;
+    CREATE INDEX outbox_pending ON outbox (next_try_ms, id) WHERE status = 'pending';
+    CREATE INDEX outbox_channel_pending ON outbox (channel_id, recipient) WHERE status = 'pending';
+    CREATE INDEX outbox_failed ON outbox (id) WHERE status = 'failed';
+    CREATE INDEX outbox_issue ON outbox (issue_id, id);
+    CREATE UNIQUE INDEX outbox_topic ON outbox (topic, channel_id) WHERE topic IS NOT NULL;
+
+    CREATE TABLE channel_sends (
+        channel_id INTEGER NOT NULL,
+        at_ms      INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX channel_sends_at ON channel_sends (channel_id, at_ms);
+    "#,
 ];
 
 /// The schema version this program writes.

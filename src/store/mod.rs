@@ -9,6 +9,7 @@ mod audit;
 mod audit_key;
 mod backup;
 mod bulk;
+mod channels;
 mod consistency;
 mod convert;
 mod doctor;
@@ -19,6 +20,7 @@ mod issues;
 mod list;
 pub mod migrations;
 mod narrow;
+mod outbox;
 mod report;
 mod search;
 mod words;
@@ -36,12 +38,17 @@ pub use audit::{
 pub use audit_key::{AuditKey, key_path};
 pub use backup::{BackupReport, RestoreReport};
 pub use bulk::BulkWriter;
+pub use channels::{
+    ChannelInfo, ChannelInput, ChannelSecret, ContactUpdate, rate_limit,
+    require_coordinator as require_coordinator_ctx,
+};
 pub use doctor::{Check, CheckStatus, Diagnosis, diagnose, diagnose_install};
 pub use error::{Kind, StoreError, StoreResult};
 pub use install::{BINARY_MODE, Install, groups_of};
 pub use issues::Registration;
 pub use list::{IssueFilter, IssueSummary, SortKey, TaskAlert};
 pub use narrow::ListCache;
+pub use outbox::{Leased, OutboxEntry, OutboxFilter, Outcome};
 pub use work::{MeetingInput, MinutesText, ProgressInput, ResolveInput, RiskInput, TaskInput, TaskUpdate};
 
 use crate::domain::Actor;

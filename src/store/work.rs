@@ -291,14 +291,16 @@ impl Store {
                 let mut now = issue.departments.clone();
                 now.push(dept.clone());
                 now.sort();
+                let after = json!({"departments": now, "added": dept});
                 super::events::record(
                     tx,
                     ctx,
                     Some(issue.id),
                     EventKind::DepartmentInvolved,
                     json!({"departments": issue.departments}),
-                    json!({"departments": now, "added": dept}),
+                    after.clone(),
                 )?;
+                super::outbox::announce(tx, ctx, &issue.number, EventKind::DepartmentInvolved, &after)?;
             }
             let seq = next_seq(tx, "tasks", issue.id)?;
             tx.execute(

@@ -75,6 +75,8 @@ pub struct State {
     /// Absolute index of the selected row in the list.
     pub selected: usize,
     pub record: Option<IssueRecord>,
+    /// Who was told of the open record, when, and what failed (coordinators and admins only).
+    pub notices: Vec<crate::store::OutboxEntry>,
     /// An issue found with `#`: its record shows instead of the selected row's until the list
     /// is moved.
     pub pinned: Option<String>,
@@ -206,6 +208,7 @@ impl App {
             total: 0,
             selected: 0,
             record: None,
+            notices: Vec::new(),
             pinned: None,
             seen_upto: None,
             detail_scroll: 0,
@@ -412,6 +415,17 @@ impl App {
         self.state.record = match &number {
             Some(n) => Some(self.store.record(n)?),
             None => None,
+        };
+        self.state.notices = match &number {
+            Some(n) if self.state.me.role >= crate::domain::Role::Coordinator => {
+                let filter = crate::store::OutboxFilter {
+                    issue: Some(n.clone()),
+                    limit: Some(50),
+                    ..Default::default()
+                };
+                self.store.outbox(&filter)?
+            }
+            _ => Vec::new(),
         };
         if !same {
             self.state.detail_scroll = 0;

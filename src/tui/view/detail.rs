@@ -231,5 +231,38 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
         heading(&mut out, lang.pick("Archive and retrospective", "归档与复盘"));
         prose(&mut out, lang.pick("Retrospective", "复盘"), retro);
     }
+    if !state.notices.is_empty() {
+        heading(&mut out, lang.pick("Notifications", "通知记录"));
+        notices(&mut out, state, theme, width);
+    }
     out
+}
+
+/// Who was told of what, when, and what failed: newest first, one line each (coordinators and
+/// admins see this; the list is empty for others).
+fn notices(out: &mut Vec<Line<'static>>, state: &State, theme: &Theme, width: usize) {
+    let lang = state.lang;
+    for n in &state.notices {
+        let to = match &n.recipient {
+            Some(login) => login.clone(),
+            None if n.mentions.is_empty() => n.channel.clone(),
+            None => format!("{} @{}", n.channel, n.mentions.join(" @")),
+        };
+        let when = n.sent_at.unwrap_or(n.created_at).format("%m-%d %H:%M");
+        let kind = EventKind::parse(&n.kind).map_or(n.kind.clone(), |k| k.label(lang).to_string());
+        let mut text = format!("LN-{} {when} {} → {to} · {kind}", n.id, n.status.label(lang));
+        let style = match n.status {
+            Delivery::Sent => theme.done,
+            Delivery::Pending => theme.hint,
+            Delivery::Failed => theme.late,
+        };
+        if n.status != Delivery::Sent
+            && let Some(answer) = &n.answer
+        {
+            text.push_str(&format!(" · {} ×{}: {answer}", lang.pick("tries", "次"), n.attempts));
+        }
+        for l in wrap(&sanitize(&text), width) {
+            out.push(Line::styled(l, style));
+        }
+    }
 }
