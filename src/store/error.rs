@@ -51,6 +51,7 @@ pub enum Kind {
     Meeting,
     Task,
     Participant,
+    Attachment,
 }
 
 impl Kind {
@@ -62,6 +63,7 @@ impl Kind {
             Kind::Meeting => lang.pick("meeting", "会议"),
             Kind::Task => lang.pick("task", "任务"),
             Kind::Participant => lang.pick("participant", "参会人"),
+            Kind::Attachment => lang.pick("attachment", "附件"),
         }
     }
 
@@ -83,6 +85,8 @@ impl Kind {
             Kind::Participant => {
                 lang.pick("only listed participants answer the minutes", "只有参会人可以确认纪要")
             }
+            Kind::Attachment => lang
+                .pick("`liaison attachments NUMBER` lists them", "可用 `liaison attachments 编号` 查看附件"),
         }
     }
 }

@@ -133,6 +133,7 @@ pub enum Act<'a> {
         proxy_reason: Option<&'a str>,
     },
     Archive,
+    Attach,
     /// Taking back my own last change (`of`), made when the issue was at `version`.
     Undo {
         of: Action,
@@ -160,6 +161,7 @@ impl Act<'_> {
             Act::Accept { .. } => Action::Accept,
             Act::Refuse { .. } => Action::Refuse,
             Act::Archive => Action::Archive,
+            Act::Attach => Action::Attach,
             Act::Undo { .. } => Action::Undo,
         }
     }
