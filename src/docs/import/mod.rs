@@ -134,3 +134,6 @@ pub fn kind_of(name: &str, bytes: &[u8]) -> Result<Kind, Problem> {
         ),
     ))
 }
+
+#[cfg(test)]
+mod tests;
