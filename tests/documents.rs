@@ -369,6 +369,16 @@ fn kept_numbers_move_the_counters_past_them() {
     assert!(import_out(&f, &file, &[]).status.success());
     let n = f.add("li", "同一天登记的新问题需要编号", "RD", "low", Some("2023-10-25 11:00"));
     assert_eq!(n, "20231025-MKT-006");
+    // A row without a number before a row that keeps the number it would have drawn.
+    let mut rows = sheet_rows();
+    rows[1][0] = "20231101-MKT-001".into();
+    rows[1][7] = "2023-11-01 10:00".into();
+    rows[2][7] = "2023-11-01 09:00".into();
+    rows.swap(1, 2);
+    std::fs::write(&file, csv_text(&rows)).expect("the fixture");
+    let out = import_out(&f, &file, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(f.json(&["show", "20231101-MKT-002"])["title"].as_str().is_some_and(|t| t.contains("报表")));
 }
 
 #[test]

@@ -262,11 +262,25 @@ impl BulkWriter<'_> {
 
     /// A number kept from an imported file: its counter moves past it, so that numbers drawn
     /// later never meet it.
-    pub fn keep_number(&mut self, number: &str) {
+    pub fn keep_number(&mut self, number: &str) -> StoreResult<()> {
         if let Some((scope, seq)) = crate::domain::number::parse_number(number) {
-            let last = self.counters.entry(scope).or_insert(0);
-            *last = (*last).max(seq);
+            let last = self.last_drawn(&scope)?;
+            self.counters.insert(scope, last.max(seq));
         }
+        Ok(())
+    }
+
+    /// The counter's value: as drawn in this write, else as stored.
+    fn last_drawn(&mut self, scope: &str) -> StoreResult<u32> {
+        Ok(match self.counters.get(scope) {
+            Some(last) => *last,
+            None => self
+                .tx
+                .prepare_cached("SELECT last FROM number_sequences WHERE scope = :scope")?
+                .query_row(named_params! {":scope": scope}, |r| r.get(0))
+                .optional()?
+                .unwrap_or(0),
+        })
     }
 
     pub(super) fn tx(&self) -> &Transaction<'_> {
@@ -277,16 +291,7 @@ impl BulkWriter<'_> {
     fn draw_number(&mut self, dept: &str, proposed_at: chrono::NaiveDateTime) -> StoreResult<String> {
         let date = proposed_at.date();
         let scope = sequence_scope(self.format, dept, date);
-        let last = match self.counters.get(&scope) {
-            Some(last) => *last,
-            None => self
-                .tx
-                .prepare_cached("SELECT last FROM number_sequences WHERE scope = :scope")?
-                .query_row(named_params! {":scope": scope}, |r| r.get(0))
-                .optional()?
-                .unwrap_or(0),
-        };
-        let mut seq = last;
+        let mut seq = self.last_drawn(&scope)?;
         loop {
             seq += 1;
             let number = format_number(self.format, dept, date, seq);

@@ -183,12 +183,16 @@ impl Store {
         for p in &batch.people {
             out.people_added += usize::from(bulk.ensure_person(p)?);
         }
+        // Every kept number first: a number drawn for a row without one then never meets a
+        // number that a later row of the same file keeps.
         for n in &take {
-            let record = &batch.records[*n].1;
-            if !record.issue.number.is_empty() {
-                bulk.keep_number(&record.issue.number);
+            let number = &batch.records[*n].1.issue.number;
+            if !number.is_empty() {
+                bulk.keep_number(number)?;
             }
-            out.added.push(bulk.add_record(record)?);
+        }
+        for n in &take {
+            out.added.push(bulk.add_record(&batch.records[*n].1)?);
         }
         let event = Event {
             id: 0,

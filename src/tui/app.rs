@@ -75,6 +75,8 @@ pub struct State {
     /// Absolute index of the selected row in the list.
     pub selected: usize,
     pub record: Option<IssueRecord>,
+    /// The attachments of the record shown (names, sizes, hashes; not their bytes).
+    pub attachments: Vec<crate::domain::Attachment>,
     /// An issue found with `#`: its record shows instead of the selected row's until the list
     /// is moved.
     pub pinned: Option<String>,
@@ -200,6 +202,7 @@ impl App {
             total: 0,
             selected: 0,
             record: None,
+            attachments: Vec::new(),
             pinned: None,
             seen_upto: None,
             detail_scroll: 0,
@@ -403,6 +406,10 @@ impl App {
         self.state.record = match &number {
             Some(n) => Some(self.store.record(n)?),
             None => None,
+        };
+        self.state.attachments = match &number {
+            Some(n) => self.store.attachments(n)?,
+            None => Vec::new(),
         };
         if !same {
             self.state.detail_scroll = 0;

@@ -301,6 +301,7 @@ impl Default for Keymap {
             (Key::ch('e'), Form(FormKind::Edit)),
             (Key::ch('o'), Form(FormKind::Acknowledge)),
             (Key::ch('c'), Form(FormKind::Comment)),
+            (Key::ch('F'), Form(FormKind::Attach)),
             (Key::ch('M'), Form(FormKind::Meeting)),
             (Key::ch('C'), Form(FormKind::Minutes)),
             (Key::ch('E'), Form(FormKind::AmendMinutes)),

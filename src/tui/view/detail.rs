@@ -231,5 +231,19 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
         heading(&mut out, lang.pick("Archive and retrospective", "归档与复盘"));
         prose(&mut out, lang.pick("Retrospective", "复盘"), retro);
     }
+    if !state.attachments.is_empty() {
+        heading(&mut out, lang.pick("Attachments", "附件"));
+        for a in &state.attachments {
+            let note = a.note.as_deref().map(|n| format!(" · {}", sanitize_line(n))).unwrap_or_default();
+            let text = format!(
+                "{} · {} · {} {}{note}",
+                crate::docs::form::human_size(a.size),
+                time(a.at),
+                name(&a.by),
+                &a.sha256[..8.min(a.sha256.len())]
+            );
+            field(&mut out, &format!("#{} {}", a.id, sanitize_line(&a.name)), text, Style::new());
+        }
+    }
     out
 }
