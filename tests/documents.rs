@@ -373,11 +373,13 @@ fn kept_numbers_move_the_counters_past_them() {
     let mut rows = sheet_rows();
     rows[1][0] = "20231101-MKT-001".into();
     rows[1][7] = "2023-11-01 10:00".into();
+    rows[1][11] = "2023-11-03 17:00".into();
     rows[2][7] = "2023-11-01 09:00".into();
     rows.swap(1, 2);
     std::fs::write(&file, csv_text(&rows)).expect("the fixture");
     let out = import_out(&f, &file, &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{said}");
     assert!(f.json(&["show", "20231101-MKT-002"])["title"].as_str().is_some_and(|t| t.contains("报表")));
 }
 
