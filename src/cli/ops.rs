@@ -47,21 +47,6 @@ fn verify(s: &mut Session, anchor: Option<&str>) -> CliResult {
         let text = verification_text(&v, s.lang);
         s.say(&text)?;
     }
-    if let Some(m) = mismatched.first() {
-        let name = crate::domain::text::sanitize_line(&m.name).into_owned();
-        let (n, id) = (&m.number, m.id);
-        let more = mismatched.len() - 1;
-        return Err(CliError::new(
-            format!(
-                "attachment #{id} ({name}) of {n} was changed: its bytes no longer match the SHA-256 its event recorded{}; compare with a backup",
-                if more > 0 { format!(" (and {more} more)") } else { String::new() }
-            ),
-            format!(
-                "{n} 的附件 #{id}（{name}）被改动：内容与事件记录的 SHA-256 不符{}；请与备份核对",
-                if more > 0 { format!("（另有 {more} 个）") } else { String::new() }
-            ),
-        ));
-    }
     if let Some(t) = &v.tampering {
         return Err(CliError::new(
             format!(
@@ -81,6 +66,21 @@ fn verify(s: &mut Session, anchor: Option<&str>) -> CliResult {
         return Err(CliError::new(
             format!("the history fails the anchor: {}", a.message(Lang::En)),
             format!("历史记录与锚点不符:{}", a.message(Lang::Zh)),
+        ));
+    }
+    if let Some(m) = mismatched.first() {
+        let name = crate::domain::text::sanitize_line(&m.name).into_owned();
+        let (n, id) = (&m.number, m.id);
+        let more = mismatched.len() - 1;
+        return Err(CliError::new(
+            format!(
+                "attachment #{id} ({name}) of {n} was changed: its bytes no longer match the SHA-256 its event recorded{}; compare with a backup",
+                if more > 0 { format!(" (and {more} more)") } else { String::new() }
+            ),
+            format!(
+                "{n} 的附件 #{id}（{name}）被改动：内容与事件记录的 SHA-256 不符{}；请与备份核对",
+                if more > 0 { format!("（另有 {more} 个）") } else { String::new() }
+            ),
         ));
     }
     Ok(())

@@ -382,7 +382,7 @@ fn attachments(doc: &mut Document, cx: &FormContext) {
             Cell::value(a.sha256[..16.min(a.sha256.len())].to_string()),
         ]);
     }
-    doc.table(&[600, 2600, 1000, 2400, TEXT_WIDTH - 6600], &rows, true);
+    doc.table(&[600, 2200, 900, 2500, TEXT_WIDTH - 6200], &rows, true);
 }
 
 pub fn human_size(bytes: u64) -> String {
