@@ -837,4 +837,11 @@ fn a_file_is_attached_by_typing_its_path_with_tab_completion() {
     assert_eq!(app.state.attachments.len(), 1);
     let wide = lines(&draw(&mut app, 160, 45)).join("\n");
     assert!(wide.contains("■ 附件") && wide.contains("#1 测试报告.pdf"), "{wide}");
+    // S saves it back into the directory liaison was started in, never over a file.
+    let out = tempfile::tempdir().expect("a directory");
+    app.save_dir = out.path().to_path_buf();
+    press(&mut app, "S");
+    assert_eq!(std::fs::read(out.path().join("测试报告.pdf")).expect("saved"), b"%PDF-1.4 report");
+    press(&mut app, "S");
+    assert!(message(&app).contains("1 个未保存"), "{}", message(&app));
 }

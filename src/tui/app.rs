@@ -140,6 +140,8 @@ pub struct App {
     resting: Option<(String, NaiveDateTime)>,
     /// Where this database's form drafts are kept.
     pub draft_path: std::path::PathBuf,
+    /// Where `S` saves the record's attachments: the directory liaison was started in.
+    pub save_dir: std::path::PathBuf,
     /// The issue finder's numbers, read when it opens.
     pub(super) finder_numbers: Vec<(i64, String)>,
     /// The file of the draft offered back at start (left by a console that is gone).
@@ -238,6 +240,7 @@ impl App {
             data_version,
             resting: None,
             draft_path,
+            save_dir: std::env::current_dir().unwrap_or_else(|_| ".".into()),
             restore_from: None,
             finder_numbers: Vec::new(),
             draft_dirty: false,
@@ -526,6 +529,7 @@ impl App {
             Action::Undo => self.undo(),
             Action::Copy => self.copy(false),
             Action::CopySummary => self.copy(true),
+            Action::SaveAttachments => self.save_attachments(),
             // Only inside a form.
             Action::ExternalEditor => {}
             Action::Actions => {
