@@ -612,3 +612,28 @@ fn attachments_keep_their_bytes_limit_names_and_the_audit_covers_them() {
     let line = f.fail(&["audit", "verify"]);
     assert!(line.contains(&format!("attachment #{id}")) && line.contains(&n), "{line}");
 }
+
+#[test]
+fn rows_without_a_number_are_matched_by_their_id_column_on_a_second_run() {
+    let f = Fixture::new();
+    f.org();
+    let mut rows: Vec<Vec<String>> = sheet_rows().into_iter().map(|r| r[1..].to_vec()).collect();
+    rows[0].insert(0, "ID".into());
+    rows[1].insert(0, "A-17".into());
+    rows[2].insert(0, "A-18".into());
+    let file = f.path("ids.csv");
+    std::fs::write(&file, csv_text(&rows)).expect("the fixture");
+    assert!(import_out(&f, &file, &[]).status.success());
+    assert_eq!(count(&f), 2);
+    // The sheet was edited since: the titles changed, the ids did not.
+    rows[1][1].push_str("（修订）");
+    rows[2][1].push_str("（修订）");
+    std::fs::write(&file, csv_text(&rows)).expect("the fixture");
+    let out = import_out(&f, &file, &[]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("2 already there"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(count(&f), 2);
+}

@@ -87,6 +87,25 @@ fn plan(tx: &Transaction, batch: &ImportBatch, lang: Lang) -> StoreResult<(Vec<u
             numbers.insert(number);
         }
     }
+    // Rows imported before without a number, by the id column of their sheet.
+    let mut ids = HashMap::new();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT json_extract(e.after, '$.imported.id'), i.number FROM events e JOIN issues i ON i.id = e.issue_id
+             WHERE e.kind = 'registered' AND json_extract(e.after, '$.imported.id') IS NOT NULL",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: rusqlite::types::Value = r.get(0)?;
+            let key = match id {
+                rusqlite::types::Value::Text(t) => t,
+                rusqlite::types::Value::Integer(n) => n.to_string(),
+                rusqlite::types::Value::Real(x) => x.to_string(),
+                _ => continue,
+            };
+            ids.insert(key, r.get::<_, String>(1)?);
+        }
+    }
     let mut out = ImportOutcome::default();
     let mut take = Vec::new();
     let mut in_file: HashMap<String, usize> = HashMap::new();
@@ -113,6 +132,9 @@ fn plan(tx: &Transaction, batch: &ImportBatch, lang: Lang) -> StoreResult<(Vec<u
                 ));
                 continue;
             }
+        } else if let Some(number) = source_id(r).and_then(|id| ids.get(&id)) {
+            out.already.push((*row, number.clone()));
+            continue;
         } else if let Some(number) = keys.get(&(i.proposer_dept.clone(), i.proposed_at, i.title.clone())) {
             // A row without a number that matches one already imported: same department, time
             // and title.
@@ -151,6 +173,12 @@ fn plan(tx: &Transaction, batch: &ImportBatch, lang: Lang) -> StoreResult<(Vec<u
     let _ = lang;
     out.would_add = take.len();
     Ok((take, out))
+}
+
+/// The id column's value a sheet row was imported with, if any.
+fn source_id(r: &IssueRecord) -> Option<String> {
+    let e = r.events.first().filter(|e| e.kind == EventKind::Registered)?;
+    e.after.get("imported")?.get("id")?.as_str().map(str::to_string)
 }
 
 impl Store {

@@ -13,6 +13,8 @@ use crate::domain::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Number,
+    /// The sheet's own row identifier: a row without a number is matched by it on a second run.
+    SourceId,
     Title,
     Background,
     Request,
@@ -35,6 +37,7 @@ pub enum Field {
 
 const HEADERS: &[(Field, &[&str])] = &[
     (Field::Number, &["问题编号", "编号", "number", "issue number", "issue no"]),
+    (Field::SourceId, &["id", "外部编号", "原编号", "source id"]),
     (Field::Title, &["标题", "问题标题", "title"]),
     (Field::Background, &["背景", "background"]),
     (Field::Request, &["具体诉求", "诉求", "request"]),
@@ -293,6 +296,7 @@ impl RowReader<'_> {
     fn record(&mut self, cx: &RowContext) -> Option<IssueRecord> {
         let before = self.problems.len();
         let number = self.text(Field::Number).unwrap_or_default();
+        let source_id = self.text(Field::SourceId);
         if !number.is_empty() && crate::domain::number::parse_number(&number).is_none() {
             self.flag(
                 "问题编号 / number",
@@ -508,7 +512,7 @@ impl RowReader<'_> {
             kind: EventKind::Registered,
             before: serde_json::Value::Null,
             after: json!({
-                "imported": {"file": cx.file, "row": self.row},
+                "imported": {"file": cx.file, "row": self.row, "id": source_id},
                 "title": issue.title, "priority": issue.priority, "status": issue.status,
                 "proposed_at": local_time::rfc3339(&issue.proposed_at),
             }),
