@@ -5,6 +5,7 @@
 // A problem carries its text in both languages; it is returned once per file, never in a loop.
 #![allow(clippy::result_large_err)]
 
+pub mod dates;
 pub mod json;
 pub mod rows;
 pub mod table;
