@@ -35,6 +35,19 @@ impl FormContext<'_> {
             None => code.to_string(),
         }
     }
+    /// A remark in brackets, as each language writes it: （已确认） / " (confirmed)".
+    fn paren(&self, text: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("（{text}）"),
+            Lang::En => format!(" ({text})"),
+        }
+    }
+    fn colon(&self) -> &'static str {
+        self.lang.pick(": ", "：")
+    }
+    fn semi(&self) -> &'static str {
+        self.lang.pick("; ", "；")
+    }
     fn time(&self, t: NaiveDateTime) -> String {
         match self.lang {
             Lang::Zh => t.format("%Y年%m月%d日 %H:%M").to_string(),
@@ -96,13 +109,19 @@ fn basic(doc: &mut Document, r: &IssueRecord, cx: &FormContext) {
         .collect();
     let state = i.response_state(i.updated_at, &Calendar::weekends_only());
     let mut responded = match (&i.first_response_at, &i.first_response_by) {
-        (Some(at), Some(by)) => format!("{} {}（{}）", cx.time(*at), cx.person(by), state.label(cx.lang)),
+        (Some(at), Some(by)) => {
+            format!("{} {}{}", cx.time(*at), cx.person(by), cx.paren(state.label(cx.lang)))
+        }
         _ if i.is_closed() => state.label(cx.lang).to_string(),
         _ => cx.l("尚未响应", "not yet").to_string(),
     };
     if let Some(why) = &i.response_waived {
-        responded
-            .push_str(&format!("；{}：{why}", cx.l("未经响应即提交解决方案", "solution without a response")));
+        responded.push_str(&format!(
+            "{}{}{}{why}",
+            cx.semi(),
+            cx.l("未经响应即提交解决方案", "solution without a response"),
+            cx.colon()
+        ));
     }
     let rows = vec![
         field(cx.l("问题编号", "Number"), i.number.clone()),
@@ -144,15 +163,18 @@ fn communication(doc: &mut Document, r: &IssueRecord, cx: &FormContext) {
             .map(|x| {
                 let proxy = x.proxy.as_ref().map(|y| y.suffix(|l| cx.person(l), cx.lang)).unwrap_or_default();
                 format!(
-                    "{}/{}（{}）{proxy}",
+                    "{}/{}{}{proxy}",
                     cx.dept(&x.dept),
                     cx.person(&x.login),
-                    x.confirmation.label(cx.lang)
+                    cx.paren(x.confirmation.label(cx.lang))
                 )
             })
             .collect();
         let mut rows = vec![
-            field(cx.l("沟通时间", "Time"), format!("{}（{}）", cx.time(m.held_at), m.mode.label(cx.lang))),
+            field(
+                cx.l("沟通时间", "Time"),
+                format!("{}{}", cx.time(m.held_at), cx.paren(m.mode.label(cx.lang))),
+            ),
             field(cx.l("参与部门/人", "Participants"), who.join("、")),
             field(cx.l("沟通内容摘要", "Summary"), m.summary.clone()),
             field(cx.l("争议点", "Disputes"), m.disputes.clone()),
@@ -168,11 +190,14 @@ fn communication(doc: &mut Document, r: &IssueRecord, cx: &FormContext) {
         rows.push(field(cx.l("已确认", "Confirmed by"), confirmed.join("、")));
         for x in m.objections() {
             let note = x.note.as_deref().unwrap_or("");
-            rows.push(field(cx.l("异议", "Objection"), format!("{}：{note}", cx.person(&x.login))));
+            rows.push(field(
+                cx.l("异议", "Objection"),
+                format!("{}{}{note}", cx.person(&x.login), cx.colon()),
+            ));
         }
         if m.version > 1 {
             rows.push(field(cx.l("纪要版本", "Minutes version"), m.version.to_string()));
-            for old in amendments(r, m.seq) {
+            for old in amendments(r, m.seq, cx) {
                 rows.push(field(cx.l("修订前", "Before amendment"), old));
             }
         }
@@ -182,7 +207,7 @@ fn communication(doc: &mut Document, r: &IssueRecord, cx: &FormContext) {
 
 /// Each earlier version of a meeting's minutes, from the amendment events, with the objections
 /// that led to it.
-fn amendments(r: &IssueRecord, seq: i64) -> Vec<String> {
+fn amendments(r: &IssueRecord, seq: i64, cx: &FormContext) -> Vec<String> {
     r.events
         .iter()
         .filter(|e| {
@@ -201,14 +226,14 @@ fn amendments(r: &IssueRecord, seq: i64) -> Vec<String> {
                         .map(|o| {
                             let who = o.get("login").and_then(|v| v.as_str()).unwrap_or("");
                             let note = o.get("note").and_then(|v| v.as_str()).unwrap_or("");
-                            format!("{who}：{note}")
+                            format!("{who}{}{note}", cx.colon())
                         })
                         .collect()
                 })
                 .unwrap_or_default();
-            let mut text = format!("v{version}：{}\n{}", s("summary"), s("consensus"));
+            let mut text = format!("v{version}{}{}\n{}", cx.colon(), s("summary"), s("consensus"));
             if !objections.is_empty() {
-                text.push_str(&format!("\n（{}）", objections.join("；")));
+                text.push_str(&format!("\n{}", cx.paren(&objections.join(cx.l("；", "; ")))));
             }
             text
         })
@@ -257,9 +282,12 @@ fn execution(doc: &mut Document, r: &IssueRecord, cx: &FormContext) {
         let mut rows = vec![head.iter().map(|h| Cell::label(*h)).collect::<Vec<_>>()];
         for p in &r.progress {
             let task = p.task_seq.map(|s| format!("[{} {s}] ", cx.l("任务", "task"))).unwrap_or_default();
-            let percent = p.percent.map(|v| format!("（{v}%）")).unwrap_or_default();
-            let help =
-                p.help.as_ref().map(|h| format!("{}：{}", cx.dept(&h.dept), h.what)).unwrap_or_default();
+            let percent = p.percent.map(|v| cx.paren(&format!("{v}%"))).unwrap_or_default();
+            let help = p
+                .help
+                .as_ref()
+                .map(|h| format!("{}{}{}", cx.dept(&h.dept), cx.colon(), h.what))
+                .unwrap_or_default();
             rows.push(vec![
                 Cell::value(cx.short_time(p.at)),
                 Cell::value(cx.person(&p.by)),
@@ -310,7 +338,7 @@ fn resolution(doc: &mut Document, r: &IssueRecord, cx: &FormContext) {
         let verdict =
             if a.accepted { cx.l("验收通过", "accepted") } else { cx.l("验收不通过", "refused") };
         let proxy = a.proxy.as_ref().map(|x| x.suffix(|l| cx.person(l), cx.lang)).unwrap_or_default();
-        let reason = a.reason.as_deref().map(|r| format!("：{r}")).unwrap_or_default();
+        let reason = a.reason.as_deref().map(|r| format!("{}{r}", cx.colon())).unwrap_or_default();
         rows.push(field(
             cx.l("验收", "Acceptance"),
             format!("{} {verdict}{proxy} {}{reason}", cx.person(&a.by), cx.time(a.at)),
@@ -330,12 +358,20 @@ fn resolution(doc: &mut Document, r: &IssueRecord, cx: &FormContext) {
             .closed
             .as_ref()
             .map(|c| {
-                format!("；{} {} {}：{}", cx.l("已解除", "closed"), cx.time(c.at), cx.person(&c.by), c.note)
+                format!(
+                    "{}{} {} {}{}{}",
+                    cx.semi(),
+                    cx.l("已解除", "closed"),
+                    cx.time(c.at),
+                    cx.person(&c.by),
+                    cx.colon(),
+                    c.note
+                )
             })
             .unwrap_or_default();
         rows.push(field(
             &format!("{} {}", cx.l("升级", "Escalation"), e.seq),
-            format!("{} {} → {}：{}{closed}", cx.time(e.at), cx.person(&e.by), e.to, e.reason),
+            format!("{} {} → {}{}{}{closed}", cx.time(e.at), cx.person(&e.by), e.to, cx.colon(), e.reason),
         ));
     }
     doc.table(&field_widths(), &rows, false);
@@ -344,9 +380,9 @@ fn resolution(doc: &mut Document, r: &IssueRecord, cx: &FormContext) {
 fn archive(doc: &mut Document, r: &IssueRecord, cx: &FormContext) {
     let i = &r.issue;
     doc.heading(1, cx.l("六、归档与复盘", "6. Archive and retrospective"));
-    let blank = "＿＿＿＿＿";
+    let (blank, c) = ("＿＿＿＿＿", cx.colon());
     let sign = format!(
-        "{}：{blank}    {}：{blank}    {}：{blank}",
+        "{}{c}{blank}    {}{c}{blank}    {}{c}{blank}",
         cx.l("提出部门", "Proposer"),
         cx.l("负责人", "Owner"),
         cx.l("日期", "Date")
