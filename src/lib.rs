@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod docs;
 pub mod domain;
 pub mod i18n;
 pub mod identity;

@@ -806,3 +806,42 @@ fn forms_on_screen() {
         });
     }
 }
+
+#[test]
+fn a_file_is_attached_by_typing_its_path_with_tab_completion() {
+    let team = Team::new();
+    let number = team.issue();
+    let dir = tempfile::tempdir().expect("a directory");
+    std::fs::write(dir.path().join("测试报告.pdf"), b"%PDF-1.4 report").expect("a file");
+    std::fs::write(dir.path().join("other.txt"), b"x").expect("a file");
+    let mut app = team.app(&team.zhangsan);
+    press(&mut app, "F");
+    assert_eq!(form_kind(&app), Some(FormKind::Attach), "{}", message(&app));
+    assert_eq!(focused_field(&app), "path");
+    type_text(&mut app, &format!("{}/测", dir.path().display()));
+    tab(&mut app, 1);
+    // Tab completed the name instead of moving on; the next Tab moves to the note.
+    assert_eq!(focused_field(&app), "path");
+    let typed = app.state.form.as_ref().and_then(|f| f.focused()).map(|f| f.value()).unwrap_or_default();
+    assert!(typed.ends_with("测试报告.pdf"), "{typed}");
+    tab(&mut app, 1);
+    assert_eq!(focused_field(&app), "note");
+    type_text(&mut app, "测试报告");
+    save(&mut app);
+    assert_eq!(form_kind(&app), None, "{}", message(&app));
+    let attached = team.store().attachments(&number).expect("the attachments");
+    assert_eq!(attached.len(), 1);
+    assert_eq!(attached[0].name, "测试报告.pdf");
+    assert_eq!(attached[0].note.as_deref(), Some("测试报告"));
+    // The record's detail lists it, under its own heading.
+    assert_eq!(app.state.attachments.len(), 1);
+    let wide = lines(&draw(&mut app, 160, 45)).join("\n");
+    assert!(wide.contains("■ 附件") && wide.contains("#1 测试报告.pdf"), "{wide}");
+    // S saves it back into the directory liaison was started in, never over a file.
+    let out = tempfile::tempdir().expect("a directory");
+    app.save_dir = out.path().to_path_buf();
+    press(&mut app, "S");
+    assert_eq!(std::fs::read(out.path().join("测试报告.pdf")).expect("saved"), b"%PDF-1.4 report");
+    press(&mut app, "S");
+    assert!(message(&app).contains("1 个未保存"), "{}", message(&app));
+}

@@ -385,12 +385,23 @@ pub fn settings(s: &mut Session, cmd: SettingsCmd) -> CliResult {
                     settings.response.rule(*p).describe(lang)
                 ));
             }
+            out.push_str(&format!(
+                "{}: {}\n",
+                lang.pick("Attachment limit", "附件大小上限"),
+                crate::docs::form::human_size(settings.attachment_limit())
+            ));
             s.say(out.trim_end())
         }
         SettingsCmd::NumberFormat { format } => {
             let ctx = s.ctx()?;
             s.store.set_number_format(&ctx, format)?;
             s.say(&format!("{}: {}", s.pick("Numbering", "编号格式"), format.label(s.lang)))
+        }
+        SettingsCmd::AttachmentLimit { size } => {
+            let ctx = s.ctx()?;
+            s.store.set_attachment_limit(&ctx, size)?;
+            let text = crate::docs::form::human_size(size);
+            s.say(&format!("{}: {text}", s.pick("Attachment limit", "附件大小上限")))
         }
         SettingsCmd::Response { priority, rule } => {
             let ctx = s.ctx()?;

@@ -97,6 +97,17 @@ pub enum Command {
     Refuse(RefuseArgs),
     /// Archive a resolved issue with its retrospective (复盘)
     Archive(ArchiveArgs),
+    /// Export: one issue as the filled-in form (--docx), many as one file each, or everything as JSON
+    Export(ExportArgs),
+    /// Import issues from .csv (UTF-8 or GBK), .xlsx/.xls or liaison's JSON; --dry-run first
+    Import(ImportArgs),
+    /// Attach a file to an issue (a test report, a screenshot, a signed acceptance)
+    Attach(AttachArgs),
+    /// List an issue's attachments
+    Attachments(NumberArg),
+    /// Save an attachment to a file
+    #[command(subcommand)]
+    Attachment(AttachmentCmd),
     /// The tamper-evident history: verify it, print its head to keep elsewhere, hash new events
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -311,6 +322,31 @@ pub enum SettingsCmd {
         #[arg(value_parser = rule)]
         rule: ResponseRule,
     },
+    /// The largest attachment accepted, e.g. `20MiB`, `500KiB` or bytes
+    AttachmentLimit {
+        /// Bytes, or with KiB/MiB/GiB, e.g. 20MiB
+        #[arg(value_parser = size)]
+        size: u64,
+    },
+}
+
+/// A size: bytes, or with KiB/MiB/GiB (K, M, G, KB, MB and GB mean the same).
+pub fn size(text: &str) -> Result<u64, String> {
+    let t = text.trim().to_ascii_lowercase();
+    let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let unit = t[digits.len()..].trim();
+    let shift = match unit {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("`{text}` is not a size: write e.g. 20MiB / 大小应写成 20MiB")),
+    };
+    let n: u64 =
+        digits.parse().map_err(|_| format!("`{text}` is not a size: write e.g. 20MiB / 大小应写成 20MiB"))?;
+    n.checked_shl(shift)
+        .filter(|v| *v > 0 && v >> shift == n)
+        .ok_or_else(|| format!("`{text}` is out of range / 超出范围"))
 }
 
 #[derive(Debug, Args)]
@@ -371,6 +407,18 @@ pub struct EditArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    #[command(flatten)]
+    pub filters: ListFilters,
+    /// CSV for Excel (UTF-8 with BOM)
+    #[arg(long, conflicts_with_all = ["json", "xlsx"])]
+    pub csv: bool,
+    /// An Excel workbook: the issues, and their tasks on a second sheet
+    #[arg(long, value_name = "FILE", conflicts_with = "json")]
+    pub xlsx: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListFilters {
     /// Only these stages (repeatable): registered, in_progress, awaiting_acceptance, resolved, archived, open
     #[arg(long, value_delimiter = ',')]
     pub status: Vec<String>,
@@ -407,9 +455,6 @@ pub struct ListArgs {
     /// Skip this many rows first (with --limit, for paging)
     #[arg(long, default_value_t = 0)]
     pub offset: u32,
-    /// CSV for Excel (UTF-8 with BOM)
-    #[arg(long, conflicts_with = "json")]
-    pub csv: bool,
 }
 
 #[derive(Debug, Args)]
@@ -817,6 +862,57 @@ fn sort_key(text: &str) -> Result<SortKey, String> {
     SortKey::parse(text).ok_or_else(|| {
         format!("{} deadline, priority, updated, number", env_lang().pick("choose one of:", "可选："))
     })
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// With --docx: the issue's number (or none for every issue the filters select, into a
+    /// directory). With --json: the output file (`-` for standard output), after the number if one.
+    pub items: Vec<String>,
+    /// The filled-in form as a Word document: a file for one issue, a directory for many
+    #[arg(long, value_name = "PATH")]
+    pub docx: Option<PathBuf>,
+    /// Every issue (with --json); without it the list filters select
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub filters: ListFilters,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A .csv, .xlsx, .xls or .json file
+    pub file: PathBuf,
+    /// Check every row and list what is wrong; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The worksheet to read (default: the first)
+    #[arg(long)]
+    pub sheet: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AttachArgs {
+    /// The issue's number, e.g. 20231025-RD-001
+    pub number: String,
+    /// The file to attach (at most the limit in `settings show`, 20 MiB by default)
+    pub file: PathBuf,
+    /// What the file is, e.g. 测试报告
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AttachmentCmd {
+    /// Save attachment ID of the issue to OUT (a file or a directory; default: the current directory)
+    Save {
+        /// The issue's number, e.g. 20231025-RD-001
+        number: String,
+        /// The attachment's id (`liaison attachments NUMBER` lists them)
+        id: i64,
+        /// Where to save it [default: the current directory, under its own name]
+        out: Option<PathBuf>,
+    },
 }
 
 #[cfg(test)]

@@ -1,22 +1,37 @@
-//! CSV that Excel opens correctly: UTF-8 with a byte-order mark, CRLF, quoted where needed, and
-//! cells that Excel would run as formulas neutralised.
+//! CSV that Excel and WPS open correctly: UTF-8 with a byte-order mark, CRLF, quoted where
+//! needed (by the csv crate), and cells that a spreadsheet would run as formulas neutralised.
+
+use super::{CliError, CliResult};
 
 /// The byte-order mark Excel needs to read UTF-8.
-pub const BOM: &str = "\u{FEFF}";
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-pub fn cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
+/// A cell a spreadsheet would take for a formula gets a leading apostrophe.
+pub fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}").into() } else { text.into() }
 }
 
-pub fn row(cells: &[String]) -> String {
-    let mut line = cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",");
-    line.push_str("\r\n");
-    line
+pub struct Writer {
+    inner: csv::Writer<Vec<u8>>,
+}
+
+fn failed(e: impl std::fmt::Display) -> CliError {
+    CliError::new(format!("cannot write the CSV: {e}"), format!("无法写出 CSV：{e}"))
+}
+
+impl Writer {
+    pub fn new() -> Writer {
+        let inner = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(BOM.to_vec());
+        Writer { inner }
+    }
+
+    pub fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) -> CliResult {
+        self.inner.write_record(cells.into_iter().map(|c| cell(c).into_owned())).map_err(failed)
+    }
+
+    pub fn finish(self) -> CliResult<Vec<u8>> {
+        self.inner.into_inner().map_err(failed)
+    }
 }
 
 #[cfg(test)]
@@ -24,19 +39,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cells() {
-        for (text, want) in [
-            ("plain", "plain"),
-            ("积分兑换", "积分兑换"),
-            ("a,b", "\"a,b\""),
-            ("say \"hi\"", "\"say \"\"hi\"\"\""),
-            ("two\nlines", "\"two\nlines\""),
-            ("=1+1", "'=1+1"),
-            ("-3", "'-3"),
-            ("", ""),
-        ] {
-            assert_eq!(cell(text), want, "{text:?}");
-        }
-        assert_eq!(row(&["a".into(), "b,c".into()]), "a,\"b,c\"\r\n");
+    fn cells_and_rows() -> CliResult {
+        let mut w = Writer::new();
+        w.row(["plain", "积分兑换", "a,b", "say \"hi\"", "two\nlines", "=1+1", "-3", ""])?;
+        let bytes = w.finish()?;
+        let text = String::from_utf8(bytes[3..].to_vec()).map_err(failed)?;
+        assert!(bytes.starts_with(BOM));
+        assert_eq!(text, "plain,积分兑换,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",'=1+1,'-3,\r\n");
+        Ok(())
     }
 }

@@ -85,7 +85,8 @@ pub fn edit(s: &mut Session, a: EditArgs) -> CliResult {
     done(s, &issue, "description saved", "描述已保存")
 }
 
-pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
+/// The list's filters as the store takes them.
+pub fn issue_filter(s: &mut Session, a: ListFilters) -> CliResult<IssueFilter> {
     let ctx = s.require_reader()?;
     let mut statuses = Vec::new();
     for word in &a.status {
@@ -100,7 +101,7 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
             })?);
         }
     }
-    let filter = IssueFilter {
+    Ok(IssueFilter {
         statuses,
         dept: a.dept,
         priority: a.priority,
@@ -114,7 +115,14 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
         viewer: Some(ctx.actor.login().to_string()),
         limit: a.limit,
         offset: a.offset,
-    };
+    })
+}
+
+pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
+    let filter = issue_filter(s, a.filters)?;
+    if let Some(path) = &a.xlsx {
+        return super::export::list_xlsx(s, &filter, path);
+    }
     let rows = s.store.list(&filter, s.now)?;
     if s.json {
         return s.print_json(&rows);
@@ -130,7 +138,6 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
         lang.pick("Title", "标题"),
     ];
     if a.csv {
-        let mut out = String::from(csv::BOM);
         let head = [
             lang.pick("Number", "编号"),
             lang.pick("Priority", "优先级"),
@@ -145,24 +152,25 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
             lang.pick("Departments", "涉及部门"),
             lang.pick("Title", "标题"),
         ];
-        out.push_str(&csv::row(&head.map(String::from)));
+        let mut out = csv::Writer::new();
+        out.row(head)?;
         for r in &rows {
-            out.push_str(&csv::row(&[
-                r.number.clone(),
-                r.priority.label(lang).into(),
-                r.status.label(lang).into(),
-                if r.escalated { lang.pick("yes", "是").into() } else { String::new() },
-                r.proposer_dept.clone(),
-                r.proposer.clone(),
-                render::time(r.proposed_at),
-                render::time(r.response_due_at),
-                r.first_response_at.map(render::time).unwrap_or_default(),
-                r.next_due.map(|d| render::time(d.at)).unwrap_or_default(),
-                r.departments.join(" "),
-                r.title.clone(),
-            ]));
+            out.row([
+                r.number.as_str(),
+                r.priority.label(lang),
+                r.status.label(lang),
+                if r.escalated { lang.pick("yes", "是") } else { "" },
+                &r.proposer_dept,
+                &r.proposer,
+                &render::time(r.proposed_at),
+                &render::time(r.response_due_at),
+                &r.first_response_at.map(render::time).unwrap_or_default(),
+                &r.next_due.map(|d| render::time(d.at)).unwrap_or_default(),
+                &r.departments.join(" "),
+                &r.title,
+            ])?;
         }
-        return s.write_raw(out.as_bytes());
+        return s.write_raw(&out.finish()?);
     }
     let table_rows: Vec<Vec<String>> = rows
         .iter()
@@ -202,6 +210,33 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
     s.say(&out)
 }
 
+/// One record as `show --json` prints it (and `export --json` writes it): the issue's fields at
+/// the top level, its sections beside them, and what the rule book derives from them.
+pub fn record_json(
+    record: &IssueRecord,
+    now: chrono::NaiveDateTime,
+    cal: &Calendar,
+) -> CliResult<serde_json::Value> {
+    let i = &record.issue;
+    let state = i.response_state(now, cal);
+    let mut value = serde_json::to_value(record)
+        .map_err(|e| CliError::new(format!("cannot encode JSON: {e}"), format!("无法生成 JSON：{e}")))?;
+    if let Some(issue) = value.get("issue").cloned().and_then(|v| v.as_object().cloned()) {
+        for (k, v) in issue {
+            value[k.as_str()] = v;
+        }
+        if let Some(obj) = value.as_object_mut() {
+            obj.remove("issue");
+        }
+    }
+    value["response_state"] = json!(state);
+    value["escalated"] = json!(i.escalated_now());
+    value["ever_escalated"] = json!(i.ever_escalated());
+    value["next_due"] = json!(record_next_due(record));
+    value["suggest_escalation"] = json!(suggests_escalation(record, now, cal));
+    Ok(value)
+}
+
 pub fn show(s: &mut Session, a: ShowArgs) -> CliResult {
     s.require_reader()?;
     let record = s.store.record(&a.number)?;
@@ -209,24 +244,7 @@ pub fn show(s: &mut Session, a: ShowArgs) -> CliResult {
     let depts = s.store.departments()?;
     let cal = s.store.calendar()?;
     if s.json {
-        let i = &record.issue;
-        let state = i.response_state(s.now, &cal);
-        let mut value = serde_json::to_value(&record)
-            .map_err(|e| CliError::new(format!("cannot encode JSON: {e}"), format!("无法生成 JSON：{e}")))?;
-        // The issue's fields at the top level, its sections beside them.
-        if let Some(issue) = value.get("issue").cloned().and_then(|v| v.as_object().cloned()) {
-            for (k, v) in issue {
-                value[k.as_str()] = v;
-            }
-            if let Some(obj) = value.as_object_mut() {
-                obj.remove("issue");
-            }
-        }
-        value["response_state"] = json!(state);
-        value["escalated"] = json!(i.escalated_now());
-        value["ever_escalated"] = json!(i.ever_escalated());
-        value["next_due"] = json!(record_next_due(&record));
-        value["suggest_escalation"] = json!(suggests_escalation(&record, s.now, &cal));
+        let value = record_json(&record, s.now, &cal)?;
         return s.print_json(&value);
     }
     let text = if a.md {

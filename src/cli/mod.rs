@@ -6,7 +6,9 @@
 mod admin;
 pub mod argerror;
 mod args;
+mod attach;
 mod csv;
+mod export;
 mod issue;
 mod markdown;
 mod notify;
@@ -240,6 +242,11 @@ fn dispatch(s: &mut Session, command: Option<Command>) -> CliResult {
         Some(Accept(a)) => issue::accept(s, a),
         Some(Refuse(a)) => issue::refuse(s, a),
         Some(Archive(a)) => issue::archive(s, a),
+        Some(Export(a)) => export::export(s, a),
+        Some(Import(a)) => export::import(s, a),
+        Some(Attach(a)) => attach::attach(s, a),
+        Some(Attachments(a)) => attach::list(s, a),
+        Some(Attachment(a)) => attach::attachment(s, a),
         Some(Audit(a)) => ops::audit(s, a),
         Some(Backup(a)) => ops::backup(s, a),
         Some(Restore(a)) => ops::restore(s, a),

@@ -31,9 +31,19 @@ fn verify(s: &mut Session, anchor: Option<&str>) -> CliResult {
         })?),
     };
     let v = s.store.verify_history(anchor.as_ref())?;
+    // Each attachment's bytes, hashed again, against the hash its (chained) event recorded.
+    let mismatched = s.store.verify_attachments()?;
     if s.json {
-        s.print_json(&verification_json(&v, s.lang))?;
-    } else if v.intact() {
+        let mut value = verification_json(&v, s.lang);
+        value["attachments_tampered"] = serde_json::json!(
+            mismatched
+                .iter()
+                .map(|m| serde_json::json!({"id": m.id, "number": m.number, "name": m.name,
+                "recorded": m.recorded, "actual": m.actual}))
+                .collect::<Vec<_>>()
+        );
+        s.print_json(&value)?;
+    } else if v.intact() && mismatched.is_empty() {
         let text = verification_text(&v, s.lang);
         s.say(&text)?;
     }
@@ -56,6 +66,21 @@ fn verify(s: &mut Session, anchor: Option<&str>) -> CliResult {
         return Err(CliError::new(
             format!("the history fails the anchor: {}", a.message(Lang::En)),
             format!("历史记录与锚点不符：{}", a.message(Lang::Zh)),
+        ));
+    }
+    if let Some(m) = mismatched.first() {
+        let name = crate::domain::text::sanitize_line(&m.name).into_owned();
+        let (n, id) = (&m.number, m.id);
+        let more = mismatched.len() - 1;
+        return Err(CliError::new(
+            format!(
+                "attachment #{id} ({name}) of {n} was changed: its bytes no longer match the SHA-256 its event recorded{}; compare with a backup",
+                if more > 0 { format!(" (and {more} more)") } else { String::new() }
+            ),
+            format!(
+                "{n} 的附件 #{id}（{name}）被改动：内容与事件记录的 SHA-256 不符{}；请与备份核对",
+                if more > 0 { format!("（另有 {more} 个）") } else { String::new() }
+            ),
         ));
     }
     Ok(())

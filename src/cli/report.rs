@@ -59,7 +59,7 @@ pub fn report(s: &mut Session, a: ReportArgs) -> CliResult {
         return s.print_json(&report);
     }
     if a.csv {
-        return s.write_raw(csv_rows(&report).as_bytes());
+        return s.write_raw(&csv_rows(&report)?);
     }
     let text = text(&report, &departments, s.lang);
     s.say(&text)
@@ -348,9 +348,8 @@ fn text(r: &Report, departments: &[Department], lang: Lang) -> String {
 }
 
 /// Every number as one CSV row: section, group (by_priority, by_dept…), key, measure, value.
-fn csv_rows(r: &Report) -> String {
-    let mut out = String::from(csv::BOM);
-    out.push_str(&csv::row(&["section", "group", "key", "measure", "value"].map(String::from)));
+fn csv_rows(r: &Report) -> CliResult<Vec<u8>> {
+    let mut rows: Vec<[String; 5]> = Vec::new();
     let value = serde_json::to_value(r).unwrap_or_default();
     let mut push = |section: &str, group: &str, key: &str, measure: &str, v: &serde_json::Value| {
         let text = match v {
@@ -358,7 +357,7 @@ fn csv_rows(r: &Report) -> String {
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        out.push_str(&csv::row(&[section, group, key, measure, &text].map(String::from)));
+        rows.push([section, group, key, measure, &text].map(String::from));
     };
     push("period", "", "", "from", &value["period"]["from"]);
     push("period", "", "", "to", &value["period"]["to"]);
@@ -408,5 +407,10 @@ fn csv_rows(r: &Report) -> String {
             }
         }
     }
-    out
+    let mut out = csv::Writer::new();
+    out.row(["section", "group", "key", "measure", "value"])?;
+    for row in &rows {
+        out.row(row.iter().map(String::as_str))?;
+    }
+    out.finish()
 }

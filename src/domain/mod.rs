@@ -3,6 +3,7 @@
 //! Every function here takes "now" and the calendar from its caller, so each rule can be
 //! tested with a table of cases.
 
+pub mod attachment;
 pub mod calendar;
 pub mod channel;
 pub mod deadline;
@@ -18,5 +19,6 @@ pub mod status;
 pub mod text;
 pub mod when;
 
+pub use attachment::Attachment;
 pub use calendar::Calendar;
 pub use model::*;

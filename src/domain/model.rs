@@ -290,22 +290,22 @@ pub struct IssueDraft {
 
 /// One escalation (需升级): every one is kept, each with its own reason and target, and closed
 /// with a note once it is dealt with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Escalation {
     pub seq: i64,
     pub reason: String,
     pub to: String,
     pub by: String,
-    #[serde(serialize_with = "local_time::serialize")]
+    #[serde(serialize_with = "local_time::serialize", deserialize_with = "local_time::deserialize")]
     pub at: NaiveDateTime,
     pub closed: Option<Closing>,
 }
 
 /// How an escalation was closed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Closing {
     pub by: String,
-    #[serde(serialize_with = "local_time::serialize")]
+    #[serde(serialize_with = "local_time::serialize", deserialize_with = "local_time::deserialize")]
     pub at: NaiveDateTime,
     pub note: String,
 }
@@ -320,35 +320,35 @@ pub struct Proxy {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resolution {
     pub solution: String,
-    #[serde(serialize_with = "local_time::serialize")]
+    #[serde(serialize_with = "local_time::serialize", deserialize_with = "local_time::deserialize")]
     pub resolved_at: NaiveDateTime,
     pub owner: String,
     pub feedback: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Acceptance {
     pub accepted: bool,
     /// Whose answer it is: always the feedback person.
     pub by: String,
     /// Who entered it for them, if not themselves.
     pub proxy: Option<Proxy>,
-    #[serde(serialize_with = "local_time::serialize")]
+    #[serde(serialize_with = "local_time::serialize", deserialize_with = "local_time::deserialize")]
     pub at: NaiveDateTime,
     pub reason: Option<String>,
 }
 
 /// One issue's row: basic facts, description and where it stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issue {
     pub id: i64,
     pub number: String,
     pub proposer_dept: String,
     pub proposer: String,
-    #[serde(serialize_with = "local_time::serialize")]
+    #[serde(serialize_with = "local_time::serialize", deserialize_with = "local_time::deserialize")]
     pub proposed_at: NaiveDateTime,
     pub priority: Priority,
     pub title: String,
@@ -356,11 +356,15 @@ pub struct Issue {
     pub request: String,
     pub departments: Vec<String>,
     pub status: Status,
-    #[serde(serialize_with = "local_time::serialize")]
+    #[serde(serialize_with = "local_time::serialize", deserialize_with = "local_time::deserialize")]
     pub response_due_at: NaiveDateTime,
     /// The response deadline is counted in clock hours (a rule like 24h), not working days.
     pub response_in_hours: bool,
-    #[serde(serialize_with = "local_time::serialize_opt")]
+    #[serde(
+        serialize_with = "local_time::serialize_opt",
+        deserialize_with = "local_time::deserialize_opt",
+        default
+    )]
     pub first_response_at: Option<NaiveDateTime>,
     pub first_response_by: Option<String>,
     /// Why the issue went to acceptance before any involved department responded (a
@@ -371,31 +375,39 @@ pub struct Issue {
     pub resolution: Option<Resolution>,
     pub acceptance: Option<Acceptance>,
     pub retrospective: Option<String>,
-    #[serde(serialize_with = "local_time::serialize_opt")]
+    #[serde(
+        serialize_with = "local_time::serialize_opt",
+        deserialize_with = "local_time::deserialize_opt",
+        default
+    )]
     pub archived_at: Option<NaiveDateTime>,
     pub version: i64,
-    #[serde(serialize_with = "local_time::serialize")]
+    #[serde(serialize_with = "local_time::serialize", deserialize_with = "local_time::deserialize")]
     pub updated_at: NaiveDateTime,
     pub updated_by: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Participant {
     pub login: String,
     pub dept: String,
     pub confirmation: Confirmation,
     pub note: Option<String>,
-    #[serde(serialize_with = "local_time::serialize_opt")]
+    #[serde(
+        serialize_with = "local_time::serialize_opt",
+        deserialize_with = "local_time::deserialize_opt",
+        default
+    )]
     pub answered_at: Option<NaiveDateTime>,
     /// Who answered for this participant, if not themselves.
     pub proxy: Option<Proxy>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meeting {
     pub id: i64,
     pub seq: i64,
-    #[serde(serialize_with = "local_time::serialize")]
+    #[serde(serialize_with = "local_time::serialize", deserialize_with = "local_time::deserialize")]
     pub held_at: NaiveDateTime,
     pub mode: MeetingMode,
     pub participants: Vec<Participant>,
@@ -407,7 +419,7 @@ pub struct Meeting {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Task {
     pub id: i64,
     pub seq: i64,
@@ -419,17 +431,17 @@ pub struct Task {
     pub percent: u8,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HelpRequest {
     pub dept: String,
     pub what: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
     pub id: i64,
     pub task_seq: Option<i64>,
-    #[serde(serialize_with = "local_time::serialize")]
+    #[serde(serialize_with = "local_time::serialize", deserialize_with = "local_time::deserialize")]
     pub at: NaiveDateTime,
     pub by: String,
     pub percent: Option<u8>,
@@ -437,11 +449,11 @@ pub struct Progress {
     pub help: Option<HelpRequest>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Risk {
     pub id: i64,
     pub task_seq: i64,
-    #[serde(serialize_with = "local_time::serialize")]
+    #[serde(serialize_with = "local_time::serialize", deserialize_with = "local_time::deserialize")]
     pub raised_at: NaiveDateTime,
     pub by: String,
     pub reason: String,
@@ -450,21 +462,21 @@ pub struct Risk {
     pub timely: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comment {
     pub id: i64,
-    #[serde(serialize_with = "local_time::serialize")]
+    #[serde(serialize_with = "local_time::serialize", deserialize_with = "local_time::deserialize")]
     pub at: NaiveDateTime,
     pub by: String,
     pub body: String,
 }
 
 /// One change, as the timeline shows it: who, when, what, before and after.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub id: i64,
     pub issue_number: Option<String>,
-    #[serde(serialize_with = "local_time::serialize")]
+    #[serde(serialize_with = "local_time::serialize", deserialize_with = "local_time::deserialize")]
     pub at: NaiveDateTime,
     pub actor: String,
     pub on_behalf_of: Option<String>,
@@ -542,6 +554,8 @@ vocabulary! {
         SettingChanged => "setting_changed", "Setting changed", "设置变更";
         ChannelChanged => "channel_changed", "Channel changed", "通知渠道变更";
         ContactChanged => "contact_changed", "Contact changed", "联系方式变更";
+        Imported => "imported", "Imported", "导入";
+        AttachmentAdded => "attachment_added", "Attachment added", "添加附件";
     }
 }
 
@@ -579,12 +593,21 @@ impl Default for NumberFormat {
 pub struct Settings {
     pub number_format: NumberFormat,
     pub response: super::deadline::ResponseRules,
+    /// The largest attachment accepted, in bytes; None for the default (20 MiB).
+    #[serde(default)]
+    pub attachment_limit: Option<u64>,
+}
+
+impl Settings {
+    pub fn attachment_limit(&self) -> u64 {
+        self.attachment_limit.unwrap_or(super::attachment::DEFAULT_LIMIT)
+    }
 }
 
 /// JSON shows times as RFC 3339 with the server's offset: `2023-10-25T09:30:00+08:00`.
 pub mod local_time {
-    use chrono::{Local, NaiveDateTime, TimeZone};
-    use serde::Serializer;
+    use chrono::{DateTime, Local, NaiveDateTime, TimeZone};
+    use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn rfc3339(t: &NaiveDateTime) -> String {
         match Local.from_local_datetime(t).earliest() {
@@ -595,6 +618,30 @@ pub mod local_time {
 
     pub fn serialize<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&rfc3339(t))
+    }
+
+    /// Reads RFC 3339 (any offset, shown in local time) or a plain local `YYYY-MM-DD HH:MM[:SS]`.
+    pub fn parse(text: &str) -> Option<NaiveDateTime> {
+        if let Ok(t) = DateTime::parse_from_rfc3339(text.trim()) {
+            return Some(t.with_timezone(&Local).naive_local());
+        }
+        ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(text.trim(), f).ok())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
+        let text = String::deserialize(d)?;
+        parse(&text).ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a time (RFC 3339)")))
+    }
+
+    pub fn deserialize_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDateTime>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            None => Ok(None),
+            Some(text) => parse(&text)
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a time (RFC 3339)"))),
+        }
     }
 
     pub fn serialize_opt<S: Serializer>(t: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, S::Error> {

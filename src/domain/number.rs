@@ -20,6 +20,25 @@ pub fn format_number(format: NumberFormat, dept: &str, date: NaiveDate, seq: u32
     }
 }
 
+/// The counter scope and sequence a number was drawn from, under the format its shape says:
+/// `20231025-RD-007` → ("20231025-RD", 7), `RD-007` → ("RD", 7). None for any other shape.
+pub fn parse_number(number: &str) -> Option<(String, u32)> {
+    let parts: Vec<&str> = number.split('-').collect();
+    let seq_ok = |s: &str| s.len() >= 3 && s.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [date, dept, seq]
+            if date.len() == 8
+                && NaiveDate::parse_from_str(date, "%Y%m%d").is_ok()
+                && is_valid_dept_code(dept)
+                && seq_ok(seq) =>
+        {
+            Some((format!("{date}-{dept}"), seq.parse().ok()?))
+        }
+        [dept, seq] if is_valid_dept_code(dept) && seq_ok(seq) => Some((dept.to_string(), seq.parse().ok()?)),
+        _ => None,
+    }
+}
+
 /// A department code is 2–6 capital ASCII letters: RD, MKT, OPS, QA.
 pub fn is_valid_dept_code(code: &str) -> bool {
     (2..=6).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase())
@@ -42,6 +61,15 @@ mod tests {
         for (format, dept, seq, number, scope) in cases {
             assert_eq!(format_number(format, dept, day, seq), number);
             assert_eq!(sequence_scope(format, dept, day), scope);
+        }
+    }
+
+    #[test]
+    fn numbers_parse_back() {
+        assert_eq!(parse_number("20231025-RD-007"), Some(("20231025-RD".into(), 7)));
+        assert_eq!(parse_number("MKT-1234"), Some(("MKT".into(), 1234)));
+        for bad in ["", "RD", "RD-1", "20231399-RD-001", "rd-001", "X-RD-001-2"] {
+            assert_eq!(parse_number(bad), None, "{bad}");
         }
     }
 

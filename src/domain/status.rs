@@ -32,6 +32,8 @@ pub enum Action {
     Refuse,
     Archive,
     Undo,
+    /// Attach a file (a test report, a screenshot, a signed acceptance).
+    Attach,
 }
 
 impl Action {
@@ -56,6 +58,7 @@ impl Action {
             Action::Refuse => lang.pick("refuse acceptance", "验收不通过"),
             Action::Archive => lang.pick("archive", "归档"),
             Action::Undo => lang.pick("undo", "撤销"),
+            Action::Attach => lang.pick("attach a file", "添加附件"),
         }
     }
 
@@ -89,6 +92,7 @@ const WORK: &[Action] = &[
     Action::Escalate,
     Action::CloseEscalation,
     Action::Undo,
+    Action::Attach,
 ];
 
 /// What waiting for acceptance allows: the work is done (tasks closed), so no task changes; the
@@ -105,6 +109,7 @@ const AWAITING: &[Action] = &[
     Action::Undo,
     Action::Accept,
     Action::Refuse,
+    Action::Attach,
 ];
 
 /// Everything a stage allows, in the order a user would look for it.
@@ -116,7 +121,8 @@ pub fn allowed(status: Status) -> Vec<Action> {
             a
         }
         Status::AwaitingAcceptance => AWAITING.to_vec(),
-        Status::Resolved => vec![Action::Comment, Action::Archive],
+        // A signed acceptance may still be filed before archiving.
+        Status::Resolved => vec![Action::Comment, Action::Attach, Action::Archive],
         Status::Archived => Vec::new(),
     }
 }
@@ -163,6 +169,10 @@ mod tests {
             (Resolved, AddTask, false, None),
             (Archived, Comment, false, None),
             (Archived, Archive, false, None),
+            (InProgress, Attach, false, Some(InProgress)),
+            (AwaitingAcceptance, Attach, false, Some(AwaitingAcceptance)),
+            (Resolved, Attach, false, Some(Resolved)),
+            (Archived, Attach, false, None),
         ];
         for (from, action, first, want) in cases {
             let got = allowed(from).contains(&action).then(|| next(from, action, first));

@@ -169,6 +169,11 @@ impl Store {
         self.set_setting(ctx, &format!("response.{}", priority.code()), &rule.to_string())
     }
 
+    /// The largest attachment accepted, in bytes.
+    pub fn set_attachment_limit(&mut self, ctx: &Ctx, bytes: u64) -> StoreResult<()> {
+        self.set_setting(ctx, "attachment_limit", &bytes.to_string())
+    }
+
     fn set_setting(&mut self, ctx: &Ctx, key: &str, value: &str) -> StoreResult<()> {
         check_admin(&ctx.actor.person, AdminAction::ManageSettings, ctx.lang).map_err(StoreError::Denied)?;
         self.write(|tx| {
@@ -297,6 +302,7 @@ pub(super) fn settings(tx: &Transaction) -> StoreResult<Settings> {
         let (key, value) = row?;
         match key.as_str() {
             "number_format" => settings.number_format = NumberFormat::parse(&value).unwrap_or_default(),
+            "attachment_limit" => settings.attachment_limit = value.parse().ok(),
             _ => {
                 let priority = key.strip_prefix("response.").and_then(Priority::parse);
                 if let (Some(priority), Some(rule)) = (priority, ResponseRule::parse(&value)) {

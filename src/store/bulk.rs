@@ -242,27 +242,7 @@ impl BulkWriter<'_> {
         }
         insert_grams(tx, id, grams)?;
         for e in &r.events {
-            // Each event is chained onto the tamper-evident history as it is written.
-            let (before, after) = (e.before.to_string(), e.after.to_string());
-            let fields = Fields {
-                issue_id: Some(id),
-                at: super::convert::instant(e.at),
-                actor: &e.actor,
-                on_behalf_of: e.on_behalf_of.as_deref(),
-                kind: e.kind.code(),
-                before: &before,
-                after: &after,
-            };
-            let hash = keyed_hash(&self.head, &fields, self.key.as_ref());
-            tx.prepare_cached(
-                "INSERT INTO events (issue_id, at, actor, on_behalf_of, kind, before, after, prev_hash, hash)
-                 VALUES (:issue, :at, :actor, :behalf, :kind, :before, :after, :prev_hash, :hash)",
-            )?
-            .execute(named_params! {
-                ":issue": id, ":at": fields.at, ":actor": fields.actor, ":behalf": fields.on_behalf_of,
-                ":kind": fields.kind, ":before": before, ":after": after, ":prev_hash": self.head, ":hash": hash,
-            })?;
-            self.head = hash;
+            self.add_event(Some(id), e)?;
         }
         if self.burst.is_some() {
             self.written.push((number.clone(), i.departments.clone()));
@@ -270,11 +250,45 @@ impl BulkWriter<'_> {
         Ok(number)
     }
 
-    /// The next free number from the department's counter, counted in memory (see `counters`).
-    fn draw_number(&mut self, dept: &str, proposed_at: chrono::NaiveDateTime) -> StoreResult<String> {
-        let date = proposed_at.date();
-        let scope = sequence_scope(self.format, dept, date);
-        let last = match self.counters.get(&scope) {
+    /// Chains one event onto the tamper-evident history as it is written.
+    pub fn add_event(&mut self, issue_id: Option<i64>, e: &Event) -> StoreResult<()> {
+        let (before, after) = (e.before.to_string(), e.after.to_string());
+        let fields = Fields {
+            issue_id,
+            at: super::convert::instant(e.at),
+            actor: &e.actor,
+            on_behalf_of: e.on_behalf_of.as_deref(),
+            kind: e.kind.code(),
+            before: &before,
+            after: &after,
+        };
+        let hash = keyed_hash(&self.head, &fields, self.key.as_ref());
+        self.tx
+            .prepare_cached(
+                "INSERT INTO events (issue_id, at, actor, on_behalf_of, kind, before, after, prev_hash, hash)
+                 VALUES (:issue, :at, :actor, :behalf, :kind, :before, :after, :prev_hash, :hash)",
+            )?
+            .execute(named_params! {
+                ":issue": issue_id, ":at": fields.at, ":actor": fields.actor, ":behalf": fields.on_behalf_of,
+                ":kind": fields.kind, ":before": before, ":after": after, ":prev_hash": self.head, ":hash": hash,
+            })?;
+        self.head = hash;
+        Ok(())
+    }
+
+    /// A number kept from an imported file: its counter moves past it, so that numbers drawn
+    /// later never meet it.
+    pub fn keep_number(&mut self, number: &str) -> StoreResult<()> {
+        if let Some((scope, seq)) = crate::domain::number::parse_number(number) {
+            let last = self.last_drawn(&scope)?;
+            self.counters.insert(scope, last.max(seq));
+        }
+        Ok(())
+    }
+
+    /// The counter's value: as drawn in this write, else as stored.
+    fn last_drawn(&mut self, scope: &str) -> StoreResult<u32> {
+        Ok(match self.counters.get(scope) {
             Some(last) => *last,
             None => self
                 .tx
@@ -282,8 +296,18 @@ impl BulkWriter<'_> {
                 .query_row(named_params! {":scope": scope}, |r| r.get(0))
                 .optional()?
                 .unwrap_or(0),
-        };
-        let mut seq = last;
+        })
+    }
+
+    pub(super) fn tx(&self) -> &Transaction<'_> {
+        &self.tx
+    }
+
+    /// The next free number from the department's counter, counted in memory (see `counters`).
+    fn draw_number(&mut self, dept: &str, proposed_at: chrono::NaiveDateTime) -> StoreResult<String> {
+        let date = proposed_at.date();
+        let scope = sequence_scope(self.format, dept, date);
+        let mut seq = self.last_drawn(&scope)?;
         loop {
             seq += 1;
             let number = format_number(self.format, dept, date, seq);

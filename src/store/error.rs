@@ -53,6 +53,7 @@ pub enum Kind {
     Participant,
     Message,
     Channel,
+    Attachment,
 }
 
 impl Kind {
@@ -66,6 +67,7 @@ impl Kind {
             Kind::Participant => lang.pick("participant", "参会人"),
             Kind::Message => lang.pick("message", "消息"),
             Kind::Channel => lang.pick("channel", "通知渠道"),
+            Kind::Attachment => lang.pick("attachment", "附件"),
         }
     }
 
@@ -94,6 +96,8 @@ impl Kind {
                 "`liaison notify channel list` shows the channels",
                 "可用 `liaison notify channel list` 查看渠道",
             ),
+            Kind::Attachment => lang
+                .pick("`liaison attachments NUMBER` lists them", "可用 `liaison attachments 编号` 查看附件"),
         }
     }
 }

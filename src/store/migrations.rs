@@ -368,6 +368,22 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX channel_sends_at ON channel_sends (channel_id, at_ms);
     "#,
+    // 10: attachments, with their bytes; the event that adds one carries its SHA-256.
+    r#"
+    CREATE TABLE attachments (
+        id       INTEGER PRIMARY KEY,
+        issue_id INTEGER NOT NULL REFERENCES issues(id),
+        name     TEXT NOT NULL,
+        size     INTEGER NOT NULL CHECK (size >= 0),
+        mime     TEXT NOT NULL,
+        at       INTEGER NOT NULL,
+        by_login TEXT NOT NULL REFERENCES people(login),
+        sha256   TEXT NOT NULL,
+        note     TEXT,
+        content  BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX attachments_issue ON attachments (issue_id);
+    "#,
 ];
 
 /// The schema version this program writes.

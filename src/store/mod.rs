@@ -5,6 +5,7 @@
 //! and its event, and commits; no transaction waits for a person.
 
 mod admin;
+mod attachments;
 mod audit;
 mod audit_key;
 mod backup;
@@ -15,6 +16,7 @@ mod convert;
 mod doctor;
 mod error;
 mod events;
+mod import;
 mod install;
 mod issues;
 mod list;
@@ -32,6 +34,7 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+pub use attachments::{AttachmentMismatch, sha256_hex};
 pub use audit::{
     Anchor, AnchorCheck, AnchorState, EventRef, KeyState, Rehash, Tamper, Unhashed, Verification,
 };
@@ -44,6 +47,7 @@ pub use channels::{
 };
 pub use doctor::{Check, CheckStatus, Diagnosis, diagnose, diagnose_install};
 pub use error::{Kind, StoreError, StoreResult};
+pub use import::{ImportBatch, ImportOutcome, Refusal};
 pub use install::{BINARY_MODE, Install, groups_of};
 pub use issues::Registration;
 pub use list::{IssueFilter, IssueSummary, SortKey, TaskAlert};

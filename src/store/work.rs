@@ -90,7 +90,7 @@ pub struct RiskInput {
 
 impl Store {
     /// Runs one change to an issue and keeps the rule book's note for the person.
-    fn change<T>(
+    pub(super) fn change<T>(
         &mut self,
         f: impl FnMut(&Transaction) -> StoreResult<(T, Option<Bilingual>)>,
     ) -> StoreResult<T> {

@@ -77,6 +77,8 @@ pub struct State {
     pub record: Option<IssueRecord>,
     /// Who was told of the open record, when, and what failed (coordinators and admins only).
     pub notices: Vec<crate::store::OutboxEntry>,
+    /// The attachments of the record shown (names, sizes, hashes; not their bytes).
+    pub attachments: Vec<crate::domain::Attachment>,
     /// An issue found with `#`: its record shows instead of the selected row's until the list
     /// is moved.
     pub pinned: Option<String>,
@@ -144,6 +146,8 @@ pub struct App {
     resting: Option<(String, NaiveDateTime)>,
     /// Where this database's form drafts are kept.
     pub draft_path: std::path::PathBuf,
+    /// Where `S` saves the record's attachments: the directory liaison was started in.
+    pub save_dir: std::path::PathBuf,
     /// The issue finder's numbers, read when it opens.
     pub(super) finder_numbers: Vec<(i64, String)>,
     /// The file of the draft offered back at start (left by a console that is gone).
@@ -209,6 +213,7 @@ impl App {
             selected: 0,
             record: None,
             notices: Vec::new(),
+            attachments: Vec::new(),
             pinned: None,
             seen_upto: None,
             detail_scroll: 0,
@@ -246,6 +251,7 @@ impl App {
             data_version,
             resting: None,
             draft_path,
+            save_dir: std::env::current_dir().unwrap_or_else(|_| ".".into()),
             restore_from: None,
             finder_numbers: Vec::new(),
             draft_dirty: false,
@@ -427,6 +433,10 @@ impl App {
             }
             _ => Vec::new(),
         };
+        self.state.attachments = match &number {
+            Some(n) => self.store.attachments(n)?,
+            None => Vec::new(),
+        };
         if !same {
             self.state.detail_scroll = 0;
             self.state.timeline_scroll = 0;
@@ -548,6 +558,7 @@ impl App {
             Action::Undo => self.undo(),
             Action::Copy => self.copy(false),
             Action::CopySummary => self.copy(true),
+            Action::SaveAttachments => self.save_attachments(),
             // Only inside a form.
             Action::ExternalEditor => {}
             Action::Actions => {

@@ -453,6 +453,49 @@ impl App {
         self.state.effects.push(Effect::Copy(text));
     }
 
+    /// Saves every attachment of the record into `save_dir`, under names cleaned of paths and
+    /// control characters, never over an existing file.
+    pub fn save_attachments(&mut self) {
+        let lang = self.state.lang;
+        let Some(number) = self.state.record.as_ref().map(|r| r.issue.number.clone()) else {
+            self.state.message = Some(lang.pick("Select an issue first.", "请先选择一个问题。").into());
+            return;
+        };
+        let ids: Vec<i64> = self.state.attachments.iter().map(|a| a.id).collect();
+        if ids.is_empty() {
+            self.state.message = Some(lang.pick("No attachment to save.", "没有可保存的附件。").into());
+            return;
+        }
+        let (mut saved, mut kept) = (0, 0);
+        for id in ids {
+            let result =
+                self.store.attachment(&number, id).map_err(|e| e.message(lang)).and_then(|(a, bytes)| {
+                    let path = self.save_dir.join(crate::domain::attachment::safe_file_name(&a.name));
+                    crate::privilege::as_user(|| {
+                        use std::io::Write;
+                        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
+                        f.write_all(&bytes)
+                    })
+                    .map_err(|e| e.to_string())
+                });
+            match result {
+                Ok(()) => saved += 1,
+                Err(_) => kept += 1,
+            }
+        }
+        let dir = sanitize_line(&self.save_dir.display().to_string()).into_owned();
+        self.state.message = Some(match lang {
+            crate::i18n::Lang::Zh if kept > 0 => {
+                format!("已保存 {saved} 个附件到 {dir}；{kept} 个未保存（同名文件已存在或无法写入）")
+            }
+            crate::i18n::Lang::Zh => format!("已保存 {saved} 个附件到 {dir}"),
+            crate::i18n::Lang::En if kept > 0 => format!(
+                "{saved} attachments saved to {dir}; {kept} not (a file of that name exists or cannot be written)"
+            ),
+            crate::i18n::Lang::En => format!("{saved} attachments saved to {dir}"),
+        });
+    }
+
     /// Tells the watchdog what to save if the terminal hangs up mid-form.
     fn remember_draft(&self) {
         super::remember_draft(&self.draft_path, self.current_draft());

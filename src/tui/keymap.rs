@@ -36,6 +36,8 @@ pub enum Action {
     Undo,
     Copy,
     CopySummary,
+    /// Saves the record's attachments into the directory liaison was started in.
+    SaveAttachments,
     /// Inside a form: edit the focused field in `$VISUAL`/`$EDITOR`.
     ExternalEditor,
     View(u8),
@@ -74,6 +76,7 @@ impl Action {
             Action::Undo => lang.pick("undo the last change", "撤销上一次修改"),
             Action::Copy => lang.pick("copy the issue number", "复制问题编号"),
             Action::CopySummary => lang.pick("copy a one-line summary", "复制一行摘要"),
+            Action::SaveAttachments => lang.pick("save the attachments here", "保存附件到当前目录"),
             Action::ExternalEditor => {
                 lang.pick("edit the field in $EDITOR (in a form)", "在 $EDITOR 中编辑字段（表单内）")
             }
@@ -130,7 +133,17 @@ impl Action {
             Filter, Actions,
         ];
         all.extend(FormKind::ALL.into_iter().map(Action::Form));
-        all.extend([Undo, Copy, CopySummary, ExternalEditor, Palette, Help, Refresh, ToggleMouse]);
+        all.extend([
+            Undo,
+            Copy,
+            CopySummary,
+            SaveAttachments,
+            ExternalEditor,
+            Palette,
+            Help,
+            Refresh,
+            ToggleMouse,
+        ]);
         all.extend((1..=self::View::ALL.len() as u8).map(Action::View));
         all.extend([Reports, PeriodEarlier, PeriodLater, PeriodLength]);
         all
@@ -317,6 +330,8 @@ impl Default for Keymap {
             (Key::ch('e'), Form(FormKind::Edit)),
             (Key::ch('o'), Form(FormKind::Acknowledge)),
             (Key::ch('c'), Form(FormKind::Comment)),
+            (Key::ch('F'), Form(FormKind::Attach)),
+            (Key::ch('S'), SaveAttachments),
             (Key::ch('M'), Form(FormKind::Meeting)),
             (Key::ch('C'), Form(FormKind::Minutes)),
             (Key::ch('E'), Form(FormKind::AmendMinutes)),

@@ -18,6 +18,8 @@ use tempfile::TempDir;
 /// One store call with its arguments: what a form, filled in, asks the store to do.
 #[derive(Debug, Clone)]
 pub enum Call {
+    /// A small text file attached.
+    Attach,
     /// The description with `(补充)` added to the title, and these departments if given.
     Edit {
         departments: Option<Vec<String>>,
@@ -172,6 +174,9 @@ impl Call {
                 store.answer_acceptance(ctx, number, *accept, reason, for_reason.as_deref()).map(drop)
             }
             Call::Archive => store.archive(ctx, number, "响应及时;需改进:联调排期应更早确定").map(drop),
+            Call::Attach => store
+                .attach(ctx, number, "联调记录.txt", "接口联调记录".as_bytes(), Some("联调记录"))
+                .map(drop),
         }
     }
 }
@@ -263,6 +268,7 @@ pub fn candidates(kind: FormKind, r: &IssueRecord, me: &Person, today: NaiveDate
             Call::Acceptance { accept: false, for_reason: Some("电话确认".into()) },
         ],
         FormKind::Archive => vec![Call::Archive],
+        FormKind::Attach => vec![Call::Attach],
     }
 }
 

@@ -135,6 +135,7 @@ pub enum Act<'a> {
         proxy_reason: Option<&'a str>,
     },
     Archive,
+    Attach,
     /// Taking back my own last change (`of`), made when the issue was at `version`.
     Undo {
         of: Action,
@@ -162,6 +163,7 @@ impl Act<'_> {
             Act::Accept { .. } => Action::Accept,
             Act::Refuse { .. } => Action::Refuse,
             Act::Archive => Action::Archive,
+            Act::Attach => Action::Attach,
             Act::Undo { .. } => Action::Undo,
         }
     }

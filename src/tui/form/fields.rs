@@ -126,6 +126,19 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
             )]
         }
         FormKind::Comment => vec![(prose("body", "Comment", "评论").required(), String::new())],
+        FormKind::Attach => vec![
+            (
+                Spec::new("path", "File", "文件", Kind::Path)
+                    .required()
+                    .hint("A path; Tab completes it", "文件路径；Tab 补全"),
+                String::new(),
+            ),
+            (
+                Spec::new("note", "Note", "说明", Kind::Line)
+                    .hint("Optional, e.g. 测试报告", "可选，如 测试报告"),
+                String::new(),
+            ),
+        ],
         FormKind::Meeting => {
             let modes =
                 MeetingMode::ALL.iter().map(|m| (m.code().to_string(), m.label(lang).to_string())).collect();

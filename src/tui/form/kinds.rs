@@ -31,6 +31,7 @@ pub enum FormKind {
     Accept,
     Refuse,
     Archive,
+    Attach,
 }
 
 /// What a form needs to know besides what is typed.
@@ -46,7 +47,7 @@ pub struct Env<'a> {
 }
 
 impl FormKind {
-    pub const ALL: [FormKind; 18] = [
+    pub const ALL: [FormKind; 19] = [
         FormKind::Register,
         FormKind::Edit,
         FormKind::Acknowledge,
@@ -65,6 +66,7 @@ impl FormKind {
         FormKind::Accept,
         FormKind::Refuse,
         FormKind::Archive,
+        FormKind::Attach,
     ];
 
     pub fn action(self) -> Action {
@@ -87,6 +89,7 @@ impl FormKind {
             FormKind::Accept => Action::Accept,
             FormKind::Refuse => Action::Refuse,
             FormKind::Archive => Action::Archive,
+            FormKind::Attach => Action::Attach,
         }
     }
 
@@ -111,6 +114,7 @@ impl FormKind {
             FormKind::Accept => lang.pick("Accept the result", "验收通过"),
             FormKind::Refuse => lang.pick("Refuse acceptance", "验收不通过"),
             FormKind::Archive => lang.pick("Archive with a retrospective", "归档与复盘"),
+            FormKind::Attach => lang.pick("Attach a file", "添加附件"),
         }
     }
 
@@ -135,6 +139,7 @@ impl FormKind {
             FormKind::Accept => "accept",
             FormKind::Refuse => "refuse",
             FormKind::Archive => "archive",
+            FormKind::Attach => "attach",
         }
     }
 
@@ -145,6 +150,7 @@ impl FormKind {
             FormKind::Accept => lang.pick("accept", "验收通过"),
             FormKind::Refuse => lang.pick("refuse", "不通过"),
             FormKind::Archive => lang.pick("archive", "归档"),
+            FormKind::Attach => lang.pick("attach", "添加"),
             _ => lang.pick("save", "保存"),
         }
     }

@@ -4,6 +4,7 @@
 
 pub mod fields;
 pub mod kinds;
+pub mod path;
 pub mod picker;
 pub mod submit;
 
@@ -22,6 +23,8 @@ use picker::{Item, Picker};
 pub enum Kind {
     /// One line of text.
     Line,
+    /// A file path: one line, and Tab completes it from the file system before moving on.
+    Path,
     /// Several lines: Enter starts a new one.
     Prose,
     /// One of a few values, cycled with ←/→: (value, label).
@@ -71,7 +74,7 @@ impl Spec {
 
     /// Whether the field is typed into (its text is a text area).
     pub fn is_text(&self) -> bool {
-        matches!(self.kind, Kind::Line | Kind::Prose | Kind::Date(_) | Kind::Percent)
+        matches!(self.kind, Kind::Line | Kind::Path | Kind::Prose | Kind::Date(_) | Kind::Percent)
     }
 }
 
@@ -268,6 +271,13 @@ impl Form {
         let prose = field.spec.is_prose();
         match (&field.spec.kind, key.code) {
             (_, KeyCode::Esc) => return Outcome::Cancel,
+            (Kind::Path, KeyCode::Tab) => match path::complete(&field.value()) {
+                Some(done) => {
+                    field.set(&done);
+                    return Outcome::Editing { changed: true };
+                }
+                None => self.step(1),
+            },
             (_, KeyCode::Tab) => self.step(1),
             (_, KeyCode::BackTab) => self.step(-1),
             (_, KeyCode::Down) if !prose => self.step(1),
@@ -357,7 +367,7 @@ impl Form {
         let Some(field) = self.fields.get_mut(self.focus) else { return false };
         match field.spec.kind {
             Kind::Prose => field.text.insert_str(clean_input(text)),
-            Kind::Line | Kind::Date(_) | Kind::Percent => field.text.insert_str(one_line),
+            Kind::Line | Kind::Path | Kind::Date(_) | Kind::Percent => field.text.insert_str(one_line),
             Kind::Pick { .. } => {
                 self.open_picker(one_line.trim());
                 false

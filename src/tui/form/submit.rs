@@ -278,6 +278,22 @@ pub fn submit(form: &Form, store: &mut Store, ctx: &Ctx, env: &Env) -> Result<Do
             store.comment(ctx, n, &form.text("body"))?;
             done(said("comment added", "已评论"))
         }
+        FormKind::Attach => {
+            let path = super::path::expand(form.text("path").trim());
+            let bytes = crate::privilege::as_user(|| std::fs::read(&path)).map_err(|e| {
+                let p = path.display();
+                StoreError::invalid(format!("cannot read {p}: {e}"), format!("无法读取 {p}：{e}"))
+            })?;
+            let name =
+                path.file_name().map_or_else(|| "attachment".into(), |n| n.to_string_lossy().into_owned());
+            let a = store.attach(ctx, n, &name, &bytes, optional("note").as_deref())?;
+            done(format!(
+                "{n} {} #{} {}",
+                lang.pick("attached", "已添加附件"),
+                a.id,
+                crate::domain::text::sanitize_line(&a.name)
+            ))
+        }
         FormKind::Meeting => {
             let input = MeetingInput {
                 held_at: when_of(form, "held_at", env).map(|w| w.at(env.now.time())),

@@ -235,6 +235,20 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
         heading(&mut out, lang.pick("Notifications", "通知记录"));
         notices(&mut out, state, theme, width);
     }
+    if !state.attachments.is_empty() {
+        heading(&mut out, lang.pick("Attachments", "附件"));
+        for a in &state.attachments {
+            let note = a.note.as_deref().map(|n| format!(" · {}", sanitize_line(n))).unwrap_or_default();
+            let text = format!(
+                "{} · {} · {} {}{note}",
+                crate::docs::form::human_size(a.size),
+                time(a.at),
+                name(&a.by),
+                &a.sha256[..8.min(a.sha256.len())]
+            );
+            field(&mut out, &format!("#{} {}", a.id, sanitize_line(&a.name)), text, Style::new());
+        }
+    }
     out
 }
 
