@@ -230,7 +230,15 @@ impl BulkWriter<'_> {
         insert_grams(tx, id, grams)?;
         for e in &r.events {
             // Each event is chained onto the tamper-evident history as it is written.
-            let (before, after) = (e.before.to_string(), e.after.to_string());
+            // A registration written before its number was drawn names it now, as `register` does.
+            let after = if e.kind == EventKind::Registered && e.after.get("number").is_some_and(|n| n == "") {
+                let mut after = e.after.clone();
+                after["number"] = serde_json::json!(number);
+                after.to_string()
+            } else {
+                e.after.to_string()
+            };
+            let before = e.before.to_string();
             let fields = Fields {
                 issue_id: Some(id),
                 at: super::convert::instant(e.at),
