@@ -261,24 +261,27 @@ impl<'a> Life<'a> {
             self.r.tasks.push(task);
         }
         let count = self.r.meetings[0].participants.len();
+        // Now and then a participant objects, and the recorder corrects what was objected to.
         let objector = (self.rng.chance(7)).then(|| 1 + self.rng.below(count - 1));
+        let which = self.rng.below(OBJECTIONS.len());
         for k in 1..count {
-            self.answer(k, objector == Some(k))?;
+            self.answer(k, (objector == Some(k)).then_some(which))?;
         }
         if objector.is_some() {
-            self.amend()?;
+            self.amend(which)?;
             for k in 1..count {
-                self.answer(k, false)?;
+                self.answer(k, None)?;
             }
         }
         Some(())
     }
 
-    /// The `k`-th participant confirms the minutes, or objects.
-    fn answer(&mut self, k: usize, object: bool) -> Option<()> {
+    /// The `k`-th participant confirms the minutes, or objects (with the `which`-th objection).
+    fn answer(&mut self, k: usize, which: Option<usize>) -> Option<()> {
         let t = self.later(10, 300);
         self.go(t)?;
-        let note = object.then(|| self.rng.pick(OBJECTIONS).to_string());
+        let object = which.is_some();
+        let note = which.map(|w| OBJECTIONS[w].to_string());
         let at = self.clock;
         let m = &mut self.r.meetings[0];
         let answer = if object { Confirmation::Objected } else { Confirmation::Confirmed };
@@ -297,11 +300,11 @@ impl<'a> Life<'a> {
         Some(())
     }
 
-    /// The recorder answers an objection with a new version of the minutes.
-    fn amend(&mut self) -> Option<()> {
+    /// The recorder answers the `which`-th objection with a new version of the minutes.
+    fn amend(&mut self, which: usize) -> Option<()> {
         let t = self.later(60, 400);
         self.go(t)?;
-        let correction = self.v.fill(self.rng.word(CORRECTIONS));
+        let correction = self.v.fill(CORRECTIONS[which]);
         let m = &mut self.r.meetings[0];
         let objections: Vec<Value> =
             m.objections().map(|p| json!({"login": p.login, "note": p.note})).collect();

@@ -88,7 +88,7 @@ impl Demo {
         self.people.iter().find(|p| p.login == login).map_or(login, |p| p.display_name.as_str())
     }
 
-    /// The `index`-th issue of `total`, proposed within the year before `now` (newest last), with
+    /// The `index`-th issue of `total`, proposed within the months before `now` (newest last), with
     /// the part of its life that has happened by `now`. The number is left empty for the store
     /// to draw.
     pub fn record(
@@ -101,7 +101,10 @@ impl Demo {
     ) -> IssueRecord {
         let mut rng = Rng::new(self.seed ^ (index as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
         let latest = clock::latest(cal, now);
-        let age_days = (365 * (total - index) / total.max(1)) as i64;
+        // A thousand issues or more fill the last year; fewer, the last months (at least six
+        // weeks), so that a small demo still has work in every stage.
+        let span = (total * 365 / 1000).clamp(45, 365);
+        let age_days = (span * (total - index) / total.max(1)) as i64;
         let day = clock::back(cal, latest.date() - Duration::days(age_days));
         let mut proposed_at = clock::on(&mut rng, day, 3);
         if proposed_at > latest {

@@ -87,9 +87,16 @@ impl Life<'_> {
                     clock::on(&mut self.rng, closed, 0),
                     Step::CloseEscalation { note: self.rng.word(ESCALATION_NOTES) },
                 ));
-                finish_day = finish_day.max(clock::plus(cal, closed, 2));
+                finish_day = finish_day.max(clock::plus(cal, closed, 3));
+                // Work picks up once the escalation has found the people.
+                let resumed = clock::plus(cal, closed, self.rng.between(1, 2));
+                let note = "已按协调结果增派人手，按新计划推进".to_string();
+                let t = clock::on(&mut self.rng, resumed, 0);
+                steps.push((t, Step::Progress { task: k, percent: 80, note, help: None }));
             }
-            let gap = cal.working_days_between(added, finish_day) as u32;
+            // The midway note comes before the deadline where the task stalled.
+            let until = if stalled == Some(k) { deadline } else { finish_day };
+            let gap = cal.working_days_between(added, until) as u32;
             if gap >= 2 {
                 let day = clock::plus(cal, added, self.rng.between(1, gap - 1));
                 let percent = 10 * self.rng.between(3, 7) as u8;
@@ -261,7 +268,7 @@ impl Life<'_> {
         let day = clock::plus(self.cal, self.clock.date(), self.rng.between(1, 4));
         let t = clock::on(&mut self.rng, day, 0);
         self.go(t)?;
-        let retro = format!("{}{}", self.v.fill(self.sc.retro), self.rng.pick(RETRO_EXTRA));
+        let retro = format!("{}{}", self.v.fill(self.sc.retro), self.retro_extra());
         self.r.issue.retrospective = Some(retro.clone());
         self.r.issue.archived_at = Some(self.clock);
         self.r.issue.status = Status::Archived;
@@ -272,6 +279,22 @@ impl Life<'_> {
             json!({"retrospective": retro, "status": Status::Archived}),
         );
         Some(())
+    }
+
+    /// A second thought for the retrospective, from what happened.
+    fn retro_extra(&mut self) -> &'static str {
+        let r = &self.r;
+        if !r.issue.escalations.is_empty() {
+            "资源冲突应更早上报，升级后协调效率明显提高。"
+        } else if r.meetings.iter().any(|m| m.version > 1) {
+            "会议纪要当天确认、及时修订，避免了分工误解。"
+        } else if r.risks.iter().any(|k| k.timely) {
+            "风险预警及时，调整计划得到各方认可。"
+        } else if !r.risks.is_empty() {
+            "风险预警偏晚，下次应至少提前一个工作日提出。"
+        } else {
+            self.rng.word(RETRO_EXTRA)
+        }
     }
 
     fn resolve(&mut self) {
