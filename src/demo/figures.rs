@@ -21,8 +21,12 @@ pub struct Figures {
     /// Open issues proposed more than 60 working days before "now".
     pub open_older_than_60wd: usize,
     pub escalated: usize,
-    pub late_tasks: usize,
     pub tasks: usize,
+    /// Tasks with a risk alert.
+    pub tasks_with_risk: usize,
+    pub tasks_done: usize,
+    /// Done by the deadline the task was first given.
+    pub tasks_done_on_time: usize,
     /// Every contradiction found, one line each: rule-book violations, titles with a batch
     /// number, dates in the text that disagree with the issue's dates, events out of order.
     pub problems: Vec<String>,
@@ -95,7 +99,15 @@ impl Figures {
             }
             f.escalated += usize::from(!i.escalations.is_empty());
             f.tasks += r.tasks.len();
-            f.late_tasks += r.tasks.iter().filter(|t| r.risks.iter().any(|k| k.task_seq == t.seq)).count();
+            f.tasks_with_risk +=
+                r.tasks.iter().filter(|t| r.risks.iter().any(|k| k.task_seq == t.seq)).count();
+            for (t, first) in r.tasks.iter().zip(&first_deadlines) {
+                let done = r.progress.iter().rfind(|p| p.task_seq == Some(t.seq) && p.percent == Some(100));
+                if let (TaskState::Done, Some(done)) = (t.state, done) {
+                    f.tasks_done += 1;
+                    f.tasks_done_on_time += usize::from(done.at.date() <= *first);
+                }
+            }
         }
         f.distinct_titles = titles.len();
         f

@@ -146,7 +146,7 @@ impl<'a> Life<'a> {
     /// in coming the proposer escalates, and closes the escalation once it comes.
     fn respond(&mut self) -> Option<()> {
         let (cal, proposed, due) = (self.cal, self.r.issue.proposed_at, self.r.issue.response_due_at);
-        let late = self.rng.chance(10);
+        let late = self.rng.chance(8);
         let mut ack = if late {
             let m = self.rng.between(60, 1200);
             clock::later(cal, due, m)

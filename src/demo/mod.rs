@@ -67,6 +67,8 @@ impl Rng {
 pub struct Demo {
     pub departments: Vec<Department>,
     pub people: Vec<Person>,
+    /// Per department code, the people who work on issues (not viewers).
+    members: Vec<(String, Vec<usize>)>,
     seed: u64,
 }
 
@@ -74,14 +76,21 @@ impl Demo {
     pub fn new(seed: u64) -> Demo {
         let mut rng = Rng::new(seed);
         let (departments, people) = people::company(&mut rng);
-        Demo { departments, people, seed }
+        let members = departments
+            .iter()
+            .map(|d| {
+                let at =
+                    people.iter().enumerate().filter(|(_, p)| p.dept == d.code && p.role != Role::Viewer);
+                (d.code.clone(), at.map(|(k, _)| k).collect())
+            })
+            .collect();
+        Demo { departments, people, members, seed }
     }
 
     /// Someone of `dept` who works on issues (not a viewer).
     fn member(&self, rng: &mut Rng, dept: &str) -> &Person {
-        let members: Vec<&Person> =
-            self.people.iter().filter(|p| p.dept == dept && p.role != Role::Viewer).collect();
-        members[rng.below(members.len())]
+        let (_, at) = self.members.iter().find(|(code, _)| code == dept).expect("a department of the demo");
+        &self.people[at[rng.below(at.len())]]
     }
 
     fn name<'a>(&'a self, login: &'a str) -> &'a str {

@@ -35,8 +35,8 @@ const fn t(dept: &'static str, title: &'static str, doing: &'static str, done: &
     TaskPlan { dept, title, doing, done }
 }
 
-const SYSTEMS: &[&str] =
-    &["CRM系统", "订单系统", "会员系统", "报销系统", "工单系统", "库存系统", "结算系统", "OA系统"];
+/// Systems the sales teams keep their customers in.
+const SYSTEMS: &[&str] = &["CRM系统", "销售管理系统", "移动销售App", "客户管理小程序"];
 const APPS: &[&str] = &["商城App", "小程序", "官网", "会员中心", "门店收银端", "供应商门户"];
 
 pub const REGIONS: &[&str] = &["华东", "华南", "华北", "西南", "华中", "西北", "东北"];
@@ -439,8 +439,8 @@ pub const SCENARIOS: &[Scenario] = &[
         xs: &["知识库搜索", "智能客服", "工单分派", "回访短信"],
         ys: &["结果不准确", "响应慢", "规则失效"],
         n: (30, 200),
-        title: "客服{x}{y}",
-        background: "近两周客服{x}{y}，坐席每天约{n}次需要人工处理，平均处理时长增加{pct}%。",
+        title: "客服系统{x}{y}",
+        background: "近两周客服系统{x}{y}，坐席每天约{n}次需要人工处理，平均处理时长增加{pct}%。",
         request: "需研发部排查并优化{x}，测试部回归验证，{due}前恢复正常。",
         summary: "研发部初步判断是上月数据迁移导致索引异常；测试部需要客服部提供典型案例。",
         disputes: "是否临时关闭{x}改为人工。",
@@ -641,14 +641,17 @@ pub const ACK_NOTES: &[&str] = &[
     "已收到，正在评估工作量。",
 ];
 
-pub const COMMENTS: &[&str] = &[
-    "请补充一下影响范围的数据。",
-    "相关文档已上传到共享盘。",
-    "已同步给部门负责人。",
-    "会议纪要里的分工已确认，没有问题。",
-    "这个需求和上季度的一次改动有关，可以参考当时的方案。",
-    "测试环境已准备好，可以随时联调。",
-    "请各部门负责人关注一下进度。",
+/// (department, comment): a comment anyone may write has no department.
+pub const COMMENTS: &[(&str, &str)] = &[
+    ("", "请补充一下影响范围的数据。"),
+    ("", "相关文档已上传到共享盘。"),
+    ("", "已同步给部门负责人。"),
+    ("", "会议纪要里的分工已确认，没有问题。"),
+    ("", "请各部门负责人关注一下进度。"),
+    ("RD", "这个问题和上季度的一次改动有关，可以参考当时的方案。"),
+    ("QA", "测试环境已准备好，可以随时联调。"),
+    ("FIN", "涉及金额的部分请以财务系统数据为准。"),
+    ("CS", "一线用户还在持续反馈，请尽量按期完成。"),
 ];
 
 /// Objections to the minutes; the correction of each is at the same place in `CORRECTIONS`.

@@ -33,7 +33,7 @@ impl Life<'_> {
         // and the proposer escalates it.
         let others: Vec<usize> =
             (0..count).filter(|k| self.r.tasks[*k].dept != self.r.issue.proposer_dept).collect();
-        let stalled = (self.rng.chance(5) && !others.is_empty()).then(|| *self.rng.pick(&others));
+        let stalled = (self.rng.chance(3) && !others.is_empty()).then(|| *self.rng.pick(&others));
         let mut previous = added;
         let mut steps: Vec<(NaiveDateTime, Step)> = Vec::new();
         for k in 0..count {
@@ -47,10 +47,10 @@ impl Life<'_> {
             let room = cal.working_days_between(added, deadline).max(1) as u32;
             let mut finish_day = if stalled == Some(k) {
                 clock::plus(cal, deadline, self.rng.between(12, 40))
-            } else if self.rng.chance(75) {
+            } else if self.rng.chance(85) {
                 clock::plus(cal, added, self.rng.between(1, room))
             } else {
-                clock::plus(cal, deadline, self.rng.between(1, 5))
+                clock::plus(cal, deadline, self.rng.between(1, 4))
             };
             // Tasks are listed in the order the work depends on: none ends before the one above.
             finish_day = finish_day.max(previous);
@@ -117,10 +117,14 @@ impl Life<'_> {
         }
         if self.rng.chance(35) {
             let people = &self.r.meetings[0].participants;
-            let by = people[self.rng.below(people.len())].login.clone();
+            let who = &people[self.rng.below(people.len())];
+            let (by, dept) = (who.login.clone(), who.dept.clone());
+            let theirs: Vec<&str> =
+                COMMENTS.iter().filter(|(d, _)| d.is_empty() || *d == dept).map(|(_, c)| *c).collect();
+            let body = self.rng.word(&theirs);
             let day = clock::plus(cal, added, self.rng.between(1, 3));
             let t = clock::on(&mut self.rng, day, 5);
-            steps.push((t, Step::Comment { by, body: self.rng.word(COMMENTS) }));
+            steps.push((t, Step::Comment { by, body }));
         }
         steps.sort_by_key(|(t, _)| *t);
         for (t, step) in steps {
