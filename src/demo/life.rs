@@ -7,6 +7,7 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::{Value, json};
 
+use super::phrases::*;
 use super::scenarios::*;
 use super::text::Vars;
 use super::{Demo, Rng, clock};

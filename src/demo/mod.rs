@@ -11,6 +11,7 @@ mod clock;
 pub mod figures;
 mod life;
 mod people;
+mod phrases;
 mod scenarios;
 mod text;
 mod work;

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::clock;
 use super::life::Life;
-use super::scenarios::*;
+use super::phrases::*;
 use crate::domain::model::local_time::rfc3339;
 use crate::domain::risk::alert_is_timely;
 use crate::domain::*;
