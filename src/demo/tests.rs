@@ -55,3 +55,30 @@ fn records_are_deterministic_for_a_seed() {
     let (a, b) = (Demo::new(3), Demo::new(3));
     assert_eq!(records(&a, 50), records(&b, 50));
 }
+
+/// The figures of a large demo, with the age of its open issues: `cargo test --lib demo -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints figures; takes a few seconds"]
+fn figures_at_ten_thousand() {
+    let demo = Demo::new(20231025);
+    let rs = records(&demo, 10_000);
+    let cal = Calendar::china();
+    let f = Figures::of(&rs, &demo.people, now(), &cal);
+    eprintln!("{f:#?}");
+    let mut ages = [0usize; 5];
+    for r in rs.iter().filter(|r| r.issue.status.is_open()) {
+        let age = cal.working_days_between(r.issue.proposed_at.date(), now().date());
+        ages[match age {
+            0..=5 => 0,
+            6..=20 => 1,
+            21..=40 => 2,
+            41..=60 => 3,
+            _ => 4,
+        }] += 1;
+    }
+    eprintln!(
+        "open issues by age in working days: ≤5 {}, 6–20 {}, 21–40 {}, 41–60 {}, >60 {}",
+        ages[0], ages[1], ages[2], ages[3], ages[4]
+    );
+    assert!(f.problems.is_empty(), "{:#?}", &f.problems[..f.problems.len().min(20)]);
+}
