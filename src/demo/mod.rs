@@ -143,19 +143,25 @@ pub fn load(
     for p in &demo.people {
         writer.ensure_person(p)?;
     }
-    // One core makes the records while the other writes them.
+    // One core makes the records while the other writes them, handed over in batches so that
+    // the two threads seldom wait on each other.
+    const BATCH: usize = 64;
     std::thread::scope(|scope| -> crate::store::StoreResult<()> {
-        let (send, receive) = std::sync::mpsc::sync_channel(256);
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<IssueRecord>>(8);
         let (demo, cal, rules) = (&demo, &cal, &rules);
         scope.spawn(move || {
-            for i in 0..total {
-                if send.send(demo.record(i, total, now, cal, rules)).is_err() {
+            for start in (0..total).step_by(BATCH) {
+                let batch =
+                    (start..(start + BATCH).min(total)).map(|i| demo.record(i, total, now, cal, rules));
+                if send.send(batch.collect()).is_err() {
                     break; // the writer stopped on an error
                 }
             }
         });
-        for record in receive {
-            writer.add_record(&record)?;
+        for batch in receive {
+            for record in &batch {
+                writer.add_record(record)?;
+            }
         }
         Ok(())
     })?;

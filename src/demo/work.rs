@@ -97,7 +97,7 @@ impl Life<'_> {
             // The midway note comes before the deadline where the task stalled.
             let until = if stalled == Some(k) { deadline } else { finish_day };
             let gap = cal.working_days_between(added, until) as u32;
-            if gap >= 2 {
+            if gap >= 2 && (stalled == Some(k) || self.rng.chance(50)) {
                 let day = clock::plus(cal, added, self.rng.between(1, gap - 1));
                 let percent = 10 * self.rng.between(3, 7) as u8;
                 let help = self.rng.chance(15).then(|| self.help_for(plan.dept)).flatten();
