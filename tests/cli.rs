@@ -640,6 +640,20 @@ fn demo_fills_the_database_with_realistic_work() {
 }
 
 #[test]
+fn demo_refuses_a_database_with_issues_unless_appending() {
+    let f = Fixture::new();
+    f.init();
+    f.ok(&["demo", "--issues", "20"]);
+    let err = f.fail(&["--lang", "zh", "demo", "--issues", "20"]);
+    assert!(err.contains("已有 20 个问题") && err.contains("--append") && err.contains("--db"), "{err}");
+    let err = f.fail(&["--lang", "en", "demo", "--issues", "20"]);
+    assert!(err.contains("already holds 20 issues") && err.contains("--append"), "{err}");
+    assert_eq!(f.json(&["list", "--limit", "100"]).as_array().map(Vec::len), Some(20));
+    f.ok(&["demo", "--issues", "20", "--append", "--seed", "9"]);
+    assert_eq!(f.json(&["list", "--limit", "100"]).as_array().map(Vec::len), Some(40));
+}
+
+#[test]
 fn demo_help_requests_go_to_another_department() {
     let f = Fixture::new();
     f.init();

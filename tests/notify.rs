@@ -354,7 +354,7 @@ fn a_burst_folds_into_one_message_per_channel() {
     assert_eq!(got[0].ids.len(), 6, "{:?}", got[0].ids);
     assert_eq!(w.hooks.received().len(), 6, "systems get every event");
     // Demo data: one message per channel.
-    f.ok(&["demo", "--issues", "40", "--seed", "3"]);
+    f.ok(&["demo", "--issues", "40", "--seed", "3", "--append"]);
     send(f);
     assert_eq!(w.wecom.received().len(), 2);
     assert_eq!(w.hooks.received().len(), 7);

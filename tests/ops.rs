@@ -324,7 +324,7 @@ fn history_cut_at_the_end_is_caught_by_the_anchor() {
 fn a_backup_while_another_process_writes_is_sound() {
     let f = Fixture::new();
     let number = f.setup();
-    f.ok(&["demo", "--issues", "200"]);
+    f.ok(&["demo", "--issues", "200", "--append"]);
     let stop = Arc::new(AtomicBool::new(false));
     let writer = {
         let (stop, db, home) = (stop.clone(), f.db.clone(), f.dir.path().to_path_buf());

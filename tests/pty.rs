@@ -23,9 +23,10 @@ const WAIT: Duration = Duration::from_secs(10);
 /// How long the console may take to end after a signal or a hang-up.
 const EXIT_LIMIT: Duration = Duration::from_secs(2);
 
-/// A search term of the demo data that only one scenario's issues contain, and that scenario's title.
-const TERM: &str = "积分兑换";
-const SCENARIO: &str = "双十一活动新增用户积分兑换功能";
+/// A search term of the demo data that only one scenario's issues contain, and the start every
+/// one of their titles shares (the rest of a title varies from issue to issue).
+const TERM: &str = "工单导出";
+const SCENARIO: &str = "工单导出";
 
 // ---------------------------------------------------------------------------------------------
 // The database

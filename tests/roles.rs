@@ -439,7 +439,7 @@ fn an_outsider_works_only_through_liaison() {
     let (read, text) = site.tool("b", "cat", &[&key.to_string_lossy()]);
     assert!(!read && text.contains("Permission denied"), "{text}");
     // Bulk writes (demo data) are chained with the key too.
-    site.ok("a", &["demo", "--issues", "5"]);
+    site.ok("a", &["demo", "--issues", "5", "--append"]);
     let verified = site.ok("b", &["audit", "verify"]);
     assert!(verified.contains("HMAC"), "{verified}");
     let anchor = site.ok("a", &["audit", "anchor"]);

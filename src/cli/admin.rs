@@ -413,6 +413,22 @@ pub fn settings(s: &mut Session, cmd: SettingsCmd) -> CliResult {
 
 pub fn demo(s: &mut Session, a: DemoArgs) -> CliResult {
     let ctx = s.ctx()?;
+    let held = s.store.count(&crate::store::IssueFilter::default(), s.now)?;
+    if held > 0 && !a.append {
+        return Err(CliError::new(
+            format!(
+                "This database already holds {held} issue{}. To add demo data to them, add --append \
+                 (liaison demo --issues {n} --append); for a separate demo, use --db with a new file.",
+                if held == 1 { "" } else { "s" },
+                n = a.issues
+            ),
+            format!(
+                "该数据库已有 {held} 个问题。如要在其中追加示例数据，请加 --append\
+                 （liaison demo --issues {n} --append）；如要单独演示，请用 --db 指定一个新文件。",
+                n = a.issues
+            ),
+        ));
+    }
     let started = std::time::Instant::now();
     let demo = crate::demo::load(&mut s.store, &ctx.actor.person, ctx.lang, a.issues, a.seed, s.now)?;
     let secs = started.elapsed().as_secs_f64();

@@ -354,9 +354,12 @@ pub struct DemoArgs {
     /// How many issues to create
     #[arg(long, default_value_t = 200)]
     pub issues: usize,
-    /// The same seed gives the same data
+    /// Seed of the generator: the same seed gives the same data
     #[arg(long, default_value_t = 20231025)]
     pub seed: u64,
+    /// Add the demo's issues to a database that already holds issues
+    #[arg(long)]
+    pub append: bool,
 }
 
 #[derive(Debug, Args)]

@@ -242,7 +242,14 @@ impl BulkWriter<'_> {
         }
         insert_grams(tx, id, grams)?;
         for e in &r.events {
-            self.add_event(Some(id), e)?;
+            // A registration written before its number was drawn names it now, as `register` does.
+            if e.kind == EventKind::Registered && e.after.get("number").is_some_and(|n| n == "") {
+                let mut named = e.clone();
+                named.after["number"] = serde_json::json!(number);
+                self.add_event(Some(id), &named)?;
+            } else {
+                self.add_event(Some(id), e)?;
+            }
         }
         if self.burst.is_some() {
             self.written.push((number.clone(), i.departments.clone()));
