@@ -1054,3 +1054,50 @@ fn argument_errors_follow_the_lang_flag() {
         "--lang en with LANG=zh: {line}"
     );
 }
+
+#[test]
+fn completions_and_the_manual_come_from_the_grammar_without_a_database() {
+    let mut f = Fixture::new();
+    // No database is opened, nor even looked for.
+    f.db = "/proc/nonexistent/x.db".into();
+    let bash = f.ok(&["completions", "bash"]);
+    assert!(bash.contains("_liaison()") && bash.contains("deescalate"), "{}", &bash[..200.min(bash.len())]);
+    for shell in ["zsh", "fish"] {
+        assert!(f.ok(&["completions", shell]).contains("liaison"), "{shell}");
+    }
+    let man = f.ok(&["man"]);
+    assert!(man.contains(".TH liaison 1") && man.contains("deescalate"), "{}", &man[..200.min(man.len())]);
+    let err = f.fail(&["--lang", "zh", "completions", "tcsh"]);
+    assert!(err.contains("参数有误") && err.contains("bash"), "{err}");
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    use std::io::Read;
+    let f = Fixture::new();
+    f.init();
+    f.ok(&["demo", "--issues", "800"]);
+    // Each of these writes more than a pipe holds (64 KiB), so the writer meets the closed pipe.
+    for args in [
+        &["list", "--status", "open,resolved,archived"][..],
+        &["completions", "bash"][..],
+        &["completions", "fish"][..],
+    ] {
+        let mut child = f
+            .command(args, &[])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("liaison runs");
+        // Like `| head -c 1`: read a byte, then close the pipe.
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut first = [0u8; 1];
+        let _ = stdout.read(&mut first);
+        drop(stdout);
+        let mut err = String::new();
+        child.stderr.take().expect("stderr").read_to_string(&mut err).expect("stderr");
+        let status = child.wait().expect("it ends");
+        assert!(status.success(), "{args:?}: {status:?} {err}");
+        assert!(!err.contains("Broken pipe") && !err.contains("panicked"), "{args:?}: {err}");
+    }
+}

@@ -117,6 +117,10 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Check the database, its files, permissions and file system; say how to fix what is wrong
     Doctor,
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `liaison man | gzip > /usr/local/share/man/man1/liaison.1.gz`
+    Man,
     /// Server administration: a shared database for many logins
     #[command(subcommand)]
     Admin(AdminCmd),
@@ -154,6 +158,13 @@ pub enum AuditCmd {
     Anchor,
     /// Hash events written without a hash (by a bulk import), in order (admins only)
     Rehash,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, elvish or powershell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

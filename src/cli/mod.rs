@@ -158,6 +158,25 @@ fn run_inner(cli: Cli, lang_flag: Option<Lang>) -> Result<(), (CliError, Option<
         let lang = lang_flag.or_else(Lang::from_env).unwrap_or_default();
         return shared::setup(dir, group, binary, lang).map_err(|e| (e, Some(lang)));
     }
+    // Completions and the manual page come from the grammar alone: no database, no configuration.
+    let grammar = || <Cli as clap::CommandFactory>::command();
+    let text = match &cli.command {
+        Some(Command::Completions(a)) => {
+            let mut out = Vec::new();
+            clap_complete::generate(a.shell, &mut grammar(), "liaison", &mut out);
+            Some(Ok(out))
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            Some(clap_mangen::Man::new(grammar()).render(&mut out).map(|()| out))
+        }
+        _ => None,
+    };
+    if let Some(text) = text {
+        let lang = lang_flag.or_else(Lang::from_env).unwrap_or_default();
+        let written = text.and_then(|out| std::io::Write::write_all(&mut std::io::stdout(), &out));
+        return quiet_on_closed_pipe(written).map_err(|e| (e, Some(lang)));
+    }
     let resolved = config::resolve(cli.db.clone(), lang_flag).map_err(|e| (CliError(e), None))?;
     let lang = resolved.lang;
     let fail = |e: CliError| (e, Some(lang));
@@ -251,6 +270,8 @@ fn dispatch(s: &mut Session, command: Option<Command>) -> CliResult {
         Some(Backup(a)) => ops::backup(s, a),
         Some(Restore(a)) => ops::restore(s, a),
         Some(Doctor) => ops::doctor(s.store.path(), s.lang, s.json),
+        // Answered before the database is opened (`run_inner`).
+        Some(Completions(_) | Man) => Ok(()),
         Some(Admin(args::AdminCmd::SetupShared { dir, group, binary })) => {
             shared::setup(&dir, &group, &binary, s.lang)
         }
