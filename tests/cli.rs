@@ -1101,3 +1101,41 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
         assert!(!err.contains("Broken pipe") && !err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn alerts_and_csv_show_names_with_the_login_only_where_names_collide() {
+    let (f, _, n) = one_issue();
+    // Two people called 王艳, in different departments.
+    f.ok(&["user", "add", "wangyanrd", "--name", "王艳", "--dept", "RD"]);
+    f.ok(&["user", "add", "wangyanqa", "--name", "王艳", "--dept", "QA"]);
+    let today = date(now().date());
+    for (dept, owner) in [("RD", "wangyanrd"), ("QA", "wangyanqa"), ("RD", "wang")] {
+        f.ok(&[
+            "task",
+            "add",
+            &n,
+            "--dept",
+            dept,
+            "--title",
+            "接口联调",
+            "--owner",
+            owner,
+            "--deadline",
+            &today,
+        ]);
+    }
+    let alerts = f.ok(&["alerts"]);
+    assert!(alerts.contains("王艳 (wangyanrd)") && alerts.contains("王艳 (wangyanqa)"), "{alerts}");
+    let wang = f.json(&["user", "list"]);
+    let wang = wang.as_array().expect("people").iter().find(|p| p["login"] == "wang").expect("wang");
+    let name = wang["display_name"].as_str().expect("a name");
+    assert!(
+        alerts.contains(name) && !alerts.contains(&format!("{name} (wang)")),
+        "a unique name alone:\n{alerts}"
+    );
+    let csv = String::from_utf8(f.run(&["list", "--csv"]).stdout).expect("UTF-8");
+    let li = f.json(&["user", "list"]);
+    let li = li.as_array().expect("people").iter().find(|p| p["login"] == "li").expect("li");
+    let li_name = li["display_name"].as_str().expect("a name");
+    assert!(csv.contains(&format!(",{li_name},")) && !csv.contains(",li,"), "the proposer by name:\n{csv}");
+}

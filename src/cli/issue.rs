@@ -152,16 +152,18 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
             lang.pick("Departments", "涉及部门"),
             lang.pick("Title", "标题"),
         ];
+        let people = s.store.people()?;
         let mut out = csv::Writer::new();
         out.row(head)?;
         for r in &rows {
+            let proposer = render::name(&r.proposer, &people);
             out.row([
                 r.number.as_str(),
                 r.priority.label(lang),
                 r.status.label(lang),
                 if r.escalated { lang.pick("yes", "是") } else { "" },
                 &r.proposer_dept,
-                &r.proposer,
+                &proposer,
                 &render::time(r.proposed_at),
                 &render::time(r.response_due_at),
                 &r.first_response_at.map(render::time).unwrap_or_default(),
@@ -266,6 +268,7 @@ pub fn alerts(s: &mut Session, a: AlertsArgs) -> CliResult {
         return s.say(s.pick("No task is overdue or needs a risk alert.", "没有逾期或应预警的任务。"));
     }
     let lang = s.lang;
+    let people = s.store.people()?;
     let rows: Vec<Vec<String>> = alerts
         .iter()
         .map(|x| {
@@ -274,7 +277,7 @@ pub fn alerts(s: &mut Session, a: AlertsArgs) -> CliResult {
                 format!("{} #{}", x.number, x.task.seq),
                 render::date(x.task.deadline),
                 x.task.dept.clone(),
-                x.task.owner.clone(),
+                render::name(&x.task.owner, &people),
                 format!("{}%", x.task.percent),
                 x.task.title.clone(),
             ]
