@@ -15,7 +15,7 @@ use liaison::demo::Demo;
 use liaison::domain::{Department, Person, Role, Status};
 use liaison::i18n::Lang;
 use liaison::store::{IssueFilter, SortKey, Store, migrations};
-use liaison::tui::app::{App, PaletteEdit, SearchEdit};
+use liaison::tui::app::App;
 use liaison::tui::keymap::{Action, View};
 use liaison::tui::view::{self, Theme};
 use ratatui::Terminal;
@@ -265,7 +265,7 @@ fn measure(n: usize) {
         let mut times = Vec::new();
         for c in query.chars() {
             let started = Instant::now();
-            app.search_input(SearchEdit::Insert(c));
+            app.key(typed(c));
             draw(&mut term, &app);
             times.push(started.elapsed());
         }
@@ -275,7 +275,7 @@ fn measure(n: usize) {
         let (_, _, max) = stats(times);
         let cell = format!("{max:.1} ms (keys: {} ms; {hits} hits)", each.join(", "));
         row(&format!("Search {query}, per keystroke: max"), cell, Some((max, 30.0, "< 30 ms")));
-        app.search_input(SearchEdit::Cancel);
+        app.key(esc());
     }
     series("Search, all the keystrokes above: median / p95 / max", every, 30.0);
     // The issue finder (#): numbers from their index, then texts from the search index.
@@ -284,11 +284,11 @@ fn measure(n: usize) {
         opens.push(key(&mut app, &mut term, Action::GoTo));
         for c in text.chars() {
             let started = Instant::now();
-            app.palette_input(PaletteEdit::Insert(c));
+            app.key(typed(c));
             draw(&mut term, &app);
             finds.push(started.elapsed());
         }
-        app.palette_input(PaletteEdit::Cancel);
+        app.key(esc());
     }
     series("Open the issue finder (#), reading every number", opens, 150.0);
     series("Go to an issue (#) by number or title, per keystroke", finds, 30.0);
@@ -388,4 +388,13 @@ fn breakdown(app: &mut App, term: &mut Term) {
     let draws = (0..20).map(|_| key(app, term, Action::Refresh)).collect();
     let (median, _, _) = stats(draws);
     row("· Refresh key: whole reload + draw 160×45", format!("{median:.1} ms"), None);
+}
+
+/// A character typed.
+fn typed(c: char) -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char(c), crossterm::event::KeyModifiers::NONE)
+}
+
+fn esc() -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Esc, crossterm::event::KeyModifiers::NONE)
 }

@@ -19,14 +19,46 @@ pub const SYSTEM_CONFIG: &str = "/etc/liaison/config.toml";
 pub struct FileConfig {
     pub db: Option<PathBuf>,
     pub lang: Option<String>,
-    /// The console's keys: action name → keys, e.g. `quit = ["q", "ctrl-c"]`.
-    #[serde(default)]
+    /// The console's keys: action name → keys, e.g. `quit = ["q", "ctrl-c"]` for the main
+    /// screen, and a table per overlay: `[keys.form]` `submit = ["ctrl-enter"]`.
+    #[serde(default, deserialize_with = "keys_table")]
     pub keys: BTreeMap<String, Vec<String>>,
     /// Named filters the console offers in its palette.
     #[serde(default)]
     pub filters: Vec<SavedFilter>,
     /// Whether the console takes the mouse (on by default).
     pub mouse: Option<bool>,
+}
+
+/// One entry of `[keys]`: an action's keys (one or a list), or a table of an overlay's actions.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum KeysEntry {
+    One(String),
+    Many(Vec<String>),
+    Table(BTreeMap<String, KeysEntry>),
+}
+
+/// Reads `[keys]` into names as the keymap knows them: `quit`, `form.submit`.
+fn keys_table<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Vec<String>>, D::Error> {
+    fn flatten(prefix: &str, entries: BTreeMap<String, KeysEntry>, out: &mut BTreeMap<String, Vec<String>>) {
+        for (name, entry) in entries {
+            let name = if prefix.is_empty() { name } else { format!("{prefix}.{name}") };
+            match entry {
+                KeysEntry::One(key) => {
+                    out.insert(name, vec![key]);
+                }
+                KeysEntry::Many(keys) => {
+                    out.insert(name, keys);
+                }
+                KeysEntry::Table(table) => flatten(&name, table, out),
+            }
+        }
+    }
+    let entries = BTreeMap::<String, KeysEntry>::deserialize(d)?;
+    let mut out = BTreeMap::new();
+    flatten("", entries, &mut out);
+    Ok(out)
 }
 
 /// A filter saved under a name:
@@ -211,6 +243,9 @@ mod tests {
             mouse = false
             [keys]
             quit = ["x"]
+            search = "F3"
+            [keys.form]
+            submit = ["ctrl-x"]
             [[filters]]
             name = "研发部高优先级"
             view = "open"
@@ -219,6 +254,8 @@ mod tests {
         "#;
         let config: FileConfig = toml::from_str(text).expect("valid");
         assert_eq!(config.keys["quit"], vec!["x".to_string()]);
+        assert_eq!(config.keys["search"], vec!["F3".to_string()]);
+        assert_eq!(config.keys["form.submit"], vec!["ctrl-x".to_string()]);
         assert_eq!(config.filters[0].dept.as_deref(), Some("RD"));
         assert_eq!(config.mouse, Some(false));
         let typo = toml::from_str::<FileConfig>("moose = true").expect_err("unknown keys are refused");

@@ -115,7 +115,7 @@ fn help_overlay() {
     for lang in [Lang::Zh, Lang::En] {
         let mut app = fx.app(&fx.rd_member(), lang);
         press(&mut app, "?");
-        assert!(app.state.help);
+        assert!(app.state.help.is_some());
         for (w, h) in [(120, 40), (80, 24)] {
             let screen = screen_text(&mut app, w, h);
             let name = format!("help_{w}x{h}_{}", lang_name(lang));
@@ -131,7 +131,7 @@ fn command_palette_typing_sort() {
         let mut app = fx.app(&fx.rd_member(), lang);
         press(&mut app, ":");
         type_text(&mut app, "sort");
-        let palette = app.state.palette.as_ref().expect("the palette is open");
+        let palette = app.state.palette().expect("the palette is open");
         assert_eq!(palette.input, "sort");
         let screen = screen_text(&mut app, 80, 24);
         let name = format!("palette_sort_80x24_{}", lang_name(lang));
@@ -145,7 +145,7 @@ fn filter_palette() {
     for lang in [Lang::Zh, Lang::En] {
         let mut app = fx.app(&fx.rd_member(), lang);
         press(&mut app, "f");
-        assert!(app.state.palette.is_some());
+        assert!(app.state.palette().is_some());
         for (w, h) in [(120, 40), (80, 24)] {
             let screen = screen_text(&mut app, w, h);
             let name = format!("filter_palette_{w}x{h}_{}", lang_name(lang));
@@ -184,7 +184,7 @@ fn chinese_search_typed_char_by_char() {
     assert_eq!(app.state.query, "积");
     type_text(&mut app, "分");
     assert_eq!(app.state.query, "积分");
-    assert!(app.state.searching);
+    assert!(app.state.searching());
     assert!(0 < app.state.total && app.state.total < everything, "{} of {everything}", app.state.total);
     for (w, h) in [(80, 24), (120, 40)] {
         // The terminal's cursor sits right after 积分, where an input method puts its window.
@@ -366,7 +366,7 @@ fn search_filters_as_you_type_and_esc_clears_it() {
     press(&mut app, "8");
     let everything = app.state.total;
     press(&mut app, "/");
-    assert!(app.state.searching);
+    assert!(app.state.searching());
     let mut totals = Vec::new();
     for c in "兑换接口".chars() {
         type_text(&mut app, &c.to_string());
@@ -398,7 +398,7 @@ fn search_filters_as_you_type_and_esc_clears_it() {
 
     // Enter keeps the search and leaves the search line; Esc in the list then clears it.
     send(&mut app, [key(KeyCode::Enter)]);
-    assert!(!app.state.searching);
+    assert!(!app.state.searching());
     assert_eq!(app.state.query, "兑换");
     press(&mut app, "j");
     assert_eq!(app.state.selected, 1, "keys move the list again after Enter");
@@ -411,43 +411,51 @@ fn search_filters_as_you_type_and_esc_clears_it() {
     type_text(&mut app, "积分");
     assert!(app.state.total < everything);
     send(&mut app, [key(KeyCode::Esc)]);
-    assert!(!app.state.searching);
+    assert!(!app.state.searching());
     assert_eq!(app.state.query, "");
     assert_eq!(app.state.total, everything);
 }
 
 #[test]
-fn help_opens_with_question_mark_and_any_key_closes_it() {
+fn help_opens_with_question_mark_scrolls_and_closes_with_the_keys_it_names() {
     let fx = Fixture::demo();
     let mut app = fx.app(&fx.rd_member(), Lang::Zh);
     press(&mut app, "8");
     press(&mut app, "?");
-    assert!(app.state.help);
-    // The key that closes the help does nothing else.
-    press(&mut app, "j");
-    assert!(!app.state.help);
+    assert!(app.state.help.is_some());
+    let screen = screen_lines(&mut app, 80, 24).join("\n");
+    assert!(screen.contains("Esc 关闭"), "the help says how it closes:\n{screen}");
+    // j scrolls the help, not the list behind it; a key the help does not bind does nothing.
+    press(&mut app, "jx");
+    assert_eq!(app.state.help.map(|h| h.scroll), Some(1));
     assert_eq!(app.state.selected, 0);
-    assert!(!app.state.quit);
-    press(&mut app, "?");
     send(&mut app, [key(KeyCode::Esc)]);
-    assert!(!app.state.help);
-    // q closes the help and quits, as the overlay's code says.
+    assert!(app.state.help.is_none());
+    press(&mut app, "??");
+    assert!(app.state.help.is_none(), "? closes it again");
+    // q closes the help; it does not quit from under it.
     press(&mut app, "?q");
-    assert!(!app.state.help);
-    assert!(app.state.quit);
+    assert!(app.state.help.is_none());
+    assert!(!app.state.quit);
 }
 
-/// The overlay says "按任意键关闭帮助。" / "Any key closes this help.", but a key the keymap does
-/// not bind never reaches `App::handle`, so the help stays open.
+/// Help opened inside a form starts with the form's keys, then every other context's.
 #[test]
-fn help_closes_on_a_key_the_keymap_does_not_bind() {
+fn help_in_a_form_starts_with_the_forms_keys() {
     let fx = Fixture::demo();
-    let mut app = fx.app(&fx.rd_member(), Lang::Zh);
-    press(&mut app, "?");
+    let mut app = fx.app(&fx.rd_member(), Lang::En);
+    press(&mut app, "a");
+    assert!(app.state.form().is_some());
+    send(&mut app, [key(KeyCode::F(1))]);
+    let help = app.state.help.expect("help over the form");
+    assert_eq!(help.from, liaison::tui::keymap::Context::Form);
     let screen = screen_lines(&mut app, 120, 40).join("\n");
-    assert!(screen.contains("按任意键关闭帮助"), "{screen}");
-    press(&mut app, "x");
-    assert!(!app.state.help, "x closes the help, as the overlay promises");
+    let form_at = screen.find("Forms").expect("the forms section");
+    let main_at = screen.find("Main screen").unwrap_or(usize::MAX);
+    assert!(form_at < main_at, "{screen}");
+    assert!(screen.contains("Ctrl-S") && screen.contains("submit the form"), "{screen}");
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert!(app.state.help.is_none() && app.state.form().is_some(), "Esc goes back to the form");
 }
 
 #[test]
@@ -455,11 +463,11 @@ fn palette_help_and_enter_opens_the_help() {
     let fx = Fixture::demo();
     let mut app = fx.app(&fx.rd_member(), Lang::Zh);
     press(&mut app, ":");
-    assert!(app.state.palette.is_some());
+    assert!(app.state.palette().is_some());
     type_text(&mut app, "help");
     send(&mut app, [key(KeyCode::Enter)]);
-    assert!(app.state.palette.is_none());
-    assert!(app.state.help);
+    assert!(app.state.palette().is_none());
+    assert!(app.state.help.is_some());
     let screen = screen_lines(&mut app, 80, 24).join("\n");
     assert!(screen.contains("按键"), "{screen}");
 
@@ -467,7 +475,7 @@ fn palette_help_and_enter_opens_the_help() {
     press(&mut app, "j:");
     type_text(&mut app, "quit");
     send(&mut app, [key(KeyCode::Esc)]);
-    assert!(app.state.palette.is_none());
+    assert!(app.state.palette().is_none());
     assert!(!app.state.quit);
 }
 
@@ -480,7 +488,7 @@ fn filter_palette_narrows_to_a_department() {
     press(&mut app, "f");
     type_text(&mut app, "研发");
     send(&mut app, [key(KeyCode::Enter)]);
-    assert!(app.state.palette.is_none());
+    assert!(app.state.palette().is_none());
     assert_eq!(app.state.dept_filter.as_deref(), Some("RD"));
     assert!(0 < app.state.total && app.state.total < everything, "{} of {everything}", app.state.total);
     assert_eq!(app.state.selected, 0);
@@ -746,14 +754,28 @@ fn help_fits_a_24_row_terminal() {
     let fx = Fixture::demo();
     let mut app = fx.app(&fx.rd_member(), Lang::Zh);
     press(&mut app, "?");
-    let screen = screen_lines(&mut app, 80, 24).join("\n");
-    for text in ["8      全部", "按任意键关闭帮助"] {
-        assert!(screen.contains(text), "{text:?} in the help:\n{screen}");
+    // Page through the whole help: every line of it is seen whole on some page.
+    let mut seen = String::new();
+    for _ in 0..40 {
+        seen.push_str(&screen_lines(&mut app, 80, 24).join("\n"));
+        send(&mut app, [key(KeyCode::PageDown)]);
+    }
+    assert!(seen.contains("Esc 关闭"), "{seen}");
+    for text in ["8", "全部", "删除到行首", "覆盖：在对方修改之上保存我的内容", "Shift-Tab h ←"]
+    {
+        assert!(seen.contains(text), "{text:?} in the help:\n{seen}");
     }
     assert!(
-        screen.lines().any(|l| l.contains("Space ") && l.contains("对此问题的操作")),
-        "Space and what it does, whole, in the help:\n{screen}"
+        seen.lines().any(|l| l.contains("Space ") && l.contains("对此问题的操作")),
+        "Space and what it does, whole, in the help:\n{seen}"
     );
+    // Every context's every key and description, whole.
+    for section in app.state.keymap.help(liaison::tui::keymap::Context::Main, Lang::Zh) {
+        assert!(seen.contains(section.title), "{}", section.title);
+        for (keys, what) in section.entries {
+            assert!(seen.lines().any(|l| l.contains(&keys) && l.contains(what)), "{keys} {what}:\n{seen}");
+        }
+    }
 }
 
 /// In the detail pane `j` (下移, "down") shows what comes below; in the timeline it shows what

@@ -56,7 +56,7 @@ impl Team {
     fn app(&self, me: &Person) -> App {
         let mut app = self.fx.app(me, Lang::Zh);
         app.draft_path = self.drafts.path().join("draft.json");
-        app.state.restore = None;
+        app.state.overlay = None;
         press(&mut app, "8");
         app
     }
@@ -100,16 +100,20 @@ fn message(app: &App) -> String {
 }
 
 fn form_kind(app: &App) -> Option<FormKind> {
-    app.state.form.as_ref().map(|f| f.kind)
+    app.state.form().map(|f| f.kind)
 }
 
 fn focused_field(app: &App) -> &'static str {
-    app.state.form.as_ref().and_then(|f| f.focused()).map(|f| f.spec.id).unwrap_or("")
+    app.state.form().and_then(|f| f.focused()).map(|f| f.spec.id).unwrap_or("")
 }
 
 /// Clears the focused text field (it opened with a value).
+fn focused_value(app: &App) -> String {
+    app.state.form().and_then(|f| f.focused()).map(|f| f.value()).unwrap_or_default()
+}
+
 fn clear_field(app: &mut App) {
-    let value = app.state.form.as_ref().and_then(|f| f.focused()).map(|f| f.value()).unwrap_or_default();
+    let value = app.state.form().and_then(|f| f.focused()).map(|f| f.value()).unwrap_or_default();
     send(app, value.chars().map(|_| key(KeyCode::Backspace)));
 }
 
@@ -139,6 +143,7 @@ fn a_whole_life_cycle_in_the_console() {
     save(&mut app);
     assert_eq!(form_kind(&app), None, "the form closes: {}", message(&app));
     assert!(message(&app).contains("已登记"), "{}", message(&app));
+    assert_eq!(app.state.inbox_count, 1, "the status bar counts my new issue at once, not a poll later");
     let number = app.state.selected_row().map(|r| r.number.clone()).expect("the new issue is selected");
     let r = team.record(&number);
     assert_eq!(r.issue.title, "积分兑换接口开发");
@@ -277,7 +282,10 @@ fn a_whole_life_cycle_in_the_console() {
     press(&mut app, "X");
     type_text(&mut app, "缺少导出功能");
     save(&mut app);
-    assert!(app.state.confirm.is_some(), "refusal asks first");
+    assert!(
+        matches!(app.state.dialog(), Some(liaison::tui::overlay::Dialog::Confirm(_))),
+        "refusal asks first"
+    );
     press(&mut app, "n");
     assert_eq!(team.record(&number).issue.status, Status::AwaitingAcceptance);
     assert_eq!(form_kind(&app), Some(FormKind::Refuse), "n goes back to the form");
@@ -297,7 +305,9 @@ fn a_whole_life_cycle_in_the_console() {
     press(&mut app, "Z");
     type_text(&mut app, "本次沟通效率较高,但需求明确环节可提前");
     save(&mut app);
-    assert!(app.state.confirm.as_deref().is_some_and(|q| q.contains("归档")));
+    assert!(
+        matches!(app.state.dialog(), Some(liaison::tui::overlay::Dialog::Confirm(q)) if q.contains("归档"))
+    );
     press(&mut app, "y");
     let r = team.record(&number);
     assert_eq!(r.issue.status, Status::Archived, "{}", message(&app));
@@ -404,7 +414,7 @@ fn forms_are_refused_before_they_open_and_say_who_can() {
 
     // Space lists only what this person may do now.
     press(&mut app, " ");
-    let palette = app.state.palette.as_ref().expect("the actions of the issue");
+    let palette = app.state.palette().expect("the actions of the issue");
     let labels: Vec<String> = palette.matches.iter().map(|i| palette.entry(*i).label.clone()).collect();
     assert!(labels.contains(&"确认收到".to_string()), "{labels:?}");
     assert!(!labels.iter().any(|l| l.contains("验收")), "{labels:?}");
@@ -467,7 +477,9 @@ fn a_conflict_shows_their_change_and_loses_nothing() {
     let team = Team::new();
     let number = team.issue();
     let mut app = conflict_setup(&team, &number);
-    let conflict = app.state.conflict.as_ref().expect("the conflict dialog");
+    let Some(liaison::tui::overlay::Dialog::Conflict(conflict)) = app.state.dialog() else {
+        panic!("the conflict dialog")
+    };
     assert_eq!(conflict.events.len(), 1);
     assert_eq!(conflict.events[0].actor, "liuqi");
     let shown = screen(&mut app);
@@ -506,10 +518,10 @@ fn a_conflict_shows_their_change_and_loses_nothing() {
     let number = team.issue();
     let mut app = conflict_setup(&team, &number);
     send(&mut app, [key(KeyCode::Esc)]);
-    assert!(app.state.conflict.is_none());
+    assert!(app.state.dialog().is_none());
     assert_eq!(form_kind(&app), Some(FormKind::Edit));
     save(&mut app);
-    assert!(app.state.conflict.is_some());
+    assert!(app.state.dialog().is_some());
 }
 
 #[test]
@@ -545,11 +557,12 @@ fn a_draft_outlives_the_program_and_comes_back() {
 
     let mut app = team.fx.app(&team.zhangsan, Lang::Zh);
     app.draft_path = path.clone();
-    app.state.restore = liaison::tui::draft::load(&path, &app.state.db);
+    app.state.overlay =
+        liaison::tui::draft::load(&path, &app.state.db).map(liaison::tui::overlay::Overlay::Restore);
     assert!(screen(&mut app).contains("写了一半的评论"), "the offer shows what was typed");
     press(&mut app, "r");
     assert_eq!(form_kind(&app), Some(FormKind::Comment));
-    assert_eq!(app.state.form.as_ref().and_then(|f| f.number.clone()), Some(number.clone()));
+    assert_eq!(app.state.form().and_then(|f| f.number.clone()), Some(number.clone()));
     type_text(&mut app, ",补完");
     save(&mut app);
     let r = team.record(&number);
@@ -583,10 +596,11 @@ fn a_draft_whose_form_cannot_open_any_more_comes_back_as_a_comment() {
         .expect("resolve");
     let mut app = team.fx.app(&team.zhangsan, Lang::Zh);
     app.draft_path = path.clone();
-    app.state.restore = liaison::tui::draft::load(&path, &app.state.db);
+    app.state.overlay =
+        liaison::tui::draft::load(&path, &app.state.db).map(liaison::tui::overlay::Overlay::Restore);
     press(&mut app, "r");
     assert_eq!(form_kind(&app), Some(FormKind::Comment), "{}", message(&app));
-    let body = app.state.form.as_ref().map(|f| f.text("body")).unwrap_or_default();
+    let body = app.state.form().map(|f| f.text("body")).unwrap_or_default();
     assert!(body.contains("方案写到一半"), "{body}");
 }
 
@@ -628,7 +642,7 @@ fn the_external_editor_and_the_clipboard_go_through_the_terminal() {
     let mut app = team.app(&team.zhangsan);
     let mut events = vec![ch('c')];
     events.extend("开头".chars().map(ch));
-    events.push(ctrl('e'));
+    events.push(ctrl('g'));
     events.push(ctrl('s'));
     events.extend([ch('y'), ch('Y'), ch('q')]);
     let mut input = Scripted {
@@ -676,10 +690,7 @@ fn the_cursor_sits_where_the_next_character_goes() {
 
     // A bracketed paste lands at the cursor as typed.
     send(&mut app, [Event::Paste("贴入\n的文字".into())]);
-    assert_eq!(
-        app.state.form.as_ref().map(|f| f.text("title")).as_deref(),
-        Some("积分😀e\u{301}ab贴入 的文字")
-    );
+    assert_eq!(app.state.form().map(|f| f.text("title")).as_deref(), Some("积分😀e\u{301}ab贴入 的文字"));
 }
 
 #[test]
@@ -720,7 +731,7 @@ fn every_form_opens_and_draws_at_80x24_in_both_languages() {
             // The admin may do everything; the minutes wait on the admin too.
             let mut app = team.fx.app(&admin(), lang);
             app.draft_path = team.drafts.path().join("draft.json");
-            app.state.restore = None;
+            app.state.overlay = None;
             press(&mut app, "8");
             if kind == FormKind::Accept || kind == FormKind::Refuse || kind == FormKind::Archive {
                 continue;
@@ -757,7 +768,7 @@ fn an_issue_named_by_its_number_is_found_and_acted_on() {
     // `#`, the end of the number, Enter: that issue's record, whatever the list shows.
     press(&mut app, "#");
     type_text(&mut app, &other[other.len() - 3..]);
-    let palette = app.state.palette.as_ref().expect("the issue finder");
+    let palette = app.state.palette().expect("the issue finder");
     assert_eq!(palette.matches.len(), 1, "only one number ends so");
     send(&mut app, [key(KeyCode::Enter)]);
     assert_eq!(app.state.record.as_ref().map(|r| r.issue.number.clone()), Some(other.clone()));
@@ -770,7 +781,7 @@ fn an_issue_named_by_its_number_is_found_and_acted_on() {
     // Titles are found too; Esc goes back to the list's own selection.
     press(&mut app, "#");
     type_text(&mut app, "积分兑换");
-    assert_eq!(app.state.palette.as_ref().map(|p| p.matches.len()), Some(2));
+    assert_eq!(app.state.palette().map(|p| p.matches.len()), Some(2));
     send(&mut app, [key(KeyCode::Esc), key(KeyCode::Esc)]);
     assert!(app.state.pinned.is_none());
     let row = app.state.selected_row().map(|r| r.number.clone());
@@ -785,7 +796,7 @@ fn forms_on_screen() {
         let team = Team::new();
         let mut app = team.fx.app(&team.lisi, lang);
         app.draft_path = team.drafts.path().join("draft.json");
-        app.state.restore = None;
+        app.state.overlay = None;
         press(&mut app, "a");
         type_text(&mut app, "系统有问题");
         tab(&mut app, 1);
@@ -822,7 +833,7 @@ fn a_file_is_attached_by_typing_its_path_with_tab_completion() {
     tab(&mut app, 1);
     // Tab completed the name instead of moving on; the next Tab moves to the note.
     assert_eq!(focused_field(&app), "path");
-    let typed = app.state.form.as_ref().and_then(|f| f.focused()).map(|f| f.value()).unwrap_or_default();
+    let typed = app.state.form().and_then(|f| f.focused()).map(|f| f.value()).unwrap_or_default();
     assert!(typed.ends_with("测试报告.pdf"), "{typed}");
     tab(&mut app, 1);
     assert_eq!(focused_field(&app), "note");
@@ -844,4 +855,68 @@ fn a_file_is_attached_by_typing_its_path_with_tab_completion() {
     assert_eq!(std::fs::read(out.path().join("测试报告.pdf")).expect("saved"), b"%PDF-1.4 report");
     press(&mut app, "S");
     assert!(message(&app).contains("1 个未保存"), "{}", message(&app));
+}
+
+/// The `Space` menu names a key beside each action; typing that key in the menu runs it (it does
+/// not filter the menu by the letter).
+#[test]
+fn the_space_menu_runs_the_keys_it_lists() {
+    let team = Team::new();
+    team.issue();
+    let mut app = team.app(&team.zhangsan);
+    press(&mut app, " ");
+    let palette = app.state.palette().expect("the actions of the issue");
+    let ack = palette.matches.iter().map(|i| palette.entry(*i)).find(|e| e.label == "确认收到");
+    assert_eq!(ack.map(|e| e.keys.as_str()), Some("o"));
+    let shown = screen(&mut app);
+    assert!(shown.contains("按所列按键直接执行"), "the menu says so:\n{shown}");
+    press(&mut app, "o");
+    assert_eq!(form_kind(&app), Some(FormKind::Acknowledge), "{}", message(&app));
+}
+
+/// Keys changed in the configuration for a form, for text editing and for a dialog work there,
+/// and the hints name them instead of the defaults.
+#[test]
+fn key_overrides_take_effect_in_forms_and_dialogs_and_show_in_their_hints() {
+    use liaison::tui::keymap::Keymap;
+    let team = Team::new();
+    let number = team.issue();
+    let colleague = person("liuqi", "刘七", "MKT", Role::Member);
+    team.store().add_person(&ctx(&admin(), now()), &colleague).expect("add");
+    let mut app = team.app(&team.lisi);
+    let overrides: std::collections::BTreeMap<String, Vec<String>> =
+        [("form.submit", "ctrl-x"), ("conflict.overwrite", "w"), ("line.delete_to_start", "ctrl-b")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
+            .collect();
+    let (keymap, problems) = Keymap::default().with_overrides(&overrides);
+    assert!(problems.is_empty(), "{problems:?}");
+    app.state.keymap = keymap;
+
+    press(&mut app, "e");
+    tab(&mut app, 2);
+    assert_eq!(focused_field(&app), "request");
+    send(&mut app, [ctrl('b')]);
+    assert_eq!(focused_value(&app), "", "Ctrl-B now clears to the start of the line");
+    send(&mut app, [ctrl('u')]);
+    type_text(&mut app, "需研发部11月30日前完成接口开发并联调");
+    let shown = lines(&draw(&mut app, 80, 24)).join("\n");
+    assert!(shown.contains("Ctrl-X") && !shown.contains("Ctrl-S"), "the hint names the new key:\n{shown}");
+
+    let mut other = team.store();
+    let current = other.issue(&number).expect("read");
+    let draft = IssueDraft { title: "积分兑换接口(加急)".into(), ..issue_draft(&current) };
+    other.edit_description(&ctx(&colleague, now()), &number, Some(current.version), &draft).expect("edit");
+    save(&mut app);
+    assert!(app.state.dialog().is_none(), "Ctrl-S no longer submits");
+    assert_eq!(form_kind(&app), Some(FormKind::Edit));
+    send(&mut app, [ctrl('x')]);
+    assert!(app.state.dialog().is_some(), "Ctrl-X submits, and finds their change");
+    let shown = lines(&draw(&mut app, 80, 24)).join("\n");
+    assert!(shown.lines().any(|l| l.contains(" w ") && l.contains("覆盖")), "{shown}");
+    press(&mut app, "o");
+    assert!(app.state.dialog().is_some(), "o is no longer overwrite");
+    press(&mut app, "w");
+    assert_eq!(form_kind(&app), None, "{}", message(&app));
+    assert_eq!(team.record(&number).issue.request, "需研发部11月30日前完成接口开发并联调");
 }

@@ -3,11 +3,12 @@
 
 use chrono::NaiveDateTime;
 
-use super::draft::{self, Draft};
-use super::editing::Conflict;
+use super::draft;
+use super::form::Form;
 use super::form::submit::Undo;
-use super::form::{Form, FormDraft};
-use super::keymap::{Action, Keymap, View};
+use super::keymap::{Action, Context, Keymap, View};
+use super::line::LineInput;
+use super::overlay::{Dialog, FormSession, HelpView, Overlay};
 use super::palette::Palette;
 use crate::config::{ConsoleConfig, SavedFilter};
 use crate::domain::*;
@@ -86,29 +87,16 @@ pub struct State {
     pub seen_upto: Option<i64>,
     pub detail_scroll: u16,
     pub timeline_scroll: u16,
-    /// The search text, and whether it is being typed.
-    pub query: String,
-    pub searching: bool,
-    pub palette: Option<Palette>,
-    /// The form being typed, while one is open.
-    pub form: Option<Form>,
-    /// The form as it opened, to tell whether anything was typed.
-    pub form_origin: Option<FormDraft>,
-    /// The issue the form is about, as last read.
-    pub form_record: Option<IssueRecord>,
-    /// Someone else changed the issue after the form opened: overwrite, keep as comment, discard.
-    pub conflict: Option<Conflict>,
-    /// The question asked before a change that cannot be taken back (archive, refusal).
-    pub confirm: Option<String>,
-    /// Esc was pressed once on a form with text in it: a second Esc discards it.
-    pub discard_armed: bool,
+    /// The search text (typed on the search line, kept when it closes).
+    pub query: LineInput,
+    /// What stands over the panes and takes the keys.
+    pub overlay: Option<Overlay>,
     /// The last change, while it can still be taken back.
     pub undo: Option<Undo>,
     /// What the loop does for the app on the terminal: run the editor, set the clipboard.
     pub effects: Vec<Effect>,
-    /// A draft left by an earlier run, offered back at start.
-    pub restore: Option<Draft>,
-    pub help: bool,
+    /// The help, over everything else.
+    pub help: Option<HelpView>,
     /// The Reports view (key 9), while it shows instead of the panes.
     pub reports: Option<super::reports::Reports>,
     /// A report is being computed for the Reports view.
@@ -126,6 +114,75 @@ pub struct State {
 }
 
 impl State {
+    /// Where the next key goes.
+    pub fn context(&self) -> Context {
+        if self.help.is_some() {
+            return Context::Help;
+        }
+        match &self.overlay {
+            None => Context::Main,
+            Some(Overlay::Restore(_)) => Context::Restore,
+            Some(Overlay::Palette(_)) => Context::Palette,
+            Some(Overlay::Search) => Context::Search,
+            Some(Overlay::Form(session)) => session.context(),
+        }
+    }
+
+    pub fn session(&self) -> Option<&FormSession> {
+        match &self.overlay {
+            Some(Overlay::Form(session)) => Some(session),
+            _ => None,
+        }
+    }
+
+    pub fn session_mut(&mut self) -> Option<&mut FormSession> {
+        match &mut self.overlay {
+            Some(Overlay::Form(session)) => Some(session),
+            _ => None,
+        }
+    }
+
+    /// The form being typed, while one is open.
+    pub fn form(&self) -> Option<&Form> {
+        self.session().map(|s| &s.form)
+    }
+
+    pub fn form_mut(&mut self) -> Option<&mut Form> {
+        self.session_mut().map(|s| &mut s.form)
+    }
+
+    /// The question over the form, if one is asked.
+    pub fn dialog(&self) -> Option<&Dialog> {
+        self.session().and_then(|s| s.dialog.as_ref())
+    }
+
+    pub fn palette(&self) -> Option<&Palette> {
+        match &self.overlay {
+            Some(Overlay::Palette(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn palette_mut(&mut self) -> Option<&mut Palette> {
+        match &mut self.overlay {
+            Some(Overlay::Palette(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Whether the search line is being typed.
+    pub fn searching(&self) -> bool {
+        matches!(self.overlay, Some(Overlay::Search))
+    }
+
+    /// The draft offered back at start, while the offer stands.
+    pub fn restore(&self) -> Option<&super::draft::Draft> {
+        match &self.overlay {
+            Some(Overlay::Restore(d)) => Some(d),
+            _ => None,
+        }
+    }
+
     pub fn selected_row(&self) -> Option<&IssueSummary> {
         let index = self.selected.checked_sub(self.window_start as usize)?;
         self.rows.get(index)
@@ -218,19 +275,11 @@ impl App {
             seen_upto: None,
             detail_scroll: 0,
             timeline_scroll: 0,
-            query: String::new(),
-            searching: false,
-            palette: None,
-            form: None,
-            form_origin: None,
-            form_record: None,
-            conflict: None,
-            confirm: None,
-            discard_armed: false,
+            query: LineInput::default(),
+            overlay: None,
             undo: None,
             effects: Vec::new(),
-            restore: None,
-            help: false,
+            help: None,
             reports: None,
             reports_pending: None,
             message: None,
@@ -265,7 +314,7 @@ impl App {
         };
         let left_behind = draft::left_behind(&app.state.db, app.state.acting_as());
         if let Some((path, left)) = left_behind.into_iter().next() {
-            app.state.restore = Some(left);
+            app.state.overlay = Some(Overlay::Restore(left));
             app.restore_from = Some(path);
         }
         app.reload(None);
@@ -318,6 +367,13 @@ impl App {
     /// selection on the same issue when `keep` names one that is still in the list.
     pub fn reload(&mut self, keep: Option<String>) {
         self.reload_rows(keep, WINDOW);
+    }
+
+    /// After a change of my own: this connection's writes do not move `data_version`, so the
+    /// status bar's counts are marked stale here, and everything is loaded again.
+    pub(super) fn after_write(&mut self, keep: Option<String>) {
+        self.counts_stale = true;
+        self.reload(keep);
     }
 
     /// `reload`, loading `rows` rows around the selection.
@@ -495,19 +551,13 @@ impl App {
     pub fn handle(&mut self, action: Action) {
         let s = &mut self.state;
         s.message = None;
-        if s.help {
-            // Any key closes the help; quit still quits.
-            s.help = false;
-            s.quit = action == Action::Quit;
-            return;
-        }
         if (s.reports.is_some() || s.reports_pending.is_some()) && self.reports_key(action) {
             return;
         }
         let s = &mut self.state;
         match action {
             Action::Quit => s.quit = true,
-            Action::Help => s.help = true,
+            Action::Help => s.help = Some(HelpView { from: Context::Main, scroll: 0 }),
             Action::Up => self.scroll(-1),
             Action::Down => self.scroll(1),
             Action::PageUp => self.scroll(-20),
@@ -534,7 +584,7 @@ impl App {
                 }
             }
             Action::Search => {
-                s.searching = true;
+                s.overlay = Some(Overlay::Search);
                 s.focus = Pane::List;
             }
             Action::CycleSort => {
@@ -552,15 +602,14 @@ impl App {
                 self.reload(keep);
             }
             Action::Palette => {
-                s.palette = Some(Palette::commands(&s.keymap, &s.departments, &s.saved_filters, s.lang));
+                let palette = Palette::commands(&s.keymap, &s.departments, &s.saved_filters, s.lang);
+                s.overlay = Some(Overlay::Palette(palette));
             }
             Action::Form(kind) => self.open_form(kind),
             Action::Undo => self.undo(),
             Action::Copy => self.copy(false),
             Action::CopySummary => self.copy(true),
             Action::SaveAttachments => self.save_attachments(),
-            // Only inside a form.
-            Action::ExternalEditor => {}
             Action::Actions => {
                 let kinds = super::editing::allowed_forms(s);
                 if kinds.is_empty() {
@@ -574,12 +623,13 @@ impl App {
                     });
                 } else if let Some(r) = &s.record {
                     let title = format!("{} · {}", r.issue.number, s.lang.pick("actions", "操作"));
-                    s.palette = Some(Palette::actions(title, &s.keymap, &kinds, s.lang));
+                    s.overlay = Some(Overlay::Palette(Palette::actions(title, &s.keymap, &kinds, s.lang)));
                 }
             }
             Action::GoTo => self.open_finder(),
             Action::Filter => {
-                s.palette = Some(Palette::filters(&s.departments, &s.saved_filters, s.lang));
+                s.overlay =
+                    Some(Overlay::Palette(Palette::filters(&s.departments, &s.saved_filters, s.lang)));
             }
             Action::ToggleMouse => {
                 s.mouse = !s.mouse;
@@ -601,6 +651,34 @@ impl App {
             Action::Reports => self.open_reports(),
             // Only in the Reports view.
             Action::PeriodEarlier | Action::PeriodLater | Action::PeriodLength => {}
+            // The overlays' own actions mean nothing on the main screen.
+            Action::Submit
+            | Action::Cancel
+            | Action::NextField
+            | Action::PrevField
+            | Action::ExternalEditor
+            | Action::Choose
+            | Action::Toggle
+            | Action::Done
+            | Action::Overwrite
+            | Action::KeepAsComment
+            | Action::Discard
+            | Action::Yes
+            | Action::No
+            | Action::RestoreDraft
+            | Action::DiscardDraft
+            | Action::Later
+            | Action::CharLeft
+            | Action::CharRight
+            | Action::WordLeft
+            | Action::WordRight
+            | Action::LineStart
+            | Action::LineEnd
+            | Action::DeleteToStart
+            | Action::DeleteToEnd
+            | Action::DeleteWord
+            | Action::EditUndo
+            | Action::EditRedo => {}
             Action::View(n) => {
                 s.reports = None;
                 s.reports_pending = None;
@@ -615,26 +693,8 @@ impl App {
         }
     }
 
-    /// Typing into the search line: the list follows every keystroke.
-    pub fn search_input(&mut self, edit: SearchEdit) {
-        match edit {
-            SearchEdit::Insert(c) => self.state.query.push(c),
-            SearchEdit::Paste(text) => {
-                self.state.query.push_str(&crate::domain::text::clean_input(&text).replace('\n', " "))
-            }
-            SearchEdit::Backspace => {
-                self.state.query.pop();
-            }
-            SearchEdit::Clear => self.state.query.clear(),
-            SearchEdit::Done => {
-                self.state.searching = false;
-                return;
-            }
-            SearchEdit::Cancel => {
-                self.state.searching = false;
-                self.state.query.clear();
-            }
-        }
+    /// The search text changed: the list follows every keystroke (once per burst of input).
+    pub(super) fn query_changed(&mut self) {
         if self.defer {
             self.pending_reset = true;
         } else {
@@ -694,27 +754,6 @@ pub enum Effect {
     Edit(String),
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
-}
-
-/// An edit of the search line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SearchEdit {
-    Insert(char),
-    Paste(String),
-    Backspace,
-    Clear,
-    Done,
-    Cancel,
-}
-
-/// An edit of the palette's line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaletteEdit {
-    Insert(char),
-    Backspace,
-    Move(i64),
-    Run,
-    Cancel,
 }
 
 fn cycle(pane: Pane, step: i32) -> Pane {

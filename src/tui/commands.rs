@@ -1,15 +1,16 @@
-//! The palette's side of the app: typing into it, running what is chosen, and the issue finder
+//! The palette's side of the app: running what is chosen, and the issue finder
 //! (`#`), whose entries come from the store as the input changes.
 
-use super::app::{App, PaletteEdit, Pane};
+use super::app::{App, Pane};
 use super::keymap::View;
+use super::overlay::Overlay;
 use super::palette::{Command, Entry, Palette};
 use crate::domain::Priority;
 
 impl App {
     /// Opens the issue finder: every number is read once, then filtered as you type.
     pub(super) fn open_finder(&mut self) {
-        self.state.palette = Some(Palette::issues(self.state.lang));
+        self.state.overlay = Some(Overlay::Palette(Palette::issues(self.state.lang)));
         match self.store.issue_numbers() {
             Ok(numbers) => self.finder_numbers = numbers,
             Err(e) => self.state.message = Some(e.message(self.state.lang)),
@@ -17,37 +18,8 @@ impl App {
         self.find_issues();
     }
 
-    /// Typing into the palette; Enter runs the chosen entry.
-    pub fn palette_input(&mut self, edit: PaletteEdit) {
-        let Some(palette) = self.state.palette.as_mut() else {
-            return;
-        };
-        match edit {
-            PaletteEdit::Insert(c) => {
-                palette.push(c);
-                self.find_issues();
-            }
-            PaletteEdit::Backspace => {
-                palette.pop();
-                self.find_issues();
-            }
-            PaletteEdit::Move(delta) => palette.step(delta),
-            PaletteEdit::Cancel => {
-                self.state.palette = None;
-                self.finder_numbers = Vec::new();
-            }
-            PaletteEdit::Run => {
-                let command = palette.selected_command();
-                self.state.palette = None;
-                self.finder_numbers = Vec::new();
-                if let Some(command) = command {
-                    self.run(command);
-                }
-            }
-        }
-    }
-
-    fn run(&mut self, command: Command) {
+    /// Does what a palette entry says.
+    pub(super) fn run(&mut self, command: Command) {
         match command {
             Command::Run(action) => self.handle(action),
             Command::Department(dept) => {
@@ -86,15 +58,15 @@ impl App {
                 }
                 s.dept_filter = saved.dept.map(|d| d.trim().to_ascii_uppercase());
                 s.priority_filter = saved.priority.as_deref().and_then(Priority::parse);
-                s.query = saved.text.unwrap_or_default();
+                s.query.set(&saved.text.unwrap_or_default());
                 self.reset_list();
             }
         }
     }
 
     /// Fills the issue finder from the store for what is typed so far.
-    fn find_issues(&mut self) {
-        let Some(palette) = self.state.palette.as_ref().filter(|p| p.finds_issues) else {
+    pub(super) fn find_issues(&mut self) {
+        let Some(palette) = self.state.palette().filter(|p| p.finds_issues) else {
             return;
         };
         let lang = self.state.lang;
@@ -102,14 +74,16 @@ impl App {
             Ok(found) => {
                 let entries = found
                     .into_iter()
-                    .map(|(number, title, status)| Entry {
-                        label: format!("{number}  {title}"),
-                        keys: status.label(lang).to_string(),
-                        aliases: String::new(),
-                        command: Command::Goto(number),
+                    .map(|(number, title, status)| {
+                        Entry::new(
+                            format!("{number}  {title}"),
+                            status.label(lang).to_string(),
+                            String::new(),
+                            Command::Goto(number),
+                        )
                     })
                     .collect();
-                if let Some(palette) = self.state.palette.as_mut() {
+                if let Some(palette) = self.state.palette_mut() {
                     palette.set_entries(entries);
                 }
             }

@@ -1,12 +1,16 @@
 //! The forms' side of the app: opening a form once the rules allow it, typing into it, its
 //! drafts, submitting it (with the conflict and confirmation dialogs), undo and the clipboard.
 
+use crossterm::event::KeyEvent;
+
 use super::app::{App, Effect, State};
 use super::draft::{self, Draft};
 use super::form::fields;
 use super::form::kinds::{self, Env};
 use super::form::submit::{self, Problem};
 use super::form::{FormDraft, FormKind, Outcome};
+use super::keymap::{Action, Context};
+use super::overlay::{Dialog, FormSession, Overlay};
 use crate::domain::rules;
 use crate::domain::text::sanitize_line;
 use crate::domain::{Actor, Event, IssueRecord};
@@ -54,20 +58,15 @@ impl App {
             form.base_version = d.base_version;
             form.base_event = d.base_event;
         }
-        let s = &mut self.state;
-        s.form = Some(form);
-        s.form_origin = Some(origin);
-        s.form_record = record;
-        s.discard_armed = false;
-        s.conflict = None;
-        s.confirm = None;
+        let session = FormSession { origin, ..FormSession::new(form, record) };
+        self.state.overlay = Some(Overlay::Form(Box::new(session)));
         Ok(())
     }
 
     /// The answer to the offer of an earlier draft: restore it, discard it, or leave it for later.
     /// A draft whose form can no longer open (the issue moved on) comes back as a comment.
     pub fn answer_restore(&mut self, restore: Option<bool>) {
-        let Some(draft) = self.state.restore.take() else {
+        let Some(Overlay::Restore(draft)) = self.state.overlay.take() else {
             return;
         };
         match restore {
@@ -88,7 +87,7 @@ impl App {
                 }
                 // The draft moves to this console's own file before the old one goes; if no form
                 // could open, the old file stays to be offered again.
-                if self.state.form.is_some() {
+                if self.state.form().is_some() {
                     self.save_draft();
                     if let Some(old) = self.restore_from.take().filter(|old| *old != self.draft_path) {
                         draft::remove(&old);
@@ -130,77 +129,78 @@ impl App {
         }
     }
 
-    /// A key in the open form, its conflict dialog or its confirmation.
-    pub fn form_key(&mut self, key: crossterm::event::KeyEvent) {
-        use crossterm::event::KeyCode;
-        if self.state.conflict.is_some() {
-            match key.code {
-                KeyCode::Char('o') => self.overwrite(),
-                KeyCode::Char('c') => self.keep_as_comment(),
-                KeyCode::Char('d') => self.close_form(),
-                KeyCode::Esc => self.state.conflict = None,
+    /// A key in the open form, its picker, its conflict dialog or its confirmation.
+    pub(super) fn form_key(&mut self, context: Context, action: Option<Action>, key: KeyEvent) {
+        match context {
+            Context::Conflict => match action {
+                Some(Action::Overwrite) => self.overwrite(),
+                Some(Action::KeepAsComment) => self.keep_as_comment(),
+                Some(Action::Discard) => self.close_form(),
+                Some(Action::Cancel) => self.set_dialog(None),
                 _ => {}
-            }
-            return;
-        }
-        if self.state.confirm.is_some() {
-            match key.code {
-                KeyCode::Char('y') => {
-                    self.state.confirm = None;
+            },
+            Context::Confirm => match action {
+                Some(Action::Yes) => {
+                    self.set_dialog(None);
                     self.submit_form(true);
                 }
-                KeyCode::Char('n') | KeyCode::Esc => self.state.confirm = None,
+                Some(Action::No) => self.set_dialog(None),
                 _ => {}
-            }
-            return;
+            },
+            _ if action == Some(Action::ExternalEditor) => self.open_editor(),
+            _ => self.type_into_form(action, key),
         }
-        if self.state.keymap.action(key) == Some(super::keymap::Action::ExternalEditor) {
-            let text = self
-                .state
-                .form
-                .as_ref()
-                .and_then(|f| f.focused().filter(|f| f.spec.is_text()).map(|f| f.value()));
-            match text {
-                Some(text) => self.state.effects.push(Effect::Edit(text)),
-                None => {
-                    self.state.message = Some(
-                        self.state
-                            .lang
-                            .pick("Only text fields open in the editor.", "只有文字字段可用编辑器打开。")
-                            .into(),
-                    )
-                }
-            }
-            return;
+    }
+
+    fn set_dialog(&mut self, dialog: Option<Dialog>) {
+        if let Some(session) = self.state.session_mut() {
+            session.dialog = dialog;
         }
-        let Some(form) = self.state.form.as_mut() else {
+    }
+
+    /// Asks the loop to open the focused text field in `$VISUAL`/`$EDITOR`.
+    fn open_editor(&mut self) {
+        let text =
+            self.state.form().and_then(|f| f.focused().filter(|f| f.spec.is_text()).map(|f| f.value()));
+        match text {
+            Some(text) => self.state.effects.push(Effect::Edit(text)),
+            None => {
+                self.state.message = Some(
+                    self.state
+                        .lang
+                        .pick("Only text fields open in the editor.", "只有文字字段可用编辑器打开。")
+                        .into(),
+                )
+            }
+        }
+    }
+
+    fn type_into_form(&mut self, action: Option<Action>, key: KeyEvent) {
+        let Some(session) = self.state.session_mut() else {
             return;
         };
+        let form = &mut session.form;
         let field = form.focused().map(|f| f.spec.id);
         let focus = form.focus;
-        match form.key(key) {
+        match form.key(action, key) {
             Outcome::Editing { changed } => {
-                self.state.discard_armed = false;
+                session.discard_armed = false;
+                let moved = session.form.focus != focus;
                 if changed {
                     self.state.message = None;
                     self.after_change(field);
                 }
                 // Saved on every change of field, and by `tick` every few seconds.
-                let moved = self.state.form.as_ref().is_some_and(|f| f.focus != focus);
                 if moved && self.draft_dirty {
                     self.save_draft();
                 }
             }
             Outcome::Submit => self.submit_form(false),
             Outcome::Cancel => {
-                let untouched = match (&self.state.form, &self.state.form_origin) {
-                    (Some(form), Some(origin)) => form.is_untouched(origin),
-                    _ => true,
-                };
-                if untouched || self.state.discard_armed {
+                if session.is_untouched() || session.discard_armed {
                     self.close_form();
                 } else {
-                    self.state.discard_armed = true;
+                    session.discard_armed = true;
                 }
             }
         }
@@ -209,10 +209,10 @@ impl App {
     /// A value changed: fields that follow it are refilled and the draft is due.
     fn after_change(&mut self, field: Option<&'static str>) {
         if let Some(field) = field
-            && let Some(mut form) = self.state.form.take()
+            && let Some(Overlay::Form(mut session)) = self.state.overlay.take()
         {
-            fields::follow(&mut form, field, &env(&self.state, self.state.form_record.as_ref()));
-            self.state.form = Some(form);
+            fields::follow(&mut session.form, field, &env(&self.state, session.record.as_ref()));
+            self.state.overlay = Some(Overlay::Form(session));
         }
         self.draft_dirty = true;
         self.remember_draft();
@@ -220,10 +220,10 @@ impl App {
 
     /// Pasted text in the open form.
     pub fn form_paste(&mut self, text: &str) {
-        if self.state.conflict.is_some() || self.state.confirm.is_some() {
+        if self.state.dialog().is_some() {
             return;
         }
-        if self.state.form.as_mut().is_some_and(|f| f.paste(text)) {
+        if self.state.form_mut().is_some_and(|f| f.paste(text)) {
             self.draft_dirty = true;
             self.save_draft();
         }
@@ -234,8 +234,8 @@ impl App {
         let lang = self.state.lang;
         match result {
             Ok(Some(text)) => {
-                let field = self.state.form.as_ref().and_then(|f| f.focused()).map(|f| f.spec.id);
-                if self.state.form.as_mut().is_some_and(|f| f.replace_focused(&text)) {
+                let field = self.state.form().and_then(|f| f.focused()).map(|f| f.spec.id);
+                if self.state.form_mut().is_some_and(|f| f.replace_focused(&text)) {
                     self.after_change(field);
                     self.save_draft();
                 }
@@ -249,13 +249,9 @@ impl App {
     }
 
     fn close_form(&mut self) {
-        let s = &mut self.state;
-        s.form = None;
-        s.form_origin = None;
-        s.form_record = None;
-        s.conflict = None;
-        s.confirm = None;
-        s.discard_armed = false;
+        if matches!(self.state.overlay, Some(Overlay::Form(_))) {
+            self.state.overlay = None;
+        }
         self.draft_dirty = false;
         draft::remove(&self.draft_path);
         super::remember_draft(&self.draft_path, None);
@@ -265,17 +261,19 @@ impl App {
     /// confirmation for changes that cannot be taken back, then the store.
     pub fn submit_form(&mut self, confirmed: bool) {
         let lang = self.state.lang;
-        let number = self.state.form.as_ref().and_then(|f| f.number.clone());
+        let number = self.state.form().and_then(|f| f.number.clone());
         if let Some(n) = &number {
             match self.store.record(n) {
                 Ok(fresh) => {
-                    let base = self.state.form.as_ref().and_then(|f| f.base_version);
+                    let base = self.state.form().and_then(|f| f.base_version);
                     let changed = base.is_some_and(|v| v != fresh.issue.version);
-                    if changed && self.show_conflict(&fresh) {
-                        self.state.form_record = Some(fresh);
+                    let conflict = changed && self.show_conflict(&fresh);
+                    if let Some(session) = self.state.session_mut() {
+                        session.record = Some(fresh);
+                    }
+                    if conflict {
                         return;
                     }
-                    self.state.form_record = Some(fresh);
                 }
                 Err(e) => {
                     self.state.message = Some(e.message(lang));
@@ -288,22 +286,22 @@ impl App {
             return;
         }
         if !confirmed
-            && let Some(form) = &self.state.form
+            && let Some(form) = self.state.form()
             && let Some(question) = form.kind.confirmation(number.as_deref().unwrap_or(""), lang)
         {
-            self.state.confirm = Some(question);
+            self.set_dialog(Some(Dialog::Confirm(question)));
             return;
         }
         let ctx = self.ctx();
         let App { store, state, .. } = self;
-        let Some(form) = state.form.as_ref() else { return };
-        let env = env(state, state.form_record.as_ref());
-        match submit::submit(form, store, &ctx, &env) {
+        let Some(session) = state.session() else { return };
+        let env = env(state, session.record.as_ref());
+        match submit::submit(&session.form, store, &ctx, &env) {
             Ok(done) => {
                 self.close_form();
                 let keep =
                     done.select.or(number).or_else(|| self.state.selected_row().map(|r| r.number.clone()));
-                self.reload(keep);
+                self.after_write(keep);
                 self.state.message = Some(done.message);
                 if done.undo.is_some() {
                     self.state.undo = done.undo;
@@ -312,7 +310,9 @@ impl App {
             Err(Problem::Store(StoreError::Conflict { number, .. })) => match self.store.record(&number) {
                 Ok(fresh) => {
                     self.show_conflict(&fresh);
-                    self.state.form_record = Some(fresh);
+                    if let Some(session) = self.state.session_mut() {
+                        session.record = Some(fresh);
+                    }
                 }
                 Err(e) => self.state.message = Some(e.message(lang)),
             },
@@ -322,9 +322,9 @@ impl App {
 
     fn check_form(&self) -> Result<(), Problem> {
         let s = &self.state;
-        let Some(form) = &s.form else { return Ok(()) };
-        let env = env(s, s.form_record.as_ref());
-        submit::check(form, &env)
+        let Some(session) = s.session() else { return Ok(()) };
+        let env = env(s, session.record.as_ref());
+        submit::check(&session.form, &env)
     }
 
     /// A field to fix gets the focus; the store's refusal is said as it is. The form stays open
@@ -332,7 +332,7 @@ impl App {
     fn report(&mut self, problem: Problem) {
         match problem {
             Problem::Field(index, text) => {
-                if let Some(form) = self.state.form.as_mut() {
+                if let Some(form) = self.state.form_mut() {
                     form.focus = index.min(form.fields.len().saturating_sub(1));
                     form.picker = None;
                 }
@@ -345,50 +345,49 @@ impl App {
     /// Shows what changed since the form opened. Returns false when nothing was recorded since
     /// (the version moved without an event: nothing to show, nothing to lose).
     fn show_conflict(&mut self, fresh: &IssueRecord) -> bool {
-        let since = self.state.form.as_ref().and_then(|f| f.base_event).unwrap_or(0);
+        let since = self.state.form().and_then(|f| f.base_event).unwrap_or(0);
         let events: Vec<Event> = fresh.events.iter().filter(|e| e.id > since).cloned().collect();
         if events.is_empty() {
-            if let Some(form) = self.state.form.as_mut() {
+            if let Some(form) = self.state.form_mut() {
                 form.base_version = Some(fresh.issue.version);
             }
             return false;
         }
-        self.state.conflict = Some(Conflict {
+        self.set_dialog(Some(Dialog::Conflict(Conflict {
             version: fresh.issue.version,
             last_event: fresh.events.iter().map(|e| e.id).max(),
             events,
-        });
+        })));
         true
     }
 
     /// Mine goes in on top of theirs: the form now stands on the version just seen.
     fn overwrite(&mut self) {
-        let Some(conflict) = self.state.conflict.take() else { return };
-        if let Some(form) = self.state.form.as_mut() {
-            form.base_version = Some(conflict.version);
-            form.base_event = conflict.last_event;
-        }
+        let Some(session) = self.state.session_mut() else { return };
+        let Some(Dialog::Conflict(conflict)) = session.dialog.take() else { return };
+        session.form.base_version = Some(conflict.version);
+        session.form.base_event = conflict.last_event;
         self.submit_form(false);
     }
 
     /// Keeps what I typed as a comment on the issue, and closes the form.
     fn keep_as_comment(&mut self) {
         let lang = self.state.lang;
-        let Some(form) = &self.state.form else { return };
+        let Some(form) = self.state.form() else { return };
         let Some(number) = form.number.clone() else { return };
         let text = submit::as_comment(form, lang);
         let ctx = self.ctx();
         match self.store.comment(&ctx, &number, &text) {
             Ok(_) => {
                 self.close_form();
-                self.reload(Some(number.clone()));
+                self.after_write(Some(number.clone()));
                 self.state.message = Some(format!(
                     "{number} {}",
                     lang.pick("yours is kept as a comment", "你的内容已保存为评论")
                 ));
             }
             Err(e) => {
-                self.state.conflict = None;
+                self.set_dialog(None);
                 self.state.message = Some(e.message(lang));
             }
         }
@@ -421,7 +420,7 @@ impl App {
         match undo.apply(&mut self.store, &ctx) {
             Ok(message) => {
                 let keep = self.state.selected_row().map(|r| r.number.clone());
-                self.reload(keep);
+                self.after_write(keep);
                 self.state.message = Some(message);
             }
             Err(e) => self.state.message = Some(e.message(lang)),
@@ -502,7 +501,7 @@ impl App {
     }
 
     fn current_draft(&self) -> Option<Draft> {
-        self.state.form.as_ref().map(|form| Draft {
+        self.state.form().map(|form| Draft {
             db: self.state.db.clone(),
             acting_as: self.state.acting_as().map(str::to_string),
             saved_at: self.state.now,
@@ -543,7 +542,7 @@ pub fn allowed_forms(state: &State) -> Vec<FormKind> {
 
 /// What the open form needs besides its fields (for the view: its notes).
 pub fn form_env(state: &State) -> Env<'_> {
-    env(state, state.form_record.as_ref())
+    env(state, state.session().and_then(|s| s.record.as_ref()))
 }
 
 fn env<'a>(s: &'a State, record: Option<&'a IssueRecord>) -> Env<'a> {

@@ -9,7 +9,10 @@ pub mod draft;
 pub mod editing;
 mod external;
 pub mod form;
+mod input;
 pub mod keymap;
+pub mod line;
+pub mod overlay;
 pub mod palette;
 pub mod reports;
 pub mod view;
@@ -21,12 +24,12 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
-    KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+    KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
-use app::{App, Effect, PaletteEdit, SearchEdit};
+use app::{App, Effect};
 use view::Theme;
 
 use crate::i18n::Lang;
@@ -231,7 +234,7 @@ where
             // Whatever else is already waiting (a pasted word, an input method's burst) is handled
             // before the list is loaded and the screen drawn again.
             app.defer_reloads(true);
-            // An editor to run or a clipboard to set comes first: keys typed after Ctrl-E belong
+            // An editor to run or a clipboard to set comes first: keys typed after the editor key belong
             // to the console once the editor is done.
             while app.state.effects.is_empty()
                 && !app.state.quit
@@ -265,62 +268,20 @@ where
     Ok(())
 }
 
-/// One input event: typed into the palette or the search line when one is open, else through
-/// the keymap; mouse events when the mouse is on.
+/// One input event: a key goes where the open overlay's context says (see `App::key`), pasted
+/// text where typing goes, mouse events to the panes when the mouse is on.
 pub fn handle_event(app: &mut App, event: Event) {
     match event {
-        Event::Key(key) if key.kind != KeyEventKind::Release => {
-            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-            if app.state.help {
-                // Any key closes the help, bound or not; quit still quits.
-                app.handle(app.state.keymap.action(key).unwrap_or(keymap::Action::Help));
-            } else if app.state.restore.is_some() {
-                match key.code {
-                    KeyCode::Char('r') => app.answer_restore(Some(true)),
-                    KeyCode::Char('x') => app.answer_restore(Some(false)),
-                    KeyCode::Esc => app.answer_restore(None),
-                    _ => {}
-                }
-            } else if app.state.form.is_some() {
-                app.form_key(key);
-            } else if app.state.palette.is_some() {
-                let edit = match key.code {
-                    KeyCode::Enter => Some(PaletteEdit::Run),
-                    KeyCode::Esc => Some(PaletteEdit::Cancel),
-                    KeyCode::Backspace => Some(PaletteEdit::Backspace),
-                    KeyCode::Up => Some(PaletteEdit::Move(-1)),
-                    KeyCode::Down | KeyCode::Tab => Some(PaletteEdit::Move(1)),
-                    KeyCode::Char('p') if ctrl => Some(PaletteEdit::Move(-1)),
-                    KeyCode::Char('n') if ctrl => Some(PaletteEdit::Move(1)),
-                    KeyCode::Char(c) if !ctrl => Some(PaletteEdit::Insert(c)),
-                    _ => None,
-                };
-                if let Some(edit) = edit {
-                    app.palette_input(edit);
-                }
-            } else if app.state.searching {
-                let edit = match key.code {
-                    KeyCode::Enter => Some(SearchEdit::Done),
-                    KeyCode::Esc => Some(SearchEdit::Cancel),
-                    KeyCode::Backspace => Some(SearchEdit::Backspace),
-                    KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                        Some(SearchEdit::Clear)
-                    }
-                    KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                        Some(SearchEdit::Insert(c))
-                    }
-                    _ => None,
-                };
-                if let Some(edit) = edit {
-                    app.search_input(edit);
-                }
-            } else if let Some(action) = app.state.keymap.action(key) {
-                app.handle(action);
-            }
+        Event::Key(key) if key.kind != KeyEventKind::Release => app.key(key),
+        Event::Paste(text) => app.paste(&text),
+        // Over a form, a palette or a dialog the panes do not take the mouse.
+        Event::Mouse(mouse)
+            if app.state.mouse
+                && app.state.help.is_none()
+                && matches!(app.state.overlay, None | Some(overlay::Overlay::Search)) =>
+        {
+            handle_mouse(app, mouse)
         }
-        Event::Paste(text) if app.state.form.is_some() => app.form_paste(&text),
-        Event::Paste(text) if app.state.searching => app.search_input(SearchEdit::Paste(text)),
-        Event::Mouse(mouse) if app.state.mouse => handle_mouse(app, mouse),
         _ => {}
     }
 }

@@ -1,6 +1,8 @@
 //! The command palette (`:`): every action, list filter and saved filter, found by fuzzy typing.
 
+use super::form::picker::initials;
 use super::keymap::{Action, Keymap};
+use super::line::LineInput;
 use crate::config::SavedFilter;
 use crate::domain::{Department, Priority};
 use crate::i18n::Lang;
@@ -24,7 +26,26 @@ pub struct Entry {
     pub keys: String,
     /// Extra words that match (English names, codes) without being shown.
     pub aliases: String,
+    /// The pinyin initials of the label's Chinese words (`sj` finds 升级), computed once.
+    initials: String,
     pub command: Command,
+}
+
+impl Entry {
+    pub fn new(label: String, keys: String, aliases: String, command: Command) -> Entry {
+        // Each run of Chinese gets its initials; `按部门或优先级筛选` is found by `abm` or `sx`.
+        let initials = label
+            .split(|c: char| !is_chinese(c))
+            .filter(|w| !w.is_empty())
+            .filter_map(|w| initials(w).into_iter().next())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Entry { label, keys, aliases, initials, command }
+    }
+}
+
+fn is_chinese(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
 #[derive(Debug, Clone)]
@@ -33,7 +54,9 @@ pub struct Palette {
     pub title: Option<String>,
     /// The issue finder: its entries come from the store as the input changes, already in order.
     pub finds_issues: bool,
-    pub input: String,
+    /// A menu (Space): a key an entry names runs it at once.
+    pub menu: bool,
+    pub input: LineInput,
     entries: Vec<Entry>,
     /// Indexes into `entries` that match the input, best first.
     pub matches: Vec<usize>,
@@ -46,11 +69,13 @@ impl Palette {
         let mut entries: Vec<Entry> = Action::all()
             .into_iter()
             .filter(|a| !matches!(a, Action::Palette | Action::ExternalEditor))
-            .map(|a| Entry {
-                label: a.describe(lang).to_string(),
-                keys: keymap.keys(a).join(" "),
-                aliases: format!("{} {}", a.describe(Lang::En), a.name()),
-                command: Command::Run(a),
+            .map(|a| {
+                Entry::new(
+                    a.describe(lang).to_string(),
+                    keymap.keys(a).join(" "),
+                    format!("{} {}", a.describe(Lang::En), a.name()),
+                    Command::Run(a),
+                )
             })
             .collect();
         entries.extend(Palette::filters(depts, saved, lang).entries);
@@ -63,15 +88,20 @@ impl Palette {
             .iter()
             .map(|kind| {
                 let action = Action::Form(*kind);
-                Entry {
-                    label: kind.title(lang).to_string(),
-                    keys: keymap.keys(action).join(" "),
-                    aliases: format!("{} {}", kind.title(Lang::En), kind.name()),
-                    command: Command::Run(action),
-                }
+                Entry::new(
+                    kind.title(lang).to_string(),
+                    keymap.keys(action).join(" "),
+                    format!("{} {}", kind.title(Lang::En), kind.name()),
+                    Command::Run(action),
+                )
             })
             .collect();
-        Palette { title: Some(title), ..Palette::new(entries) }
+        Palette { title: Some(title), menu: true, ..Palette::new(entries) }
+    }
+
+    /// Whether an entry runs this action (a menu's keys run only what it lists).
+    pub fn runs(&self, action: Action) -> bool {
+        self.entries.iter().any(|e| e.command == Command::Run(action))
     }
 
     /// The issue finder (`#`): issues by number or title, filled by the app from the store.
@@ -91,40 +121,48 @@ impl Palette {
     /// Only the filters (the `f` key).
     pub fn filters(depts: &[Department], saved: &[SavedFilter], lang: Lang) -> Palette {
         let dept = lang.pick("Department", "部门");
-        let mut entries = vec![Entry {
-            label: lang.pick("All departments and priorities", "全部部门和优先级").to_string(),
-            keys: String::new(),
-            aliases: "clear all".into(),
-            command: Command::Department(None),
-        }];
-        entries.extend(depts.iter().map(|d| Entry {
-            label: format!("{dept}: {} ({})", d.name, d.code),
-            keys: String::new(),
-            aliases: format!("department {}", d.code.to_lowercase()),
-            command: Command::Department(Some(d.code.clone())),
+        let mut entries = vec![Entry::new(
+            lang.pick("All departments and priorities", "全部部门和优先级").to_string(),
+            String::new(),
+            "clear all".into(),
+            Command::Department(None),
+        )];
+        entries.extend(depts.iter().map(|d| {
+            Entry::new(
+                format!("{dept}: {} ({})", d.name, d.code),
+                String::new(),
+                format!("department {}", d.code.to_lowercase()),
+                Command::Department(Some(d.code.clone())),
+            )
         }));
         let prio = lang.pick("Priority", "优先级");
-        entries.extend(Priority::ALL.iter().map(|p| Entry {
-            label: format!("{prio}: {}", p.label(lang)),
-            keys: String::new(),
-            aliases: format!("priority {}", p.code()),
-            command: Command::Priority(Some(*p)),
+        entries.extend(Priority::ALL.iter().map(|p| {
+            Entry::new(
+                format!("{prio}: {}", p.label(lang)),
+                String::new(),
+                format!("priority {}", p.code()),
+                Command::Priority(Some(*p)),
+            )
         }));
         let saved_label = lang.pick("Saved filter", "已存筛选");
-        entries.extend(saved.iter().enumerate().map(|(i, f)| Entry {
-            label: format!("{saved_label}: {}", f.name),
-            keys: String::new(),
-            aliases: "saved filter".into(),
-            command: Command::Saved(i),
+        entries.extend(saved.iter().enumerate().map(|(i, f)| {
+            Entry::new(
+                format!("{saved_label}: {}", f.name),
+                String::new(),
+                "saved filter".into(),
+                Command::Saved(i),
+            )
         }));
-        Palette::new(entries)
+        let title = lang.pick("Filter the lists", "筛选列表").to_string();
+        Palette { title: Some(title), ..Palette::new(entries) }
     }
 
     fn new(entries: Vec<Entry>) -> Palette {
         let mut palette = Palette {
             title: None,
             finds_issues: false,
-            input: String::new(),
+            menu: false,
+            input: LineInput::default(),
             matches: Vec::new(),
             entries,
             selected: 0,
@@ -141,14 +179,40 @@ impl Palette {
         self.matches.get(self.selected).map(|i| self.entries[*i].command.clone())
     }
 
-    pub fn push(&mut self, c: char) {
-        self.input.push(c);
+    pub fn insert(&mut self, c: char) {
+        self.input.insert(c);
         self.refilter();
     }
 
-    pub fn pop(&mut self) {
-        self.input.pop();
+    pub fn insert_str(&mut self, text: &str) {
+        self.input.insert_str(text);
         self.refilter();
+    }
+
+    /// Deletes the character before the cursor; whether the input changed.
+    pub fn backspace(&mut self) -> bool {
+        let changed = self.input.backspace();
+        if changed {
+            self.refilter();
+        }
+        changed
+    }
+
+    pub fn delete(&mut self) -> bool {
+        let changed = self.input.delete();
+        if changed {
+            self.refilter();
+        }
+        changed
+    }
+
+    /// A text-editing action on the input; whether it changed.
+    pub fn edit(&mut self, action: Action) -> bool {
+        let changed = self.input.apply(action);
+        if changed {
+            self.refilter();
+        }
+        changed
     }
 
     pub fn step(&mut self, delta: i64) {
@@ -164,7 +228,10 @@ impl Palette {
             .iter()
             .enumerate()
             .filter_map(|(i, e)| {
-                let best = [&e.label, &e.aliases].iter().filter_map(|t| fuzzy_score(&self.input, t)).max()?;
+                let best = [&e.label, &e.aliases, &e.initials]
+                    .iter()
+                    .filter_map(|t| fuzzy_score(&self.input, t))
+                    .max()?;
                 Some((best, i))
             })
             .collect();
@@ -222,18 +289,17 @@ mod tests {
     fn the_palette_finds_actions_in_either_language() {
         let depts = vec![Department { code: "RD".into(), name: "研发部".into(), head: None }];
         let mut palette = Palette::commands(&Keymap::default(), &depts, &[], Lang::Zh);
-        for c in "help".chars() {
-            palette.push(c);
-        }
-        assert_eq!(palette.selected_command(), Some(Command::Run(Action::Help)));
-        palette.input.clear();
-        for c in "研发".chars() {
-            palette.push(c);
-        }
-        assert_eq!(palette.selected_command(), Some(Command::Department(Some("RD".into()))));
-        for c in "zzz".chars() {
-            palette.push(c);
-        }
-        assert_eq!(palette.selected_command(), None);
+        let mut find = |text: &str| {
+            palette.edit(Action::DeleteToStart);
+            palette.insert_str(text);
+            palette.selected_command()
+        };
+        assert_eq!(find("help"), Some(Command::Run(Action::Help)));
+        assert_eq!(find("研发"), Some(Command::Department(Some("RD".into()))));
+        assert_eq!(find("zzz"), None);
+        // Pinyin initials of the Chinese words: 升级 (escalate), 排序 (sort), 搜索 (search).
+        assert_eq!(find("sj"), Some(Command::Run(Action::Form(crate::tui::form::FormKind::Escalate))));
+        assert_eq!(find("px"), Some(Command::Run(Action::CycleSort)));
+        assert_eq!(find("ss"), Some(Command::Run(Action::Search)));
     }
 }

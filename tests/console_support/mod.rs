@@ -242,7 +242,10 @@ pub fn caption(app: &App) -> String {
     };
     format!(
         "view {:?} · focus {:?} · sort {:?} · selected {selected} · query {:?}",
-        s.view, s.focus, s.sort, s.query
+        s.view,
+        s.focus,
+        s.sort,
+        s.query.as_str()
     )
 }
 

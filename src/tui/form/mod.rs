@@ -8,13 +8,15 @@ pub mod path;
 pub mod picker;
 pub mod submit;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::{TextArea, WrapMode};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::text::clean_input;
 use crate::domain::when::Ahead;
 use crate::i18n::Lang;
+use crate::tui::input::typed_char;
+use crate::tui::keymap::{Action, Context, Keymap};
 pub use kinds::FormKind;
 use picker::{Item, Picker};
 
@@ -251,80 +253,156 @@ impl Form {
         self.picker = Some(picker);
     }
 
-    /// One key. The picker, when open, takes keys first.
-    pub fn key(&mut self, key: KeyEvent) -> Outcome {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && key.code == KeyCode::Char('s') {
+    /// Where keys go in this form: its picker when one is open.
+    pub fn context(&self) -> Context {
+        if self.picker.is_some() { Context::Picker } else { Context::Form }
+    }
+
+    /// One key, read through the keymap of where it goes.
+    pub fn press(&mut self, keymap: &Keymap, key: KeyEvent) -> Outcome {
+        let action = keymap.action(self.context(), key);
+        self.key(action, key)
+    }
+
+    /// One key, and what the keymap made of it. The picker, when open, takes keys first; keys
+    /// the keymap does not bind are typed.
+    pub fn key(&mut self, action: Option<Action>, key: KeyEvent) -> Outcome {
+        if action == Some(Action::Submit) {
             self.close_picker();
             return Outcome::Submit;
         }
         if self.picker.is_some() {
-            return self.picker_key(key);
+            return self.picker_key(action, key);
         }
         let Some(field) = self.fields.get_mut(self.focus) else {
-            return if key.code == KeyCode::Esc {
+            return if action == Some(Action::Cancel) {
                 Outcome::Cancel
             } else {
                 Outcome::Editing { changed: false }
             };
         };
         let prose = field.spec.is_prose();
-        match (&field.spec.kind, key.code) {
-            (_, KeyCode::Esc) => return Outcome::Cancel,
-            (Kind::Path, KeyCode::Tab) => match path::complete(&field.value()) {
-                Some(done) => {
-                    field.set(&done);
-                    return Outcome::Editing { changed: true };
-                }
-                None => self.step(1),
+        let unchanged = Outcome::Editing { changed: false };
+        match action {
+            Some(Action::Cancel) => return Outcome::Cancel,
+            Some(Action::NextField) => match &field.spec.kind {
+                Kind::Path => match path::complete(&field.value()) {
+                    Some(done) => {
+                        field.set(&done);
+                        return Outcome::Editing { changed: true };
+                    }
+                    None => self.step(1),
+                },
+                _ => self.step(1),
             },
-            (_, KeyCode::Tab) => self.step(1),
-            (_, KeyCode::BackTab) => self.step(-1),
-            (_, KeyCode::Down) if !prose => self.step(1),
-            (_, KeyCode::Up) if !prose => self.step(-1),
-            (Kind::Choice(options), KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')) => {
-                let n = options.len().max(1) as i64;
-                let delta = if key.code == KeyCode::Left { -1 } else { 1 };
-                field.choice = (field.choice as i64 + delta).rem_euclid(n) as usize;
-                return Outcome::Editing { changed: true };
+            Some(Action::PrevField) => self.step(-1),
+            // In text of several lines ↓ and ↑ move between its lines, and out at either end.
+            Some(Action::Down) => {
+                let last = field.text.lines().len().saturating_sub(1);
+                if prose && field.text.cursor().0 < last {
+                    field.text.move_cursor(ratatui_textarea::CursorMove::Down);
+                } else {
+                    self.step(1);
+                }
             }
-            (Kind::Pick { .. }, KeyCode::Enter | KeyCode::Char(' ')) => self.open_picker(""),
-            (Kind::Pick { .. }, KeyCode::Backspace | KeyCode::Delete) => {
-                return Outcome::Editing { changed: field.picked.pop().is_some() };
+            Some(Action::Up) => {
+                if prose && field.text.cursor().0 > 0 {
+                    field.text.move_cursor(ratatui_textarea::CursorMove::Up);
+                } else {
+                    self.step(-1);
+                }
             }
-            (Kind::Pick { .. }, KeyCode::Char(c)) if !ctrl => self.open_picker(&c.to_string()),
-            (_, KeyCode::Enter) if !prose => self.step(1),
-            (Kind::Choice(_) | Kind::Pick { .. }, _) => {}
-            (Kind::Percent, KeyCode::Char(c)) if !c.is_ascii_digit() && !ctrl => {}
-            _ => return Outcome::Editing { changed: field.text.input(key) },
+            Some(edit) => match &field.spec.kind {
+                // ← and → choose among a few values, stopping at either end.
+                Kind::Choice(options) => {
+                    let last = options.len().saturating_sub(1);
+                    let before = field.choice;
+                    match edit {
+                        Action::CharLeft | Action::WordLeft | Action::LineStart => {
+                            field.choice =
+                                if edit == Action::LineStart { 0 } else { before.saturating_sub(1) }
+                        }
+                        Action::CharRight | Action::WordRight | Action::LineEnd => {
+                            field.choice = if edit == Action::LineEnd { last } else { (before + 1).min(last) }
+                        }
+                        _ => {}
+                    }
+                    return Outcome::Editing { changed: field.choice != before };
+                }
+                Kind::Pick { .. } => {
+                    if edit == Action::DeleteToStart || edit == Action::DeleteWord {
+                        let changed = !field.picked.is_empty();
+                        field.picked.clear();
+                        return Outcome::Editing { changed };
+                    }
+                }
+                _ => {
+                    return Outcome::Editing {
+                        changed: crate::tui::line::apply_to_area(&mut field.text, edit),
+                    };
+                }
+            },
+            None => {
+                let ch = typed_char(key);
+                match (&field.spec.kind, key.code) {
+                    // Space cycles a choice round.
+                    (Kind::Choice(options), KeyCode::Char(' ')) => {
+                        let n = options.len().max(1);
+                        field.choice = (field.choice + 1) % n;
+                        return Outcome::Editing { changed: true };
+                    }
+                    (Kind::Pick { .. }, KeyCode::Enter | KeyCode::Char(' ')) => self.open_picker(""),
+                    (Kind::Pick { .. }, KeyCode::Backspace | KeyCode::Delete) => {
+                        return Outcome::Editing { changed: field.picked.pop().is_some() };
+                    }
+                    (Kind::Pick { .. }, _) if ch.is_some() => {
+                        self.open_picker(&ch.map(String::from).unwrap_or_default())
+                    }
+                    (_, KeyCode::Enter) if !prose => self.step(1),
+                    (Kind::Choice(_) | Kind::Pick { .. }, _) => {}
+                    (Kind::Percent, KeyCode::Char(c)) if !c.is_ascii_digit() => {}
+                    (_, KeyCode::Char(_)) if ch.is_none() => {}
+                    (_, KeyCode::Enter | KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete) => {
+                        return Outcome::Editing { changed: field.text.input_without_shortcuts(key) };
+                    }
+                    _ => {}
+                }
+            }
         }
-        Outcome::Editing { changed: false }
+        unchanged
     }
 
-    fn picker_key(&mut self, key: KeyEvent) -> Outcome {
+    fn picker_key(&mut self, action: Option<Action>, key: KeyEvent) -> Outcome {
         let Some(picker) = self.picker.as_mut() else {
             return Outcome::Editing { changed: false };
         };
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => self.close_picker(),
-            KeyCode::Tab => {
+        match action {
+            Some(Action::Cancel) => self.close_picker(),
+            Some(Action::NextField) => {
                 self.close_picker();
                 self.step(1);
             }
-            KeyCode::BackTab => {
+            Some(Action::PrevField) => {
                 self.close_picker();
                 self.step(-1);
             }
-            KeyCode::Up => picker.step(-1),
-            KeyCode::Down => picker.step(1),
-            KeyCode::Char('p') if ctrl => picker.step(-1),
-            KeyCode::Char('n') if ctrl => picker.step(1),
-            KeyCode::Backspace => picker.pop(),
-            KeyCode::Char(' ') if picker.multi => return self.choose(false),
-            KeyCode::Enter => return self.choose(true),
-            KeyCode::Char(c) if !ctrl => picker.push(c),
-            _ => {}
+            Some(Action::Up) => picker.step(-1),
+            Some(Action::Down) => picker.step(1),
+            Some(Action::Toggle) if picker.multi => return self.choose(false),
+            // In a list of one, the key of a toggle is typed (a space in a name).
+            Some(Action::Toggle) => {
+                if let Some(c) = typed_char(key) {
+                    picker.push(c);
+                }
+            }
+            Some(Action::Choose) => return self.choose(true),
+            Some(edit) => picker.edit(edit),
+            None => match (typed_char(key), key.code) {
+                (Some(c), _) => picker.push(c),
+                (None, KeyCode::Backspace) => picker.pop(),
+                (None, KeyCode::Delete) => picker.delete(),
+                _ => {}
+            },
         }
         Outcome::Editing { changed: false }
     }
@@ -397,8 +475,14 @@ impl Form {
 mod tests {
     use super::*;
 
+    use crossterm::event::KeyModifiers;
+
     fn press(form: &mut Form, code: KeyCode) -> Outcome {
-        form.key(KeyEvent::new(code, KeyModifiers::NONE))
+        form.press(&Keymap::default(), KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn ctrl(form: &mut Form, c: char) -> Outcome {
+        form.press(&Keymap::default(), KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
     }
 
     fn typed(form: &mut Form, text: &str) {
@@ -452,14 +536,14 @@ mod tests {
         typed(&mut form, "第二行");
         press(&mut form, KeyCode::Tab);
         assert_eq!(form.field("state").map(Field::value).as_deref(), Some("b"));
-        press(&mut form, KeyCode::Right);
+        press(&mut form, KeyCode::Left);
         press(&mut form, KeyCode::Tab);
         typed(&mut form, "5x0");
         press(&mut form, KeyCode::Tab);
         // The picker: initials find 张三, Space takes him, Enter on an empty query closes it.
         typed(&mut form, "zs");
         assert!(form.picker.is_some());
-        form.key(KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE));
+        press(&mut form, KeyCode::Char(' '));
         typed(&mut form, "li");
         press(&mut form, KeyCode::Enter);
         press(&mut form, KeyCode::Enter);
@@ -482,8 +566,35 @@ mod tests {
         let mut again = sample();
         again.fill(&values);
         assert_eq!(again.draft(), form.draft(), "a draft rebuilds the form");
-        assert_eq!(form.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), Outcome::Submit);
+        assert_eq!(ctrl(&mut form, 's'), Outcome::Submit);
         assert_eq!(press(&mut form, KeyCode::Esc), Outcome::Cancel);
+    }
+
+    #[test]
+    fn line_editing_keys_work_in_fields_and_choices_stop_at_their_ends() {
+        let mut form = sample();
+        typed(&mut form, "接口 超时 报错");
+        assert_eq!(ctrl(&mut form, 'w'), Outcome::Editing { changed: true });
+        assert_eq!(form.text("title"), "接口 超时");
+        ctrl(&mut form, 'a');
+        typed(&mut form, "新");
+        ctrl(&mut form, 'e');
+        typed(&mut form, "!");
+        assert_eq!(form.text("title"), "新接口 超时 !");
+        assert_eq!(ctrl(&mut form, 'u'), Outcome::Editing { changed: true });
+        assert_eq!(form.text("title"), "", "Ctrl-U clears the line, not one character");
+        ctrl(&mut form, 'z');
+        assert_eq!(form.text("title"), "新接口 超时 !");
+        // The choice opened on its second value: ← goes to the first and stops there.
+        press(&mut form, KeyCode::Tab);
+        press(&mut form, KeyCode::Tab);
+        assert_eq!(form.focused().map(|f| f.spec.id), Some("state"));
+        press(&mut form, KeyCode::Left);
+        press(&mut form, KeyCode::Left);
+        assert_eq!(form.field("state").map(Field::value).as_deref(), Some("a"), "no wrap to the last");
+        press(&mut form, KeyCode::Right);
+        press(&mut form, KeyCode::Right);
+        assert_eq!(form.field("state").map(Field::value).as_deref(), Some("b"));
     }
 
     #[test]

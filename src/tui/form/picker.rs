@@ -4,6 +4,8 @@
 use pinyin::ToPinyinMulti;
 
 use crate::domain::{Department, Person};
+use crate::tui::keymap::Action;
+use crate::tui::line::LineInput;
 use crate::tui::palette::fuzzy_score;
 
 /// One choice: the value the form keeps, what is shown, and what else matches it.
@@ -86,7 +88,7 @@ pub fn initials(text: &str) -> Vec<String> {
 /// A picker open over a form field.
 #[derive(Debug, Clone)]
 pub struct Picker {
-    pub query: String,
+    pub query: LineInput,
     items: Vec<Item>,
     /// Indexes into `items` that match, best first.
     pub matches: Vec<usize>,
@@ -101,8 +103,15 @@ pub struct Picker {
 
 impl Picker {
     pub fn new(items: Vec<Item>, multi: bool, free: bool, chosen: Vec<String>) -> Picker {
-        let mut picker =
-            Picker { query: String::new(), matches: Vec::new(), items, selected: 0, multi, chosen, free };
+        let mut picker = Picker {
+            query: LineInput::default(),
+            matches: Vec::new(),
+            items,
+            selected: 0,
+            multi,
+            chosen,
+            free,
+        };
         picker.refilter();
         picker
     }
@@ -116,18 +125,32 @@ impl Picker {
     }
 
     pub fn push(&mut self, c: char) {
-        self.query.push(c);
+        self.query.insert(c);
         self.refilter();
     }
 
     pub fn push_str(&mut self, text: &str) {
-        self.query.push_str(text);
+        self.query.insert_str(text);
         self.refilter();
     }
 
     pub fn pop(&mut self) {
-        self.query.pop();
-        self.refilter();
+        if self.query.backspace() {
+            self.refilter();
+        }
+    }
+
+    pub fn delete(&mut self) {
+        if self.query.delete() {
+            self.refilter();
+        }
+    }
+
+    /// A text-editing action on the query.
+    pub fn edit(&mut self, action: Action) {
+        if self.query.apply(action) {
+            self.refilter();
+        }
     }
 
     pub fn step(&mut self, delta: i64) {

@@ -1,6 +1,5 @@
 //! A form over the panes: labels on the left, what is typed on the right, what the form says
-//! as you type below; its picker, conflict dialog and confirmation over it; and the offer of an
-//! earlier draft.
+//! as you type below; its picker over it (its dialogs are in `dialogs`).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,11 +8,14 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Theme, pane_block};
 use crate::domain::text::{pad, sanitize_line, truncate, width};
+use crate::i18n::Lang;
 use crate::tui::app::State;
-use crate::tui::editing::{Conflict, form_env};
+use crate::tui::editing::form_env;
 use crate::tui::form::picker::Picker;
 use crate::tui::form::submit::{self, Level};
 use crate::tui::form::{Field, Form, Kind};
+use crate::tui::keymap::{Action, Context};
+use crate::tui::overlay::Dialog;
 
 /// Rows a prose field gets at least, and at most when there is room.
 const PROSE_MIN: u16 = 2;
@@ -114,12 +116,16 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, state: &State, theme: &T
         };
         cursor = Some(draw_picker(frame, popup, anchor, picker, state, theme));
     }
-    if let Some(conflict) = &state.conflict {
-        draw_conflict(frame, area, conflict, state, theme);
-        cursor = None;
-    } else if let Some(question) = &state.confirm {
-        draw_confirm(frame, area, question, theme);
-        cursor = None;
+    match state.dialog() {
+        Some(Dialog::Conflict(conflict)) => {
+            super::dialogs::draw_conflict(frame, area, conflict, state, theme);
+            cursor = None;
+        }
+        Some(Dialog::Confirm(question)) => {
+            super::dialogs::draw_confirm(frame, area, question, state, theme);
+            cursor = None;
+        }
+        None => {}
     }
     if let Some(at) = cursor {
         // The terminal's own cursor at the insertion point: an input method's candidate window
@@ -238,34 +244,58 @@ fn placeholder(field: &Field, state: &State, focused: bool) -> String {
 
 fn draw_hint(frame: &mut Frame, area: Rect, form: &Form, state: &State, theme: &Theme) {
     let lang = state.lang;
-    let (text, style) = if state.discard_armed {
-        (
-            lang.pick(
-                "Esc again discards what you typed; any other key keeps editing.",
-                "再按 Esc 将丢弃已输入内容；按其他键继续编辑。",
-            )
-            .to_string(),
-            theme.error,
-        )
+    let keys = &state.keymap;
+    let (text, style) = if state.session().is_some_and(|s| s.discard_armed) {
+        let esc = keys.first_key_in(Context::Form, Action::Cancel);
+        let text = match lang {
+            Lang::En => format!("{esc} again discards what you typed; any other key keeps editing."),
+            Lang::Zh => format!("再按 {esc} 将丢弃已输入内容；按其他键继续编辑。"),
+        };
+        (text, theme.error)
     } else {
-        let editor = state.keymap.first_key(crate::tui::keymap::Action::ExternalEditor);
-        let prose = form.focused().is_some_and(|f| f.spec.is_prose());
-        let enter = if prose { lang.pick("Enter new line · ", "Enter 换行 · ") } else { "" };
-        (
-            format!(
-                "Tab {} · {enter}Ctrl-S {} · {editor} $EDITOR · Esc {} · {}",
-                lang.pick("next", "下一项"),
-                form.kind.verb(lang),
-                lang.pick("cancel", "取消"),
-                lang.pick("kept as a draft as you type", "输入内容随时存为草稿"),
-            ),
-            theme.hint,
-        )
+        let mut hints = Vec::new();
+        match form.focused().map(|f| &f.spec.kind) {
+            Some(Kind::Prose) => hints.push(format!("Enter {}", lang.pick("new line", "换行"))),
+            Some(Kind::Choice(_)) => hints.push(format!(
+                "{}/{} {}",
+                keys.first_key_in(Context::Form, Action::CharLeft),
+                keys.first_key_in(Context::Form, Action::CharRight),
+                lang.pick("choose", "选择")
+            )),
+            _ => {}
+        }
+        for action in Context::Form.hinted() {
+            let hint = match action {
+                // The submit hint says what submitting does: 登记, 提交, 验收….
+                Action::Submit => {
+                    format!("{} {}", keys.first_key_in(Context::Form, *action), form.kind.verb(lang))
+                }
+                _ => keys.hint(Context::Form, *action, lang),
+            };
+            if !hint.is_empty() {
+                hints.push(hint);
+            }
+        }
+        hints.push(lang.pick("kept as a draft as you type", "输入内容随时存为草稿").to_string());
+        (fit_hints(&hints, area.width as usize), theme.hint)
     };
     frame.render_widget(
         Paragraph::new(Line::styled(truncate(&text, area.width as usize).into_owned(), style)),
         area,
     );
+}
+
+/// As many hints as fit, whole, in their order.
+fn fit_hints(hints: &[String], room: usize) -> String {
+    let mut text = String::new();
+    for hint in hints {
+        let next = if text.is_empty() { hint.clone() } else { format!("{text} · {hint}") };
+        if width(&next) > room {
+            break;
+        }
+        text = next;
+    }
+    text
 }
 
 /// The picker under (or over) its field; returns where the cursor goes (the end of the query).
@@ -286,12 +316,18 @@ fn draw_picker(
     let rect =
         Rect { x: anchor.x.min(bounds.right().saturating_sub(w)), y, width: w, height: h.min(bounds.height) };
     super::clear_under(frame, rect);
-    let title = if picker.multi {
-        lang.pick(" Space choose · Enter done · Esc close ", " 空格 选择 · Enter 完成 · Esc 关闭 ")
+    let keys = &state.keymap;
+    let hints: Vec<String> = if picker.multi {
+        state.keymap.hints(Context::Picker, lang)
     } else {
-        lang.pick(" Enter choose · Esc close ", " Enter 选择 · Esc 关闭 ")
+        [
+            format!("{} {}", keys.first_key_in(Context::Picker, Action::Choose), lang.pick("choose", "选择")),
+            keys.hint(Context::Picker, Action::Cancel, lang),
+        ]
+        .to_vec()
     };
-    let block = pane_block(title.to_string(), true, theme);
+    let title = format!(" {} ", fit_hints(&hints, w.saturating_sub(4) as usize));
+    let block = pane_block(title, true, theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let room = inner.width as usize;
@@ -307,103 +343,17 @@ fn draw_picker(
     }
     if picker.matches.is_empty() {
         let text = if picker.free && !picker.query.trim().is_empty() {
-            lang.pick("Enter keeps what you typed", "Enter 保留所输入的文字")
+            let key = keys.first_key_in(Context::Picker, Action::Choose);
+            match lang {
+                Lang::En => format!("{key} keeps what you typed"),
+                Lang::Zh => format!("按 {key} 保留所输入的文字"),
+            }
         } else {
-            lang.pick("nothing matches", "没有匹配项")
+            lang.pick("nothing matches", "没有匹配项").to_string()
         };
         lines.push(Line::styled(text, theme.hint));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-    let x = inner.x + (2 + width(&picker.query) as u16).min(inner.width.saturating_sub(1));
+    let x = inner.x + (2 + picker.query.cursor_width() as u16).min(inner.width.saturating_sub(1));
     (x, inner.y)
-}
-
-/// Someone changed the issue after the form opened: what they did, and the three ways on.
-fn draw_conflict(frame: &mut Frame, area: Rect, conflict: &Conflict, state: &State, theme: &Theme) {
-    let lang = state.lang;
-    let w = area.width.min(90);
-    let room = w.saturating_sub(4) as usize;
-    let mut lines = vec![Line::styled(
-        lang.pick(
-            "Someone changed this issue after you opened the form:",
-            "你打开表单之后，有人修改了这个问题：",
-        ),
-        theme.urgent,
-    )];
-    let name = |login: &str| {
-        state.people.iter().find(|p| p.login == login).map_or(login.to_string(), |p| p.display_name.clone())
-    };
-    let shown = conflict.events.len().min(area.height.saturating_sub(9) as usize).max(1);
-    for e in conflict.events.iter().rev().take(shown).rev() {
-        let head = format!("{} {} {}", e.at.format("%m-%d %H:%M"), name(&e.actor), e.kind.label(lang));
-        let detail = super::timeline::detail(e, lang);
-        let text = if detail.is_empty() { head } else { format!("{head}: {detail}") };
-        lines.push(Line::raw(truncate(&format!("  {}", sanitize_line(&text)), room).into_owned()));
-    }
-    if conflict.events.len() > shown {
-        lines.push(Line::styled(format!("  … +{}", conflict.events.len() - shown), theme.hint));
-    }
-    lines.push(Line::raw(""));
-    for (key, en, zh) in [
-        ("o", "overwrite: save mine on top of theirs", "覆盖：在对方修改之上保存我的内容"),
-        ("c", "keep mine as a comment on the issue", "保留为评论：把我的内容存为该问题的评论"),
-        ("d", "discard mine", "丢弃我的内容"),
-        ("Esc", "back to the form", "返回表单"),
-    ] {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {} ", pad(key, 3)), theme.key),
-            Span::raw(lang.pick(en, zh)),
-        ]));
-    }
-    let popup = super::centre(area, w, lines.len() as u16 + 2);
-    super::clear_under(frame, popup);
-    let block = pane_block(lang.pick(" Changed meanwhile ", " 期间已被修改 ").to_string(), true, theme);
-    frame.render_widget(Paragraph::new(lines).block(block).style(theme.base), popup);
-}
-
-fn draw_confirm(frame: &mut Frame, area: Rect, question: &str, theme: &Theme) {
-    let w = (width(question) as u16 + 4).min(area.width).max(20);
-    let rows = (width(question) as u16).div_ceil(w.saturating_sub(4).max(1)) + 2;
-    let popup = super::centre(area, w, rows);
-    super::clear_under(frame, popup);
-    let block = pane_block(String::new(), true, theme);
-    frame.render_widget(
-        Paragraph::new(Line::styled(question.to_string(), theme.error))
-            .wrap(Wrap { trim: false })
-            .block(block),
-        popup,
-    );
-}
-
-/// The offer of a draft left by an earlier run (a crash, a kill, a dropped connection).
-pub fn draw_restore(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let Some(draft) = &state.restore else { return };
-    let lang = state.lang;
-    let d = &draft.form;
-    let what = match &d.number {
-        Some(n) => format!("{} · {n}", d.kind.title(lang)),
-        None => d.kind.title(lang).to_string(),
-    };
-    // The longest value is the one worth recognising (a choice or a picker holds a code).
-    let first = d.values.iter().map(|(_, v)| v.trim()).max_by_key(|v| v.chars().count()).unwrap_or("—");
-    let first = first.lines().next().unwrap_or("—");
-    let lines = vec![
-        Line::from(format!(
-            "{} {}",
-            lang.pick("A form you were typing was left unsaved at", "发现一份未保存的表单草稿，保存于"),
-            draft.saved_at.format("%Y-%m-%d %H:%M")
-        )),
-        Line::from(format!("{}: {what}", lang.pick("Form", "表单"))),
-        Line::from(truncate(&sanitize_line(first), 70).into_owned()),
-        Line::from(""),
-        Line::styled(
-            lang.pick("r restore it · x discard it · Esc decide later", "r 恢复 · x 丢弃 · Esc 稍后再说"),
-            theme.key,
-        ),
-    ];
-    let w = lines.iter().map(|l| width(&l.to_string())).max().unwrap_or(40) as u16 + 4;
-    let popup = super::centre(area, w, lines.len() as u16 + 2);
-    super::clear_under(frame, popup);
-    let block = pane_block(lang.pick(" Draft ", " 草稿 ").to_string(), true, theme);
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

@@ -1,7 +1,9 @@
 //! Drawing: one function per pane, each reading `State` and nothing else.
 
 mod detail;
+mod dialogs;
 mod form;
+mod help;
 mod list;
 mod reports;
 mod theme;
@@ -15,9 +17,10 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 pub use theme::Theme;
 
 use super::app::{Pane, State};
-use super::keymap::{Action, View};
+use super::keymap::{Action, Context, View};
+use super::overlay::Overlay;
 use super::palette::Palette;
-use crate::domain::text::{sanitize_line, truncate, width};
+use crate::domain::text::{sanitize_line, width};
 
 /// At this width and wider all three panes are on screen: the list beside the detail and the
 /// timeline, which stand one above the other.
@@ -57,6 +60,11 @@ pub fn layout(area: Rect, state: &State) -> Areas {
     Areas { header, status, panes }
 }
 
+/// The furthest the help scrolls on a screen of this size.
+pub fn help_max_scroll(area: Rect, state: &State) -> usize {
+    state.help.as_ref().map_or(0, |view| help::max_scroll(area, view, state))
+}
+
 /// The list row (absolute index) drawn at screen row `y` of the list pane, if any.
 pub fn list_row_at(pane: Rect, state: &State, y: u16) -> Option<usize> {
     list::row_at(pane, state, y)
@@ -83,17 +91,14 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     }
     draw_status(frame, areas.status, state, theme);
     draw_long_message(frame, area, areas.status, state, theme);
-    if let Some(palette) = &state.palette {
-        draw_palette(frame, area, palette, state, theme);
+    match &state.overlay {
+        Some(Overlay::Palette(palette)) => draw_palette(frame, area, palette, state, theme),
+        Some(Overlay::Form(session)) => form::draw(frame, area, &session.form, state, theme),
+        Some(Overlay::Restore(_)) => dialogs::draw_restore(frame, area, state, theme),
+        Some(Overlay::Search) | None => {}
     }
-    if let Some(form) = &state.form {
-        form::draw(frame, area, form, state, theme);
-    }
-    if state.restore.is_some() {
-        form::draw_restore(frame, area, state, theme);
-    }
-    if state.help {
-        draw_help(frame, area, state, theme);
+    if let Some(view) = &state.help {
+        help::draw(frame, area, view, state, theme);
     }
 }
 
@@ -111,8 +116,8 @@ fn draw_palette(frame: &mut Frame, area: Rect, palette: &Palette, state: &State,
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let prompt = format!(": {}", sanitize_line(&palette.input));
-    let mut lines = vec![Line::styled(prompt.clone(), theme.search)];
-    let room = inner.height.saturating_sub(1) as usize;
+    let mut lines = vec![Line::styled(prompt, theme.search)];
+    let room = inner.height.saturating_sub(2) as usize;
     let first = palette.selected.saturating_sub(room.saturating_sub(1));
     for (row, index) in palette.matches.iter().enumerate().skip(first).take(room) {
         let entry = palette.entry(*index);
@@ -132,7 +137,14 @@ fn draw_palette(frame: &mut Frame, area: Rect, palette: &Palette, state: &State,
         lines.push(Line::styled(lang.pick("(nothing matches)", "（没有匹配项）"), theme.hint));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-    let x = inner.x as usize + width(&prompt);
+    // Its keys on the last line: in a menu, the listed keys run their entries at once.
+    let mut hints = state.keymap.hints(Context::Palette, lang);
+    if palette.menu {
+        hints.insert(0, lang.pick("a listed key runs it", "按所列按键直接执行").to_string());
+    }
+    let footer = Rect { y: inner.bottom().saturating_sub(1), height: 1, ..inner };
+    frame.render_widget(Line::styled(fit(&hints, inner.width as usize), theme.hint), footer);
+    let x = inner.x as usize + 2 + palette.input.cursor_width();
     frame.set_cursor_position((x.min(inner.right().saturating_sub(1) as usize) as u16, inner.y));
 }
 
@@ -176,12 +188,12 @@ fn draw_header(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.hint,
         ));
     }
-    if state.searching || !state.query.is_empty() {
+    if state.searching() || !state.query.is_empty() {
         let prompt = format!("/{}", sanitize_line(&state.query));
         second.push(Span::styled(prompt, theme.search));
     }
     frame.render_widget(Paragraph::new(vec![Line::from(views), Line::from(second)]), area);
-    if state.searching {
+    if state.searching() {
         // The terminal's own cursor sits where the next character goes, so an input method's
         // candidate window appears there.
         let used: usize = if area.width < WIDE {
@@ -194,7 +206,7 @@ fn draw_header(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         } else {
             0
         };
-        let x = area.x as usize + used + 1 + width(&sanitize_line(&state.query));
+        let x = area.x as usize + used + 1 + state.query.cursor_width();
         frame.set_cursor_position((x.min(area.right().saturating_sub(1) as usize) as u16, area.y + 1));
     }
 }
@@ -240,8 +252,13 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         }
         other => other.short(lang),
     };
-    let hints: Vec<String> =
-        actions.iter().map(|a| format!("{} {}", state.keymap.first_key(*a), short(*a))).collect();
+    let context = state.context();
+    let hints: Vec<String> = match context {
+        Context::Main => {
+            actions.iter().map(|a| format!("{} {}", state.keymap.first_key(*a), short(*a))).collect()
+        }
+        other => state.keymap.hints(other, lang),
+    };
     let mut spans = vec![Span::styled(who, theme.status_me), Span::styled(counts, theme.status_counts)];
     let used = spans.iter().map(|s| width(&s.content)).sum::<usize>();
     let rest = (area.width as usize).saturating_sub(used);
@@ -249,8 +266,11 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Some(message) => Span::styled(format!(" {}", sanitize_line(message)), theme.error),
         None => {
             let db = format!(" {} ", state.db);
-            let text = format!(" {}  │{db}", hints.join("  "));
-            Span::styled(truncate(&text, rest).into_owned(), theme.hint)
+            // Whole hints only, as many as fit; the database's path after them if there is room.
+            let hints = format!(" {}", fit(&hints, rest.saturating_sub(1)));
+            let with_db = format!("{hints}  │{db}");
+            let text = if width(&with_db) <= rest { with_db } else { hints };
+            Span::styled(text, theme.hint)
         }
     };
     spans.push(tail);
@@ -300,79 +320,17 @@ fn draw_long_message(frame: &mut Frame, area: Rect, status: Rect, state: &State,
     frame.render_widget(Paragraph::new(text).block(block), rect);
 }
 
-fn draw_help(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let lang = state.lang;
-    let entries = state.keymap.help(lang);
-    // As many columns as the screen's height needs; descriptions are cut to fit its width.
-    let rows_available = area.height.saturating_sub(3).max(1) as usize;
-    let columns = entries.len().div_ceil(rows_available).max(1);
-    let rows = entries.len().div_ceil(columns);
-    let gap = 2;
-    let column = |c: usize| entries.iter().skip(c * rows).take(rows);
-    let key_widths: Vec<usize> =
-        (0..columns).map(|c| column(c).map(|(k, _)| width(k)).max().unwrap_or(0).min(12)).collect();
-    let natural: Vec<usize> =
-        (0..columns).map(|c| column(c).map(|(_, w)| width(w)).max().unwrap_or(0)).collect();
-    let room = (area.width.saturating_sub(2) as usize)
-        .saturating_sub(gap * (columns - 1) + key_widths.iter().map(|k| k + 1).sum::<usize>());
-    let what_widths = share(&natural, room);
-    let cell = |i: usize, c: usize| -> Vec<Span<'static>> {
-        match entries.get(i) {
-            Some((keys, what)) => vec![
-                Span::styled(
-                    crate::domain::text::pad(&truncate(keys, key_widths[c]), key_widths[c] + 1),
-                    theme.key,
-                ),
-                Span::raw(crate::domain::text::pad(&truncate(what, what_widths[c]), what_widths[c])),
-            ],
-            None => Vec::new(),
-        }
-    };
-    let mut lines: Vec<Line> = (0..rows)
-        .map(|r| {
-            let mut spans = Vec::new();
-            for c in 0..columns {
-                if c > 0 {
-                    spans.push(Span::raw(" ".repeat(gap)));
-                }
-                spans.extend(cell(r + c * rows, c));
-            }
-            Line::from(spans)
-        })
-        .collect();
-    lines.push(Line::styled(lang.pick("Any key closes this help.", "按任意键关闭帮助。"), theme.hint));
-    let used: usize =
-        key_widths.iter().zip(&what_widths).map(|(k, w)| k + 1 + w).sum::<usize>() + gap * (columns - 1);
-    let h = (lines.len() as u16 + 2).min(area.height);
-    let w = (used as u16 + 2).min(area.width);
-    let popup = centre(area, w, h);
-    clear_under(frame, popup);
-    let block = pane_block(lang.pick(" Keys ", " 按键 ").to_string(), true, theme);
-    frame.render_widget(Paragraph::new(lines).block(block).style(theme.base), popup);
-}
-
-/// Shares `room` among columns that want `natural` widths: a column that wants less than an
-/// equal share gets what it wants, the rest split what is left.
-fn share(natural: &[usize], room: usize) -> Vec<usize> {
-    let mut widths = vec![0; natural.len()];
-    let mut open: Vec<usize> = (0..natural.len()).collect();
-    let mut left = room;
-    while !open.is_empty() {
-        let even = left / open.len();
-        let (fits, wide): (Vec<usize>, Vec<usize>) = open.iter().partition(|&&c| natural[c] <= even);
-        if fits.is_empty() {
-            for c in &wide {
-                widths[*c] = even;
-            }
+/// As many hints as fit whole in `room` columns, in their order, two spaces apart.
+fn fit(hints: &[String], room: usize) -> String {
+    let mut text = String::new();
+    for hint in hints {
+        let next = if text.is_empty() { hint.clone() } else { format!("{text}  {hint}") };
+        if width(&next) > room {
             break;
         }
-        for c in fits {
-            widths[c] = natural[c];
-            left -= natural[c];
-        }
-        open = wide;
+        text = next;
     }
-    widths
+    text
 }
 
 /// A rectangle of at most `w`×`h`, centred in `area`.
