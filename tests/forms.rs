@@ -3,123 +3,16 @@
 //! confirmations, undo, drafts that outlive the program, the external editor and the clipboard.
 
 mod console_support;
+mod forms_support;
 
 use chrono::NaiveDateTime;
 use console_support::*;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyCode};
+use forms_support::*;
 use liaison::domain::*;
 use liaison::i18n::Lang;
-use liaison::store::{Registration, Store};
-use liaison::tui::app::{App, Effect};
+use liaison::tui::app::Effect;
 use liaison::tui::form::FormKind;
-use tempfile::TempDir;
-
-/// A small company: the proposer in 市场部, a developer in 研发部, a tester in 质量部 who is not
-/// involved, and a viewer.
-struct Team {
-    fx: Fixture,
-    drafts: TempDir,
-    lisi: Person,
-    zhangsan: Person,
-    wangwu: Person,
-    viewer: Person,
-}
-
-fn person(login: &str, name: &str, dept: &str, role: Role) -> Person {
-    Person { login: login.into(), display_name: name.into(), dept: dept.into(), role }
-}
-
-impl Team {
-    fn new() -> Team {
-        let fx = Fixture::empty();
-        let mut store = fx.store();
-        let admin_ctx = ctx(&admin(), now());
-        for (code, name) in [("RD", "研发部"), ("MKT", "市场部"), ("QA", "质量部")] {
-            let dept = Department { code: code.into(), name: name.into(), head: None };
-            store.add_department(&admin_ctx, &dept).expect("the department is added");
-        }
-        let team = Team {
-            fx,
-            drafts: tempfile::tempdir().expect("a directory for drafts"),
-            lisi: person("lisi", "李四", "MKT", Role::Member),
-            zhangsan: person("zhangsan", "张三", "RD", Role::Member),
-            wangwu: person("wangwu", "王五", "QA", Role::Member),
-            viewer: person("zhaoliu", "赵六", "QA", Role::Viewer),
-        };
-        for p in [&team.lisi, &team.zhangsan, &team.wangwu, &team.viewer] {
-            store.add_person(&admin_ctx, p).expect("the person is added");
-        }
-        team
-    }
-
-    /// The console as `me`, on the list of all issues, with drafts kept in the test's directory.
-    fn app(&self, me: &Person) -> App {
-        let mut app = self.fx.app(me, Lang::Zh);
-        app.draft_path = self.drafts.path().join("draft.json");
-        app.state.overlay = None;
-        press(&mut app, "8");
-        app
-    }
-
-    fn store(&self) -> Store {
-        self.fx.store()
-    }
-
-    /// An issue registered by 李四 for 研发部, straight through the store.
-    fn issue(&self) -> String {
-        let draft = IssueDraft {
-            title: "积分兑换接口开发".into(),
-            background: "双十一活动需新增用户积分兑换功能".into(),
-            request: "需研发部10月30日前完成积分兑换接口开发".into(),
-            departments: vec!["RD".into()],
-        };
-        let reg = Registration { proposer_dept: None, proposed_at: None, priority: Priority::High, draft };
-        let (issue, _) = self.store().register(&ctx(&self.lisi, now()), &reg).expect("the issue registers");
-        issue.number
-    }
-
-    fn record(&self, number: &str) -> IssueRecord {
-        self.store().record(number).expect("the issue reads back")
-    }
-}
-
-fn ctrl(c: char) -> Event {
-    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-fn tab(app: &mut App, times: usize) {
-    send(app, std::iter::repeat_n(key(KeyCode::Tab), times));
-}
-
-fn save(app: &mut App) {
-    send(app, [ctrl('s')]);
-}
-
-fn message(app: &App) -> String {
-    app.state.message.clone().unwrap_or_default()
-}
-
-fn form_kind(app: &App) -> Option<FormKind> {
-    app.state.form().map(|f| f.kind)
-}
-
-fn focused_field(app: &App) -> &'static str {
-    app.state.form().and_then(|f| f.focused()).map(|f| f.spec.id).unwrap_or("")
-}
-
-/// Clears the focused text field (it opened with a value).
-fn focused_value(app: &App) -> String {
-    app.state.form().and_then(|f| f.focused()).map(|f| f.value()).unwrap_or_default()
-}
-
-fn clear_field(app: &mut App) {
-    let value = app.state.form().and_then(|f| f.focused()).map(|f| f.value()).unwrap_or_default();
-    send(app, value.chars().map(|_| key(KeyCode::Backspace)));
-}
-
-fn screen(app: &mut App) -> String {
-    lines(&draw(app, 100, 34)).join("\n")
-}
 
 #[test]
 fn a_whole_life_cycle_in_the_console() {
@@ -444,33 +337,6 @@ fn forms_are_refused_before_they_open_and_say_who_can() {
     assert!(message(&app).contains("已归档的问题只读"), "{}", message(&app));
 }
 
-/// 张三 edits the description while 李四 changes it from another program.
-fn conflict_setup(team: &Team, number: &str) -> App {
-    let colleague = person("liuqi", "刘七", "MKT", Role::Member);
-    team.store().add_person(&ctx(&admin(), now()), &colleague).expect("add");
-    let mut app = team.app(&team.lisi);
-    press(&mut app, "e");
-    tab(&mut app, 2);
-    clear_field(&mut app);
-    type_text(&mut app, "需研发部11月30日前完成接口开发并联调");
-    // Meanwhile, another program (another proposer-department member) changes the title.
-    let mut other = team.store();
-    let current = other.issue(number).expect("read");
-    let draft = IssueDraft { title: "积分兑换接口(加急)".into(), ..issue_draft(&current) };
-    other.edit_description(&ctx(&colleague, now()), number, Some(current.version), &draft).expect("edit");
-    save(&mut app);
-    app
-}
-
-fn issue_draft(i: &Issue) -> IssueDraft {
-    IssueDraft {
-        title: i.title.clone(),
-        background: i.background.clone(),
-        request: i.request.clone(),
-        departments: i.departments.clone(),
-    }
-}
-
 #[test]
 fn a_conflict_shows_their_change_and_loses_nothing() {
     // Keep mine as a comment: their title stays, my request is in a comment.
@@ -696,28 +562,9 @@ fn the_cursor_sits_where_the_next_character_goes() {
 #[test]
 fn every_form_opens_and_draws_at_80x24_in_both_languages() {
     let team = Team::new();
-    let number = team.issue();
+    let number = team.busy_issue();
     let mut store = team.store();
     let dev = ctx(&team.zhangsan, now());
-    store.acknowledge(&dev, &number, None).expect("ack");
-    let input = liaison::store::TaskInput {
-        dept: "RD".into(),
-        title: "接口开发".into(),
-        owner: "zhangsan".into(),
-        deadline: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("date"),
-        involve: false,
-    };
-    store.add_task(&dev, &number, &input).expect("task");
-    let meeting = liaison::store::MeetingInput {
-        held_at: None,
-        mode: MeetingMode::Online,
-        participants: vec!["zhangsan".into(), "lisi".into(), admin().login],
-        summary: "讨论".into(),
-        disputes: String::new(),
-        consensus: "按期完成".into(),
-    };
-    store.record_meeting(&dev, &number, &meeting).expect("meeting");
-    store.escalate(&dev, &number, "资源冲突", "总经理").expect("escalate");
     let mut problems = Vec::new();
     // The work forms first, on the open task; the solution once the task is done.
     let mut kinds: Vec<FormKind> = FormKind::ALL.into_iter().filter(|k| *k != FormKind::Resolve).collect();
