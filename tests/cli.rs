@@ -760,7 +760,7 @@ fn refused_bad_dates_times_and_numbers() {
         ]
     };
     f.refused(&task("2023-13-45"), &["2023-13-45", "--deadline", "is not a date"]);
-    f.refused(&task("tomorrow"), &["tomorrow", "YYYY-MM-DD"]);
+    f.refused(&task("next week"), &["next week", "10-30 17:00", "today 10:00", "+2wd"]);
     f.refused(
         &[
             "--as",
@@ -775,9 +775,9 @@ fn refused_bad_dates_times_and_numbers() {
             "--dept",
             "RD",
             "--at",
-            "yesterday",
+            "yesterday 25:00",
         ],
-        &["yesterday", "--at", "is not a time"],
+        &["yesterday 25:00", "--at", "is not a date"],
     );
     let future = minute(now() + Duration::days(2));
     f.refused(
@@ -808,6 +808,128 @@ fn refused_bad_dates_times_and_numbers() {
     f.refused(&["--lang", "fr", "list"], &["--lang fr", "en or zh"]);
     f.refused(&["list", "--status", "bogus"], &["--status bogus"]);
     f.refused(&["list", "--sort", "size"], &["size", "deadline, priority"]);
+}
+
+/// The day `n` working days after `from` by the store's calendar as `calendar list` shows it:
+/// Monday to Friday but its holidays, and its make-up days.
+fn working_days_after(f: &Fixture, from: NaiveDate, n: u32) -> NaiveDate {
+    let mut kinds = std::collections::HashMap::new();
+    for year in [from.year(), from.year() + 1] {
+        let days = f.json(&["calendar", "list", "--year", &year.to_string()]);
+        for d in days.as_array().expect("calendar days") {
+            kinds.insert(
+                d["date"].as_str().expect("a date").to_string(),
+                d["kind"].as_str().expect("a kind").to_string(),
+            );
+        }
+    }
+    let working = |d: NaiveDate| match kinds.get(&date(d)).map(String::as_str) {
+        Some("holiday") => false,
+        Some("workday") => true,
+        _ => !matches!(d.weekday(), Weekday::Sat | Weekday::Sun),
+    };
+    let (mut day, mut left) = (from, n);
+    while left > 0 {
+        day += Duration::days(1);
+        if working(day) {
+            left -= 1;
+        }
+    }
+    day
+}
+
+#[test]
+fn dates_are_read_as_the_console_reads_them() {
+    let (f, _, n) = one_issue();
+    let today = now().date();
+    // The next two days off: two working days on is at least four days away.
+    let (first, last) = (today + Duration::days(1), today + Duration::days(2));
+    f.ok(&["calendar", "add-holiday", &date(first), "--to", &date(last), "--name", "测试假"]);
+    let expected = working_days_after(&f, today, 2);
+    assert!(expected > last + Duration::days(1), "{expected}");
+    let task = |deadline: &str| {
+        let args = [
+            "--as",
+            "wang",
+            "task",
+            "add",
+            &n,
+            "--dept",
+            "RD",
+            "--title",
+            "修复",
+            "--owner",
+            "wang",
+            "--deadline",
+            deadline,
+        ];
+        f.ok(&args);
+    };
+    task("+2wd");
+    let deadline = |seq: usize| {
+        f.json(&["show", &n])["tasks"][seq]["deadline"].as_str().expect("a deadline").to_string()
+    };
+    assert_eq!(deadline(0), date(expected), "+2wd skips the weekend and the store's holidays");
+    task("+3d");
+    assert_eq!(deadline(1), date(today + Duration::days(3)));
+    f.ok(&["--as", "wang", "task", "update", &n, "1", "--deadline", "+2WD 17:00"]);
+    assert_eq!(deadline(0), date(expected));
+    // A date without its year is the next one for a deadline.
+    let ahead = today + Duration::days(10);
+    task(&ahead.format("%m-%d").to_string());
+    assert_eq!(deadline(2), date(ahead));
+    // A time is a moment in the past: named days with a time, read with the calendar at hand.
+    let yesterday = today - Duration::days(1);
+    let issue = f.add("li", "报表导出超时,需要研发优化查询", "RD", "low", Some("yesterday 10:00"));
+    let shown = f.json(&["show", &issue]);
+    let proposed = shown["proposed_at"].as_str().expect("proposed_at");
+    assert!(proposed.starts_with(&format!("{}T10:00:00", date(yesterday))), "{proposed}");
+    let issue = f.add("li", "报表导出超时,需要研发再次优化", "RD", "low", Some("昨天 9：30"));
+    let proposed = f.json(&["show", &issue])["proposed_at"].as_str().expect("proposed_at").to_string();
+    assert!(proposed.starts_with(&format!("{}T09:30:00", date(yesterday))), "{proposed}");
+}
+
+#[test]
+fn a_date_not_understood_lists_every_form_in_the_users_language() {
+    let (f, _, n) = one_issue();
+    let args = |deadline: &'static str| {
+        vec![
+            "task",
+            "add",
+            n.as_str(),
+            "--dept",
+            "RD",
+            "--title",
+            "t",
+            "--owner",
+            "wang",
+            "--deadline",
+            deadline,
+        ]
+    };
+    let line = f.refused(&args("下周"), &[]);
+    assert!(
+        line.ends_with(
+            "--deadline `下周` is not a date; write one of: 2026-10-30, 10-30, 10-30 17:00, today, tomorrow, \
+             yesterday, today 10:00, 10:00, +3d, +2wd (working days), +2wd 10:00"
+        ),
+        "{line}"
+    );
+    let zh = "--deadline 「下周」不是有效日期；可写成：2026-10-30、10-30、10-30 17:00、今天、明天、昨天、\
+              今天 10:00、10:00、+3d、+2wd（工作日）、+2wd 10:00";
+    let line = f.fail_env(&args("下周"), &[("LANG", "zh_CN.UTF-8")]);
+    assert!(line.ends_with(zh), "LANG=zh_CN: {line}");
+    let mut flagged = vec!["--lang", "zh"];
+    flagged.extend(args("下周"));
+    let line = f.fail(&flagged);
+    assert!(line.ends_with(zh), "--lang zh: {line}");
+    // The same list for a moment (`--at`) and for the report's period.
+    f.refused(
+        &["--as", "li", "progress", "add", &n, "--note", "x", "--at", "soon"],
+        &["--at `soon`", "today 10:00"],
+    );
+    let line = f.fail(&["report", "--from", "last year"]);
+    assert!(line.contains("--from `last year` is not a date") && line.contains("+2wd"), "{line}");
 }
 
 #[test]

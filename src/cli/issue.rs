@@ -9,6 +9,7 @@ use crate::domain::deadline::countdown;
 use crate::domain::lint::Finding;
 use crate::domain::rules::{next_due as record_next_due, suggests_escalation};
 use crate::domain::text::{clean_input, sanitize_line};
+use crate::domain::when::Ahead;
 use crate::domain::*;
 use crate::store::{
     IssueFilter, Kind, MeetingInput, MinutesText, ProgressInput, ResolveInput, RiskInput, StoreError,
@@ -45,9 +46,10 @@ fn noted(s: &mut Session) {
 
 pub fn add(s: &mut Session, a: AddArgs) -> CliResult {
     let ctx = s.ctx()?;
+    let proposed_at = s.time_opt("--at", a.at.as_deref(), Ahead::Past)?;
     let reg = crate::store::Registration {
         proposer_dept: a.proposer_dept,
-        proposed_at: a.at,
+        proposed_at,
         priority: a.priority,
         draft: IssueDraft {
             title: clean_input(&a.title),
@@ -312,7 +314,7 @@ pub fn meeting(s: &mut Session, cmd: MeetingCmd) -> CliResult {
     match cmd {
         MeetingCmd::Add { number, participants, summary, disputes, consensus, mode, at } => {
             let input = MeetingInput {
-                held_at: at,
+                held_at: s.time_opt("--at", at.as_deref(), Ahead::Past)?,
                 mode,
                 participants: participants
                     .iter()
@@ -380,6 +382,7 @@ pub fn task(s: &mut Session, cmd: TaskCmd) -> CliResult {
     let ctx = s.ctx()?;
     match cmd {
         TaskCmd::Add { number, dept, title, owner, deadline, involve } => {
+            let deadline = s.day_arg("--deadline", &deadline, Ahead::Future)?;
             let input = TaskInput { dept, title: clean_input(&title), owner, deadline, involve };
             let seq = s.store.add_task(&ctx, &number, &input)?;
             noted(s);
@@ -389,6 +392,7 @@ pub fn task(s: &mut Session, cmd: TaskCmd) -> CliResult {
             s.say(&format!("{number} {} #{seq}", s.pick("task added", "已新增任务")))
         }
         TaskCmd::Update { number, task, state, percent, owner, deadline, title, if_version } => {
+            let deadline = s.day_opt("--deadline", deadline.as_deref(), Ahead::Future)?;
             let update = TaskUpdate { title: clean_opt(&title), owner, deadline, state, percent };
             let t = s.store.update_task(&ctx, &number, if_version, task, &update)?;
             if s.json {
@@ -411,6 +415,7 @@ pub fn progress(s: &mut Session, cmd: ProgressCmd) -> CliResult {
     let ProgressCmd::Add { number, note, task, percent, help_dept, help_what, at } = cmd;
     let help =
         help_dept.map(|dept| HelpRequest { dept, what: clean_input(help_what.as_deref().unwrap_or("")) });
+    let at = s.time_opt("--at", at.as_deref(), Ahead::Past)?;
     let input = ProgressInput { task, at, percent, note: clean_input(&note), help };
     s.store.add_progress(&ctx, &number, &input)?;
     noted(s);
@@ -423,6 +428,7 @@ pub fn progress(s: &mut Session, cmd: ProgressCmd) -> CliResult {
 pub fn risk(s: &mut Session, cmd: RiskCmd) -> CliResult {
     let ctx = s.ctx()?;
     let RiskCmd::Add { number, task, reason, plan, new_date } = cmd;
+    let new_date = s.day_opt("--new-date", new_date.as_deref(), Ahead::Future)?;
     let input =
         RiskInput { task, reason: clean_input(&reason), plan: clean_input(&plan), new_deadline: new_date };
     let timely = s.store.raise_risk(&ctx, &number, &input)?;
@@ -451,11 +457,12 @@ pub fn deescalate(s: &mut Session, a: DeescalateArgs) -> CliResult {
 
 pub fn resolve(s: &mut Session, a: ResolveArgs) -> CliResult {
     let ctx = s.ctx()?;
+    let resolved_at = s.time_opt("--at", a.at.as_deref(), Ahead::Past)?;
     let input = ResolveInput {
         solution: clean_input(&a.solution),
         owner: a.owner,
         feedback: a.feedback,
-        resolved_at: a.at,
+        resolved_at,
         without_response: clean_opt(&a.without_response),
     };
     let issue = s.store.resolve(&ctx, &a.number, &input)?;
