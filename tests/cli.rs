@@ -639,6 +639,114 @@ fn demo_fills_the_database_with_realistic_work() {
     assert!(issue["events"].as_array().unwrap().len() >= 5, "{issue}");
 }
 
+// ---------------------------------------------------------------------------------------------
+// 7b: a narrow terminal
+
+/// Lines wider than `columns` display columns (a Chinese character takes two).
+fn too_wide(text: &str, columns: usize) -> Vec<String> {
+    text.lines().filter(|l| liaison::domain::text::width(l) > columns).map(|l| format!("{l:?}")).collect()
+}
+
+/// Demo work and one issue whose title no narrow terminal holds; the open issues (as `list
+/// --json` gives them) and the alerts (as `alerts --json` gives them).
+fn narrow_fixture() -> (Fixture, Vec<Value>, Vec<Value>) {
+    let f = Fixture::new();
+    f.org();
+    f.ok(&["demo", "--issues", "40"]);
+    let n = f.add(
+        "li",
+        "Checkout fails for customers paying with gift cards in the mobile app",
+        "RD",
+        "high",
+        None,
+    );
+    // Due today without a risk alert: an alert.
+    let title = "Find why gift card payments time out and fix the retry logic";
+    let task = ["--as", "wang", "task", "add", &n, "--dept", "RD", "--title", title, "--owner", "wang"];
+    f.ok(&[&task[..], &["--deadline", "today"]].concat());
+    let issues = f.json(&["list", "--limit", "100"]).as_array().expect("issues").clone();
+    let alerts = f.json(&["alerts"]).as_array().expect("alerts").clone();
+    assert!(issues.len() >= 10 && alerts.len() >= 2, "{} issues, {} alerts", issues.len(), alerts.len());
+    assert!(alerts.iter().any(|a| a["task"]["title"] == title), "{alerts:?}");
+    (f, issues, alerts)
+}
+
+/// One line per row, in order: line i + 1 begins with what `starts[i]` says.
+fn one_line_per_row(out: &str, starts: &[String], what: &str) {
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), starts.len() + 1, "{what}: a row took more than one line:\n{out}");
+    for (line, start) in lines[1..].iter().zip(starts) {
+        assert!(line.starts_with(start.as_str()), "{what}: {line:?} should begin with {start}\n{out}");
+    }
+}
+
+#[test]
+fn list_and_alerts_fit_a_narrow_terminal() {
+    let (f, issues, alerts) = narrow_fixture();
+    let numbers: Vec<String> = issues.iter().map(|r| r["number"].as_str().unwrap().to_string()).collect();
+    let flags = |lang: &str| -> Vec<String> {
+        let en_zh = |v: &Value| match v["flag"].as_str().unwrap() {
+            "overdue" => ("overdue", "已逾期"),
+            _ => ("alert due", "应预警"),
+        };
+        alerts.iter().map(|a| if lang == "en" { en_zh(a).0 } else { en_zh(a).1 }.to_string()).collect()
+    };
+    let list = ["list", "--limit", "100"];
+    for lang in ["en", "zh"] {
+        let narrow = [("COLUMNS", "60")];
+        let out = f.ok_env(&[&["--lang", lang][..], &list].concat(), &narrow);
+        assert_eq!(too_wide(&out, 60), Vec::<String>::new(), "list --lang {lang} at 60 columns:\n{out}");
+        one_line_per_row(&out, &numbers, &format!("list --lang {lang}"));
+        assert!(out.contains('…'), "the long titles are cut with an ellipsis:\n{out}");
+        // The console's short forms, not cut words.
+        let short_status = if lang == "en" { "Working" } else { "进行中" };
+        assert!(out.contains(short_status) && !out.contains("In progress"), "{out}");
+        assert!(!out.contains("In prog") && !out.contains("Awaiting acc"), "{out}");
+
+        let out = f.ok_env(&["--lang", lang, "alerts"], &narrow);
+        assert_eq!(too_wide(&out, 60), Vec::<String>::new(), "alerts --lang {lang} at 60 columns:\n{out}");
+        one_line_per_row(&out, &flags(lang), &format!("alerts --lang {lang}"));
+        assert!(out.contains('…'), "{out}");
+    }
+
+    // A wide terminal, or output to a pipe: nothing is cut.
+    for env in [&[("COLUMNS", "200")][..], &[]] {
+        let out = f.ok_env(&list, env);
+        assert!(!out.contains('…'), "{env:?}:\n{out}");
+        one_line_per_row(&out, &numbers, "list, wide");
+        for issue in &issues {
+            assert!(
+                out.contains(issue["title"].as_str().unwrap()),
+                "{env:?}: {} is whole\n{out}",
+                issue["title"]
+            );
+        }
+        assert!(out.contains("In progress") && out.contains("Next deadline"), "{out}");
+        let out = f.ok_env(&["alerts"], env);
+        assert!(!out.contains('…'), "{env:?}:\n{out}");
+        one_line_per_row(&out, &flags("en"), "alerts, wide");
+        for alert in &alerts {
+            assert!(out.contains(alert["task"]["title"].as_str().unwrap()), "{env:?}\n{out}");
+            assert!(out.contains(alert["task"]["deadline"].as_str().unwrap()), "{env:?}\n{out}");
+        }
+    }
+    assert_eq!(f.ok_env(&list, &[("COLUMNS", "200")]), f.ok(&list), "nothing to fit at 200 columns");
+}
+
+#[test]
+fn help_is_wrapped_to_the_terminal() {
+    let f = Fixture::new();
+    // clap writes a usage line as long as it needs; the descriptions wrap.
+    let help = |columns: &str| f.ok_env(&["task", "add", "--help"], &[("COLUMNS", columns)]);
+    let narrow = help("60");
+    let wide: Vec<String> =
+        too_wide(&narrow, 60).into_iter().filter(|l| !l.starts_with("\"Usage:")).collect();
+    assert_eq!(wide, Vec::<String>::new(), "{narrow}");
+    assert!(narrow.contains("--deadline <DATE>") && narrow.contains("+2wd"), "{narrow}");
+    let deadline = "Today or later: 2026-10-30, 10-30, +3d, +2wd (working days)";
+    assert!(!narrow.contains(deadline) && help("200").contains(deadline), "{narrow}");
+}
+
 #[test]
 fn demo_refuses_a_database_with_issues_unless_appending() {
     let f = Fixture::new();

@@ -1,9 +1,11 @@
 //! Commands on issues: register, list, show, and every step of the life cycle.
 
+use chrono::Datelike;
 use serde_json::json;
 
 use super::args::*;
-use super::render::{self, table};
+use super::fit::{self, Cell, Column};
+use super::render;
 use super::{CliError, CliResult, Session, csv, markdown};
 use crate::domain::deadline::countdown;
 use crate::domain::lint::Finding;
@@ -131,14 +133,6 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
     }
     let cal = s.store.calendar()?;
     let lang = s.lang;
-    let headers = [
-        lang.pick("Number", "编号"),
-        lang.pick("Pri", "优先级"),
-        lang.pick("Status", "状态"),
-        lang.pick("Next deadline", "下一时限"),
-        lang.pick("Depts", "部门"),
-        lang.pick("Title", "标题"),
-    ];
     if a.csv {
         let head = [
             lang.pick("Number", "编号"),
@@ -176,24 +170,24 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
         }
         return s.write_raw(&out.finish()?);
     }
-    let table_rows: Vec<Vec<String>> = rows
+    let table_rows: Vec<Vec<Cell>> = rows
         .iter()
         .map(|r| {
-            let mut status = r.status.label(lang).to_string();
-            if r.escalated {
-                status.push('↑');
-            }
+            let up = if r.escalated { "↑" } else { "" };
             let next = match r.next_due {
                 Some(due) => countdown(s.now, due, &cal).label(lang),
                 None => String::from("—"),
             };
             vec![
-                r.number.clone(),
-                r.priority.label(lang).into(),
-                status,
-                next,
-                r.departments.join(","),
-                r.title.clone(),
+                r.number.as_str().into(),
+                Cell::with_short(r.priority.label(lang), r.priority.short(lang)),
+                Cell::with_short(
+                    format!("{}{up}", r.status.label(lang)),
+                    format!("{}{up}", r.status.short(lang)),
+                ),
+                next.into(),
+                r.departments.join(",").into(),
+                r.title.as_str().into(),
             ]
         })
         .collect();
@@ -207,7 +201,17 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
         return s.say(lang.pick("No issue matches.", "没有符合条件的问题。"));
     }
     let total = s.store.count(&filter, s.now)?;
-    let mut out = table(&headers, &table_rows, &[20, 6, 14, 16, 16, 48]);
+    // On a narrow terminal the title is cut first, then the short forms the console uses, then
+    // the departments are left out.
+    let columns = [
+        Column::new(lang.pick("Number", "编号")),
+        Column::new(lang.pick("Pri", "优先级")).short(lang.pick("Pri", "优先")),
+        Column::new(lang.pick("Status", "状态")),
+        Column::new(lang.pick("Next deadline", "下一时限")).short(lang.pick("Deadline", "时限")),
+        Column::new(lang.pick("Depts", "部门")).cut(1, 5).drop(0),
+        Column::new(lang.pick("Title", "标题")).cut(0, 16),
+    ];
+    let mut out = fit::table(&columns, &table_rows, fit::terminal_width());
     if (rows.len() as i64) < total {
         out.push_str(&format!("\n({} / {total}; --limit/--offset)", rows.len()));
     }
@@ -271,30 +275,40 @@ pub fn alerts(s: &mut Session, a: AlertsArgs) -> CliResult {
     }
     let lang = s.lang;
     let people = s.store.people()?;
-    let rows: Vec<Vec<String>> = alerts
+    let this_year = s.now.year();
+    let rows: Vec<Vec<Cell>> = alerts
         .iter()
         .map(|x| {
+            let deadline = render::date(x.task.deadline);
+            // This year's deadlines without the year when space is short.
+            let short = if x.task.deadline.year() == this_year {
+                x.task.deadline.format("%m-%d").to_string()
+            } else {
+                deadline.clone()
+            };
             vec![
                 x.flag.label(lang).into(),
-                format!("{} #{}", x.number, x.task.seq),
-                render::date(x.task.deadline),
-                x.task.dept.clone(),
-                render::name(&x.task.owner, &people),
-                format!("{}%", x.task.percent),
-                x.task.title.clone(),
+                format!("{} #{}", x.number, x.task.seq).into(),
+                Cell::with_short(deadline, short),
+                x.task.dept.as_str().into(),
+                render::name(&x.task.owner, &people).into(),
+                format!("{}%", x.task.percent).into(),
+                x.task.title.as_str().into(),
             ]
         })
         .collect();
-    let headers = [
-        lang.pick("Flag", "标记"),
-        lang.pick("Task", "任务"),
-        lang.pick("Deadline", "截止"),
-        lang.pick("Dept", "部门"),
-        lang.pick("Owner", "负责人"),
-        "%",
-        lang.pick("Title", "内容"),
+    // On a narrow terminal the title is cut first, then the owner; then the department and the
+    // percentage are left out.
+    let columns = [
+        Column::new(lang.pick("Flag", "标记")),
+        Column::new(lang.pick("Task", "任务")),
+        Column::new(lang.pick("Deadline", "截止")).short(lang.pick("Due", "截止")),
+        Column::new(lang.pick("Dept", "部门")).drop(0),
+        Column::new(lang.pick("Owner", "负责人")).cut(1, 6),
+        Column::new("%").drop(1),
+        Column::new(lang.pick("Title", "内容")).cut(0, 16),
     ];
-    s.say(&table(&headers, &rows, &[10, 24, 10, 6, 20, 4, 40]))
+    s.say(&fit::table(&columns, &rows, fit::terminal_width()))
 }
 
 pub fn ack(s: &mut Session, a: AckArgs) -> CliResult {

@@ -9,6 +9,7 @@ mod args;
 mod attach;
 mod csv;
 mod export;
+mod fit;
 mod issue;
 mod markdown;
 mod notify;
