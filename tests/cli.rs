@@ -639,6 +639,114 @@ fn demo_fills_the_database_with_realistic_work() {
     assert!(issue["events"].as_array().unwrap().len() >= 5, "{issue}");
 }
 
+// ---------------------------------------------------------------------------------------------
+// 7b: a narrow terminal
+
+/// Lines wider than `columns` display columns (a Chinese character takes two).
+fn too_wide(text: &str, columns: usize) -> Vec<String> {
+    text.lines().filter(|l| liaison::domain::text::width(l) > columns).map(|l| format!("{l:?}")).collect()
+}
+
+/// Demo work and one issue whose title no narrow terminal holds; the open issues (as `list
+/// --json` gives them) and the alerts (as `alerts --json` gives them).
+fn narrow_fixture() -> (Fixture, Vec<Value>, Vec<Value>) {
+    let f = Fixture::new();
+    f.org();
+    f.ok(&["demo", "--issues", "40"]);
+    let n = f.add(
+        "li",
+        "Checkout fails for customers paying with gift cards in the mobile app",
+        "RD",
+        "high",
+        None,
+    );
+    // Due today without a risk alert: an alert.
+    let title = "Find why gift card payments time out and fix the retry logic";
+    let task = ["--as", "wang", "task", "add", &n, "--dept", "RD", "--title", title, "--owner", "wang"];
+    f.ok(&[&task[..], &["--deadline", "today"]].concat());
+    let issues = f.json(&["list", "--limit", "100"]).as_array().expect("issues").clone();
+    let alerts = f.json(&["alerts"]).as_array().expect("alerts").clone();
+    assert!(issues.len() >= 10 && alerts.len() >= 2, "{} issues, {} alerts", issues.len(), alerts.len());
+    assert!(alerts.iter().any(|a| a["task"]["title"] == title), "{alerts:?}");
+    (f, issues, alerts)
+}
+
+/// One line per row, in order: line i + 1 begins with what `starts[i]` says.
+fn one_line_per_row(out: &str, starts: &[String], what: &str) {
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), starts.len() + 1, "{what}: a row took more than one line:\n{out}");
+    for (line, start) in lines[1..].iter().zip(starts) {
+        assert!(line.starts_with(start.as_str()), "{what}: {line:?} should begin with {start}\n{out}");
+    }
+}
+
+#[test]
+fn list_and_alerts_fit_a_narrow_terminal() {
+    let (f, issues, alerts) = narrow_fixture();
+    let numbers: Vec<String> = issues.iter().map(|r| r["number"].as_str().unwrap().to_string()).collect();
+    let flags = |lang: &str| -> Vec<String> {
+        let en_zh = |v: &Value| match v["flag"].as_str().unwrap() {
+            "overdue" => ("overdue", "已逾期"),
+            _ => ("alert due", "应预警"),
+        };
+        alerts.iter().map(|a| if lang == "en" { en_zh(a).0 } else { en_zh(a).1 }.to_string()).collect()
+    };
+    let list = ["list", "--limit", "100"];
+    for lang in ["en", "zh"] {
+        let narrow = [("COLUMNS", "60")];
+        let out = f.ok_env(&[&["--lang", lang][..], &list].concat(), &narrow);
+        assert_eq!(too_wide(&out, 60), Vec::<String>::new(), "list --lang {lang} at 60 columns:\n{out}");
+        one_line_per_row(&out, &numbers, &format!("list --lang {lang}"));
+        assert!(out.contains('…'), "the long titles are cut with an ellipsis:\n{out}");
+        // The console's short forms, not cut words.
+        let short_status = if lang == "en" { "Working" } else { "进行中" };
+        assert!(out.contains(short_status) && !out.contains("In progress"), "{out}");
+        assert!(!out.contains("In prog") && !out.contains("Awaiting acc"), "{out}");
+
+        let out = f.ok_env(&["--lang", lang, "alerts"], &narrow);
+        assert_eq!(too_wide(&out, 60), Vec::<String>::new(), "alerts --lang {lang} at 60 columns:\n{out}");
+        one_line_per_row(&out, &flags(lang), &format!("alerts --lang {lang}"));
+        assert!(out.contains('…'), "{out}");
+    }
+
+    // A wide terminal, or output to a pipe: nothing is cut.
+    for env in [&[("COLUMNS", "200")][..], &[]] {
+        let out = f.ok_env(&list, env);
+        assert!(!out.contains('…'), "{env:?}:\n{out}");
+        one_line_per_row(&out, &numbers, "list, wide");
+        for issue in &issues {
+            assert!(
+                out.contains(issue["title"].as_str().unwrap()),
+                "{env:?}: {} is whole\n{out}",
+                issue["title"]
+            );
+        }
+        assert!(out.contains("In progress") && out.contains("Next deadline"), "{out}");
+        let out = f.ok_env(&["alerts"], env);
+        assert!(!out.contains('…'), "{env:?}:\n{out}");
+        one_line_per_row(&out, &flags("en"), "alerts, wide");
+        for alert in &alerts {
+            assert!(out.contains(alert["task"]["title"].as_str().unwrap()), "{env:?}\n{out}");
+            assert!(out.contains(alert["task"]["deadline"].as_str().unwrap()), "{env:?}\n{out}");
+        }
+    }
+    assert_eq!(f.ok_env(&list, &[("COLUMNS", "200")]), f.ok(&list), "nothing to fit at 200 columns");
+}
+
+#[test]
+fn help_is_wrapped_to_the_terminal() {
+    let f = Fixture::new();
+    // clap writes a usage line as long as it needs; the descriptions wrap.
+    let help = |columns: &str| f.ok_env(&["task", "add", "--help"], &[("COLUMNS", columns)]);
+    let narrow = help("60");
+    let wide: Vec<String> =
+        too_wide(&narrow, 60).into_iter().filter(|l| !l.starts_with("\"Usage:")).collect();
+    assert_eq!(wide, Vec::<String>::new(), "{narrow}");
+    assert!(narrow.contains("--deadline <DATE>") && narrow.contains("+2wd"), "{narrow}");
+    let deadline = "Today or later: 2026-10-30, 10-30, +3d, +2wd (working days)";
+    assert!(!narrow.contains(deadline) && help("200").contains(deadline), "{narrow}");
+}
+
 #[test]
 fn demo_refuses_a_database_with_issues_unless_appending() {
     let f = Fixture::new();
@@ -760,7 +868,7 @@ fn refused_bad_dates_times_and_numbers() {
         ]
     };
     f.refused(&task("2023-13-45"), &["2023-13-45", "--deadline", "is not a date"]);
-    f.refused(&task("tomorrow"), &["tomorrow", "YYYY-MM-DD"]);
+    f.refused(&task("next week"), &["next week", "10-30 17:00", "today 10:00", "+2wd"]);
     f.refused(
         &[
             "--as",
@@ -775,9 +883,9 @@ fn refused_bad_dates_times_and_numbers() {
             "--dept",
             "RD",
             "--at",
-            "yesterday",
+            "yesterday 25:00",
         ],
-        &["yesterday", "--at", "is not a time"],
+        &["yesterday 25:00", "--at", "is not a date"],
     );
     let future = minute(now() + Duration::days(2));
     f.refused(
@@ -808,6 +916,128 @@ fn refused_bad_dates_times_and_numbers() {
     f.refused(&["--lang", "fr", "list"], &["--lang fr", "en or zh"]);
     f.refused(&["list", "--status", "bogus"], &["--status bogus"]);
     f.refused(&["list", "--sort", "size"], &["size", "deadline, priority"]);
+}
+
+/// The day `n` working days after `from` by the store's calendar as `calendar list` shows it:
+/// Monday to Friday but its holidays, and its make-up days.
+fn working_days_after(f: &Fixture, from: NaiveDate, n: u32) -> NaiveDate {
+    let mut kinds = std::collections::HashMap::new();
+    for year in [from.year(), from.year() + 1] {
+        let days = f.json(&["calendar", "list", "--year", &year.to_string()]);
+        for d in days.as_array().expect("calendar days") {
+            kinds.insert(
+                d["date"].as_str().expect("a date").to_string(),
+                d["kind"].as_str().expect("a kind").to_string(),
+            );
+        }
+    }
+    let working = |d: NaiveDate| match kinds.get(&date(d)).map(String::as_str) {
+        Some("holiday") => false,
+        Some("workday") => true,
+        _ => !matches!(d.weekday(), Weekday::Sat | Weekday::Sun),
+    };
+    let (mut day, mut left) = (from, n);
+    while left > 0 {
+        day += Duration::days(1);
+        if working(day) {
+            left -= 1;
+        }
+    }
+    day
+}
+
+#[test]
+fn dates_are_read_as_the_console_reads_them() {
+    let (f, _, n) = one_issue();
+    let today = now().date();
+    // The next two days off: two working days on is at least four days away.
+    let (first, last) = (today + Duration::days(1), today + Duration::days(2));
+    f.ok(&["calendar", "add-holiday", &date(first), "--to", &date(last), "--name", "测试假"]);
+    let expected = working_days_after(&f, today, 2);
+    assert!(expected > last + Duration::days(1), "{expected}");
+    let task = |deadline: &str| {
+        let args = [
+            "--as",
+            "wang",
+            "task",
+            "add",
+            &n,
+            "--dept",
+            "RD",
+            "--title",
+            "修复",
+            "--owner",
+            "wang",
+            "--deadline",
+            deadline,
+        ];
+        f.ok(&args);
+    };
+    task("+2wd");
+    let deadline = |seq: usize| {
+        f.json(&["show", &n])["tasks"][seq]["deadline"].as_str().expect("a deadline").to_string()
+    };
+    assert_eq!(deadline(0), date(expected), "+2wd skips the weekend and the store's holidays");
+    task("+3d");
+    assert_eq!(deadline(1), date(today + Duration::days(3)));
+    f.ok(&["--as", "wang", "task", "update", &n, "1", "--deadline", "+2WD 17:00"]);
+    assert_eq!(deadline(0), date(expected));
+    // A date without its year is the next one for a deadline.
+    let ahead = today + Duration::days(10);
+    task(&ahead.format("%m-%d").to_string());
+    assert_eq!(deadline(2), date(ahead));
+    // A time is a moment in the past: named days with a time, read with the calendar at hand.
+    let yesterday = today - Duration::days(1);
+    let issue = f.add("li", "报表导出超时,需要研发优化查询", "RD", "low", Some("yesterday 10:00"));
+    let shown = f.json(&["show", &issue]);
+    let proposed = shown["proposed_at"].as_str().expect("proposed_at");
+    assert!(proposed.starts_with(&format!("{}T10:00:00", date(yesterday))), "{proposed}");
+    let issue = f.add("li", "报表导出超时,需要研发再次优化", "RD", "low", Some("昨天 9：30"));
+    let proposed = f.json(&["show", &issue])["proposed_at"].as_str().expect("proposed_at").to_string();
+    assert!(proposed.starts_with(&format!("{}T09:30:00", date(yesterday))), "{proposed}");
+}
+
+#[test]
+fn a_date_not_understood_lists_every_form_in_the_users_language() {
+    let (f, _, n) = one_issue();
+    let args = |deadline: &'static str| {
+        vec![
+            "task",
+            "add",
+            n.as_str(),
+            "--dept",
+            "RD",
+            "--title",
+            "t",
+            "--owner",
+            "wang",
+            "--deadline",
+            deadline,
+        ]
+    };
+    let line = f.refused(&args("下周"), &[]);
+    assert!(
+        line.ends_with(
+            "--deadline `下周` is not a date; write one of: 2026-10-30, 10-30, 10-30 17:00, today, tomorrow, \
+             yesterday, today 10:00, 10:00, +3d, +2wd (working days), +2wd 10:00"
+        ),
+        "{line}"
+    );
+    let zh = "--deadline 「下周」不是有效日期；可写成：2026-10-30、10-30、10-30 17:00、今天、明天、昨天、\
+              今天 10:00、10:00、+3d、+2wd（工作日）、+2wd 10:00";
+    let line = f.fail_env(&args("下周"), &[("LANG", "zh_CN.UTF-8")]);
+    assert!(line.ends_with(zh), "LANG=zh_CN: {line}");
+    let mut flagged = vec!["--lang", "zh"];
+    flagged.extend(args("下周"));
+    let line = f.fail(&flagged);
+    assert!(line.ends_with(zh), "--lang zh: {line}");
+    // The same list for a moment (`--at`) and for the report's period.
+    f.refused(
+        &["--as", "li", "progress", "add", &n, "--note", "x", "--at", "soon"],
+        &["--at `soon`", "today 10:00"],
+    );
+    let line = f.fail(&["report", "--from", "last year"]);
+    assert!(line.contains("--from `last year` is not a date") && line.contains("+2wd"), "{line}");
 }
 
 #[test]

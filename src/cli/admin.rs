@@ -9,6 +9,7 @@ use super::{CliError, CliResult, Session};
 use crate::domain::calendar::{CalendarDay, DayKind, parse_ics};
 use crate::domain::deadline::{response_due, response_state};
 use crate::domain::text::{clean_input, sanitize_line};
+use crate::domain::when::Ahead;
 use crate::domain::*;
 use crate::i18n::Lang;
 
@@ -234,7 +235,8 @@ pub fn user(s: &mut Session, cmd: UserCmd) -> CliResult {
 pub fn calendar(s: &mut Session, cmd: CalendarCmd) -> CliResult {
     match cmd {
         CalendarCmd::AddHoliday { date, to, name } => {
-            let to = to.unwrap_or(date);
+            let date = s.day_arg("DATE", &date, Ahead::Future)?;
+            let to = s.day_opt("--to", to.as_deref(), Ahead::Future)?.unwrap_or(date);
             if to < date {
                 return Err(CliError::new(
                     format!("--to {to} is before {date}"),
@@ -257,6 +259,7 @@ pub fn calendar(s: &mut Session, cmd: CalendarCmd) -> CliResult {
             s.say(&format!("{} {n} {}", s.pick("Marked", "已标记"), s.pick("holiday(s)", "天假日")))
         }
         CalendarCmd::AddWorkday { date, name } => {
+            let date = s.day_arg("DATE", &date, Ahead::Future)?;
             if !matches!(date.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
                 return Err(CliError::new(
                     format!(
@@ -339,6 +342,7 @@ pub fn calendar(s: &mut Session, cmd: CalendarCmd) -> CliResult {
         }
         CalendarCmd::Due { from, priority } => {
             s.require_reader()?;
+            let from = s.time_arg("--from", &from, Ahead::Future)?;
             let cal = s.store.calendar()?;
             let settings = s.store.settings()?;
             let rule = settings.response.rule(priority);

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use crate::domain::deadline::ResponseRule;
@@ -16,8 +16,9 @@ use crate::store::SortKey;
     version,
     about = "Cross-department collaboration records and issue feedback (多部门协作沟通记录与问题反馈)",
     long_about = "Cross-department collaboration records and issue feedback (多部门协作沟通记录与问题反馈).\n\n\
-        Times are local `YYYY-MM-DD HH:MM`; dates `YYYY-MM-DD`. Exit code 2 means the input was refused \
-        and nothing was written."
+        Dates and times are local and read as the console reads them: 2026-10-30, 10-30, \
+        10-30 17:00, today, tomorrow, yesterday, today 10:00, 10:00 (today), +3d, +2wd (working days), \
+        +2wd 10:00. Exit code 2 means the input was refused and nothing was written."
 )]
 pub struct Cli {
     /// The database file [env: LIAISON_DB; default: $XDG_DATA_HOME/liaison/liaison.db]
@@ -273,21 +274,21 @@ pub struct ContactArgs {
 pub enum CalendarCmd {
     /// Mark a day (or a range with --to) as a public holiday
     AddHoliday {
-        /// The first day off, YYYY-MM-DD
-        #[arg(value_parser = date)]
-        date: NaiveDate,
+        /// The first day off, e.g. 2026-10-01 or 10-01 (the next one)
+        #[arg(value_name = "DATE")]
+        date: String,
         /// The last day off, for a holiday of several days
-        #[arg(long, value_parser = date)]
-        to: Option<NaiveDate>,
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
         /// The holiday's name, e.g. 国庆节
         #[arg(long, default_value = "假日")]
         name: String,
     },
     /// Mark a Saturday or Sunday as a make-up working day (调休上班)
     AddWorkday {
-        /// A Saturday or Sunday worked, YYYY-MM-DD
-        #[arg(value_parser = date)]
-        date: NaiveDate,
+        /// A Saturday or Sunday worked, e.g. 2026-10-10 or 10-10 (the next one)
+        #[arg(value_name = "DATE")]
+        date: String,
         /// What it makes up for, e.g. 国庆节调休
         #[arg(long, default_value = "调休上班")]
         name: String,
@@ -305,9 +306,9 @@ pub enum CalendarCmd {
     },
     /// The response deadline of an issue proposed at a time with a priority
     Due {
-        /// When the issue is proposed, YYYY-MM-DD HH:MM
-        #[arg(long, value_parser = time)]
-        from: NaiveDateTime,
+        /// When the issue is proposed, e.g. 2026-10-25 09:30, 10-25 17:00, tomorrow 9:30
+        #[arg(long, value_name = "WHEN")]
+        from: String,
         /// high, medium or low
         #[arg(long, value_parser = vocab::<Priority>)]
         priority: Priority,
@@ -393,9 +394,9 @@ pub struct AddArgs {
     /// The proposing department [default: yours]
     #[arg(long, value_parser = dept_code)]
     pub proposer_dept: Option<String>,
-    /// 提出时间, if not now
-    #[arg(long, value_parser = time)]
-    pub at: Option<NaiveDateTime>,
+    /// 提出时间, if not now, e.g. 10-25 09:30, yesterday 15:00, 9:30 (today)
+    #[arg(long, value_name = "WHEN")]
+    pub at: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -493,10 +494,16 @@ pub struct AlertsArgs {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// First day of the period (registration day) [default: the Monday eleven weeks before this week's]
-    #[arg(long, value_parser = date)]
-    pub from: Option<NaiveDate>,
+    #[arg(long = "from", value_name = "DATE")]
+    pub from_text: Option<String>,
     /// Last day of the period [default: today]
-    #[arg(long, value_parser = date)]
+    #[arg(long = "to", value_name = "DATE")]
+    pub to_text: Option<String>,
+    /// `--from` as read with the store's calendar (see [`ReportArgs::read_dates`]).
+    #[arg(skip)]
+    pub from: Option<NaiveDate>,
+    /// `--to` as read with the store's calendar.
+    #[arg(skip)]
     pub to: Option<NaiveDate>,
     /// Only this department: the issues it is involved in, the tasks it owns
     #[arg(long, value_parser = dept_code)]
@@ -556,9 +563,9 @@ pub enum MeetingCmd {
         /// online or offline (线上/线下)
         #[arg(long, value_parser = vocab::<MeetingMode>, default_value = "offline")]
         mode: MeetingMode,
-        /// 沟通时间, if not now
-        #[arg(long, value_parser = time)]
-        at: Option<NaiveDateTime>,
+        /// 沟通时间, if not now, e.g. 10-25 14:00, 今天 10:00, 14:00 (today)
+        #[arg(long, value_name = "WHEN")]
+        at: Option<String>,
     },
     /// Confirm the minutes of a meeting you took part in, or object with --object REASON
     Confirm {
@@ -610,9 +617,9 @@ pub enum TaskCmd {
         /// Who does it (a login)
         #[arg(long)]
         owner: String,
-        /// YYYY-MM-DD, today or later
-        #[arg(long, value_parser = date)]
-        deadline: NaiveDate,
+        /// Today or later: 2026-10-30, 10-30, +3d, +2wd (working days)
+        #[arg(long, value_name = "DATE")]
+        deadline: String,
         /// Add the department to the issue's departments if it is not involved yet
         #[arg(long)]
         involve: bool,
@@ -642,9 +649,9 @@ pub enum TaskCmd {
         /// New owner (a login)
         #[arg(long)]
         owner: Option<String>,
-        /// New deadline, YYYY-MM-DD, today or later
-        #[arg(long, value_parser = date)]
-        deadline: Option<NaiveDate>,
+        /// New deadline, today or later: 2026-10-30, 10-30, +3d, +2wd (working days)
+        #[arg(long, value_name = "DATE")]
+        deadline: Option<String>,
         /// New title
         #[arg(long)]
         title: Option<String>,
@@ -675,9 +682,9 @@ pub enum ProgressCmd {
         /// …with this
         #[arg(long, requires = "help_dept")]
         help_what: Option<String>,
-        /// When it happened, if not now (YYYY-MM-DD HH:MM)
-        #[arg(long, value_parser = time)]
-        at: Option<NaiveDateTime>,
+        /// When it happened, if not now, e.g. 10-25 14:00, yesterday 17:00, 9:30 (today)
+        #[arg(long, value_name = "WHEN")]
+        at: Option<String>,
     },
 }
 
@@ -696,9 +703,9 @@ pub enum RiskCmd {
         /// The adjusted plan
         #[arg(long)]
         plan: String,
-        /// The new deadline, if any
-        #[arg(long, value_parser = date)]
-        new_date: Option<NaiveDate>,
+        /// The new deadline, if any: 2026-10-30, 10-30, +3d, +2wd (working days)
+        #[arg(long, value_name = "DATE")]
+        new_date: Option<String>,
     },
 }
 
@@ -727,9 +734,9 @@ pub struct ResolveArgs {
     /// 反馈人 (login) who accepts the result [default: the proposer]
     #[arg(long)]
     pub feedback: Option<String>,
-    /// 解决时间, if not now
-    #[arg(long, value_parser = time)]
-    pub at: Option<NaiveDateTime>,
+    /// 解决时间, if not now, e.g. 10-25 14:00, today 9:30, 9:30 (today)
+    #[arg(long, value_name = "WHEN")]
+    pub at: Option<String>,
     /// Coordinators: why the solution goes ahead before any involved department responded
     #[arg(long, value_name = "REASON")]
     pub without_response: Option<String>,
@@ -791,34 +798,6 @@ pub fn argument_lang() -> Lang {
 
 fn env_lang() -> Lang {
     argument_lang()
-}
-
-/// `YYYY-MM-DD HH:MM` (also `YYYY-MM-DDTHH:MM` and with seconds).
-pub fn time(text: &str) -> Result<NaiveDateTime, String> {
-    let text = text.trim();
-    ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-        .ok_or_else(|| {
-            env_lang()
-                .pick(
-                    "is not a time: write YYYY-MM-DD HH:MM, e.g. 2023-10-25 09:30",
-                    "不是有效时间：请写成 YYYY-MM-DD HH:MM，例如 2023-10-25 09:30",
-                )
-                .to_string()
-        })
-}
-
-/// `YYYY-MM-DD`.
-pub fn date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        env_lang()
-            .pick(
-                "is not a date: write YYYY-MM-DD, e.g. 2023-10-30",
-                "不是有效日期：请写成 YYYY-MM-DD，例如 2023-10-30",
-            )
-            .to_string()
-    })
 }
 
 fn dept_code(text: &str) -> Result<String, String> {

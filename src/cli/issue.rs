@@ -1,14 +1,17 @@
 //! Commands on issues: register, list, show, and every step of the life cycle.
 
+use chrono::Datelike;
 use serde_json::json;
 
 use super::args::*;
-use super::render::{self, table};
+use super::fit::{self, Cell, Column};
+use super::render;
 use super::{CliError, CliResult, Session, csv, markdown};
 use crate::domain::deadline::countdown;
 use crate::domain::lint::Finding;
 use crate::domain::rules::{next_due as record_next_due, suggests_escalation};
 use crate::domain::text::{clean_input, sanitize_line};
+use crate::domain::when::Ahead;
 use crate::domain::*;
 use crate::store::{
     IssueFilter, Kind, MeetingInput, MinutesText, ProgressInput, ResolveInput, RiskInput, StoreError,
@@ -45,9 +48,10 @@ fn noted(s: &mut Session) {
 
 pub fn add(s: &mut Session, a: AddArgs) -> CliResult {
     let ctx = s.ctx()?;
+    let proposed_at = s.time_opt("--at", a.at.as_deref(), Ahead::Past)?;
     let reg = crate::store::Registration {
         proposer_dept: a.proposer_dept,
-        proposed_at: a.at,
+        proposed_at,
         priority: a.priority,
         draft: IssueDraft {
             title: clean_input(&a.title),
@@ -129,14 +133,6 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
     }
     let cal = s.store.calendar()?;
     let lang = s.lang;
-    let headers = [
-        lang.pick("Number", "编号"),
-        lang.pick("Pri", "优先级"),
-        lang.pick("Status", "状态"),
-        lang.pick("Next deadline", "下一时限"),
-        lang.pick("Depts", "部门"),
-        lang.pick("Title", "标题"),
-    ];
     if a.csv {
         let head = [
             lang.pick("Number", "编号"),
@@ -174,24 +170,24 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
         }
         return s.write_raw(&out.finish()?);
     }
-    let table_rows: Vec<Vec<String>> = rows
+    let table_rows: Vec<Vec<Cell>> = rows
         .iter()
         .map(|r| {
-            let mut status = r.status.label(lang).to_string();
-            if r.escalated {
-                status.push('↑');
-            }
+            let up = if r.escalated { "↑" } else { "" };
             let next = match r.next_due {
                 Some(due) => countdown(s.now, due, &cal).label(lang),
                 None => String::from("—"),
             };
             vec![
-                r.number.clone(),
-                r.priority.label(lang).into(),
-                status,
-                next,
-                r.departments.join(","),
-                r.title.clone(),
+                r.number.as_str().into(),
+                Cell::with_short(r.priority.label(lang), r.priority.short(lang)),
+                Cell::with_short(
+                    format!("{}{up}", r.status.label(lang)),
+                    format!("{}{up}", r.status.short(lang)),
+                ),
+                next.into(),
+                r.departments.join(",").into(),
+                r.title.as_str().into(),
             ]
         })
         .collect();
@@ -205,7 +201,17 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
         return s.say(lang.pick("No issue matches.", "没有符合条件的问题。"));
     }
     let total = s.store.count(&filter, s.now)?;
-    let mut out = table(&headers, &table_rows, &[20, 6, 14, 16, 16, 48]);
+    // On a narrow terminal the title is cut first, then the short forms the console uses, then
+    // the departments are left out.
+    let columns = [
+        Column::new(lang.pick("Number", "编号")),
+        Column::new(lang.pick("Pri", "优先级")).short(lang.pick("Pri", "优先")),
+        Column::new(lang.pick("Status", "状态")),
+        Column::new(lang.pick("Next deadline", "下一时限")).short(lang.pick("Deadline", "时限")),
+        Column::new(lang.pick("Depts", "部门")).cut(1, 5).drop(0),
+        Column::new(lang.pick("Title", "标题")).cut(0, 16),
+    ];
+    let mut out = fit::table(&columns, &table_rows, fit::terminal_width());
     if (rows.len() as i64) < total {
         out.push_str(&format!("\n({} / {total}; --limit/--offset)", rows.len()));
     }
@@ -269,30 +275,40 @@ pub fn alerts(s: &mut Session, a: AlertsArgs) -> CliResult {
     }
     let lang = s.lang;
     let people = s.store.people()?;
-    let rows: Vec<Vec<String>> = alerts
+    let this_year = s.now.year();
+    let rows: Vec<Vec<Cell>> = alerts
         .iter()
         .map(|x| {
+            let deadline = render::date(x.task.deadline);
+            // This year's deadlines without the year when space is short.
+            let short = if x.task.deadline.year() == this_year {
+                x.task.deadline.format("%m-%d").to_string()
+            } else {
+                deadline.clone()
+            };
             vec![
                 x.flag.label(lang).into(),
-                format!("{} #{}", x.number, x.task.seq),
-                render::date(x.task.deadline),
-                x.task.dept.clone(),
-                render::name(&x.task.owner, &people),
-                format!("{}%", x.task.percent),
-                x.task.title.clone(),
+                format!("{} #{}", x.number, x.task.seq).into(),
+                Cell::with_short(deadline, short),
+                x.task.dept.as_str().into(),
+                render::name(&x.task.owner, &people).into(),
+                format!("{}%", x.task.percent).into(),
+                x.task.title.as_str().into(),
             ]
         })
         .collect();
-    let headers = [
-        lang.pick("Flag", "标记"),
-        lang.pick("Task", "任务"),
-        lang.pick("Deadline", "截止"),
-        lang.pick("Dept", "部门"),
-        lang.pick("Owner", "负责人"),
-        "%",
-        lang.pick("Title", "内容"),
+    // On a narrow terminal the title is cut first, then the owner; then the department and the
+    // percentage are left out.
+    let columns = [
+        Column::new(lang.pick("Flag", "标记")),
+        Column::new(lang.pick("Task", "任务")),
+        Column::new(lang.pick("Deadline", "截止")).short(lang.pick("Due", "截止")),
+        Column::new(lang.pick("Dept", "部门")).drop(0),
+        Column::new(lang.pick("Owner", "负责人")).cut(1, 6),
+        Column::new("%").drop(1),
+        Column::new(lang.pick("Title", "内容")).cut(0, 16),
     ];
-    s.say(&table(&headers, &rows, &[10, 24, 10, 6, 20, 4, 40]))
+    s.say(&fit::table(&columns, &rows, fit::terminal_width()))
 }
 
 pub fn ack(s: &mut Session, a: AckArgs) -> CliResult {
@@ -312,7 +328,7 @@ pub fn meeting(s: &mut Session, cmd: MeetingCmd) -> CliResult {
     match cmd {
         MeetingCmd::Add { number, participants, summary, disputes, consensus, mode, at } => {
             let input = MeetingInput {
-                held_at: at,
+                held_at: s.time_opt("--at", at.as_deref(), Ahead::Past)?,
                 mode,
                 participants: participants
                     .iter()
@@ -380,6 +396,7 @@ pub fn task(s: &mut Session, cmd: TaskCmd) -> CliResult {
     let ctx = s.ctx()?;
     match cmd {
         TaskCmd::Add { number, dept, title, owner, deadline, involve } => {
+            let deadline = s.day_arg("--deadline", &deadline, Ahead::Future)?;
             let input = TaskInput { dept, title: clean_input(&title), owner, deadline, involve };
             let seq = s.store.add_task(&ctx, &number, &input)?;
             noted(s);
@@ -389,6 +406,7 @@ pub fn task(s: &mut Session, cmd: TaskCmd) -> CliResult {
             s.say(&format!("{number} {} #{seq}", s.pick("task added", "已新增任务")))
         }
         TaskCmd::Update { number, task, state, percent, owner, deadline, title, if_version } => {
+            let deadline = s.day_opt("--deadline", deadline.as_deref(), Ahead::Future)?;
             let update = TaskUpdate { title: clean_opt(&title), owner, deadline, state, percent };
             let t = s.store.update_task(&ctx, &number, if_version, task, &update)?;
             if s.json {
@@ -411,6 +429,7 @@ pub fn progress(s: &mut Session, cmd: ProgressCmd) -> CliResult {
     let ProgressCmd::Add { number, note, task, percent, help_dept, help_what, at } = cmd;
     let help =
         help_dept.map(|dept| HelpRequest { dept, what: clean_input(help_what.as_deref().unwrap_or("")) });
+    let at = s.time_opt("--at", at.as_deref(), Ahead::Past)?;
     let input = ProgressInput { task, at, percent, note: clean_input(&note), help };
     s.store.add_progress(&ctx, &number, &input)?;
     noted(s);
@@ -423,6 +442,7 @@ pub fn progress(s: &mut Session, cmd: ProgressCmd) -> CliResult {
 pub fn risk(s: &mut Session, cmd: RiskCmd) -> CliResult {
     let ctx = s.ctx()?;
     let RiskCmd::Add { number, task, reason, plan, new_date } = cmd;
+    let new_date = s.day_opt("--new-date", new_date.as_deref(), Ahead::Future)?;
     let input =
         RiskInput { task, reason: clean_input(&reason), plan: clean_input(&plan), new_deadline: new_date };
     let timely = s.store.raise_risk(&ctx, &number, &input)?;
@@ -451,11 +471,12 @@ pub fn deescalate(s: &mut Session, a: DeescalateArgs) -> CliResult {
 
 pub fn resolve(s: &mut Session, a: ResolveArgs) -> CliResult {
     let ctx = s.ctx()?;
+    let resolved_at = s.time_opt("--at", a.at.as_deref(), Ahead::Past)?;
     let input = ResolveInput {
         solution: clean_input(&a.solution),
         owner: a.owner,
         feedback: a.feedback,
-        resolved_at: a.at,
+        resolved_at,
         without_response: clean_opt(&a.without_response),
     };
     let issue = s.store.resolve(&ctx, &a.number, &input)?;

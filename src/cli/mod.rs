@@ -9,6 +9,7 @@ mod args;
 mod attach;
 mod csv;
 mod export;
+mod fit;
 mod issue;
 mod markdown;
 mod notify;
@@ -17,6 +18,7 @@ mod render;
 mod report;
 mod report_html;
 mod shared;
+mod when_arg;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -248,7 +250,10 @@ fn dispatch(s: &mut Session, command: Option<Command>) -> CliResult {
         Some(List(a)) => issue::list(s, a),
         Some(Show(a)) => issue::show(s, a),
         Some(Alerts(a)) => issue::alerts(s, a),
-        Some(Report(a)) => report::report(s, a),
+        Some(Report(a)) => {
+            let a = a.read_dates(s)?;
+            report::report(s, a)
+        }
         Some(Ack(a)) => issue::ack(s, a),
         Some(Comment(a)) => issue::comment(s, a),
         Some(Meeting(a)) => issue::meeting(s, a),

@@ -2,13 +2,13 @@
 
 use std::time::Duration;
 
-use chrono::NaiveDate;
 use clap::Subcommand;
 use serde_json::json;
 
 use super::render::table;
 use super::{CliError, CliResult, Session};
 use crate::domain::ChannelKind;
+use crate::domain::when::Ahead;
 use crate::notify::{self, SenderConfig};
 use crate::store::{ChannelInput, OutboxFilter};
 
@@ -62,7 +62,7 @@ pub enum NotifyCmd {
         dept: String,
         /// The day (default today); a day off of the calendar has no digest
         #[arg(long, value_name = "DATE")]
-        date: Option<NaiveDate>,
+        date: Option<String>,
         /// Queue it for its channels instead of showing it
         #[arg(long)]
         send: bool,
@@ -205,6 +205,7 @@ pub fn notify(s: &mut Session, cmd: NotifyCmd) -> CliResult {
         NotifyCmd::Digest { dept, date, send } => {
             let ctx = s.ctx()?;
             let dept = dept.trim().to_ascii_uppercase();
+            let date = s.day_opt("--date", date.as_deref(), Ahead::Past)?;
             let now = match date {
                 Some(d) => d.and_hms_opt(9, 0, 0).unwrap_or(s.now),
                 None => s.now,

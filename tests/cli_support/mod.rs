@@ -20,7 +20,7 @@ impl Fixture {
         Fixture { dir, db }
     }
 
-    /// The command with a clean environment: no LIAISON_DB, no locale but `LANG=C.UTF-8`,
+    /// The command with a clean environment: no LIAISON_DB, no COLUMNS, no locale but `LANG=C.UTF-8`,
     /// HOME and the XDG directories inside the temporary directory.
     pub fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_liaison"));
@@ -32,6 +32,7 @@ impl Fixture {
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
             .env_remove("LANGUAGE")
+            .env_remove("COLUMNS")
             .env("HOME", home)
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_DATA_HOME", home.join("data"))

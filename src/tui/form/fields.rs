@@ -144,8 +144,10 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                 MeetingMode::ALL.iter().map(|m| (m.code().to_string(), m.label(lang).to_string())).collect();
             vec![
                 (
-                    Spec::new("held_at", "Held at", "沟通时间", Kind::Date(Ahead::Past))
-                        .hint("Empty: now; or 10-25 14:00, today", "留空为现在；或如 10-25 14:00、今天"),
+                    Spec::new("held_at", "Held at", "沟通时间", Kind::Date(Ahead::Past)).hint(
+                        "Empty: now; or 10-25 14:00, today 10:00",
+                        "留空为现在；或如 10-25 14:00、今天 10:00",
+                    ),
                     String::new(),
                 ),
                 (Spec::new("mode", "Mode", "方式", Kind::Choice(modes)), MeetingMode::Online.code().into()),
