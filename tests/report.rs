@@ -393,7 +393,7 @@ fn html_page_is_well_formed_self_contained_and_holds_every_figure() {
     }
     assert!(html.contains("@page { size: A4"));
     for label in [
-        "首次响应(按优先级)",
+        "首次响应（按优先级）",
         "任务按期完成",
         "风险预警",
         "解决时长",
@@ -493,7 +493,7 @@ fn no_data_empty_departments_a_single_issue_and_refusals() {
     let admin = fx.org();
     // Nothing registered yet: every share is "no data", every median null, no division by zero.
     let text = fx.ok(&["--lang", "zh", "report"]);
-    assert!(text.contains("无数据:此期间没有登记的问题"), "{text}");
+    assert!(text.contains("无数据：此期间没有登记的问题"), "{text}");
     let empty = fx.json(&["report"]);
     assert_eq!(empty["registered"], 0);
     assert!(empty["first_response"]["by_dept"]["RD"]["median_hours"].is_null());

@@ -127,8 +127,8 @@ fn the_view_refreshes_when_the_data_changes_and_not_on_keys() {
     let before = app.state.reports.as_ref().map(|r| r.report.registered).expect("open");
     let draft = IssueDraft {
         title: "会员积分兑换活动页面需增加库存提示".into(),
-        background: "积分兑换活动上线后,用户在库存为零时仍可提交兑换,客服部每天收到约30条投诉。".into(),
-        request: "需研发部在兑换页面增加库存提示,11月27日前上线测试环境。".into(),
+        background: "积分兑换活动上线后，用户在库存为零时仍可提交兑换，客服部每天收到约30条投诉。".into(),
+        request: "需研发部在兑换页面增加库存提示，11月27日前上线测试环境。".into(),
         departments: vec!["RD".into()],
     };
     let registration =
@@ -154,7 +154,7 @@ fn an_empty_database_says_no_data() {
         press(&mut app, "9");
         app.wait_reports();
         let shot = screen_text(&mut app, 80, 24);
-        let want = lang.pick("No data: no issue was registered", "无数据:此期间没有登记的问题");
+        let want = lang.pick("No data: no issue was registered", "无数据：此期间没有登记的问题");
         assert!(shot.contains(want), "{shot}");
         // Every chart draws without data, and the issues behind a number are none.
         for _ in 0..Chart::all().len() {

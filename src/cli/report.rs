@@ -1,12 +1,13 @@
-//! `liaison report`: the figures of `domain::report` as text tables with small bars, `--json`,
+//! `liaison report`: the tables of `domain::report::table` as aligned text with small bars, `--json`,
 //! `--csv` (one row per number) and `--html FILE` (see `report_html`).
 
 use crate::domain::Department;
-use crate::domain::report::{Report, Scope, round1};
+use crate::domain::report::table::{Align, Table, Tables, dept_name};
+use crate::domain::report::{Report, Scope};
+use crate::domain::text::{pad, pad_left, sanitize_line, truncate, width};
 use crate::i18n::Lang;
 
 use super::args::ReportArgs;
-use super::render::table;
 use super::{CliError, CliResult, Session, csv, report_html};
 
 pub fn report(s: &mut Session, a: ReportArgs) -> CliResult {
@@ -36,7 +37,7 @@ pub fn report(s: &mut Session, a: ReportArgs) -> CliResult {
         let known = departments.iter().map(|d| d.code.as_str()).collect::<Vec<_>>().join(", ");
         return Err(CliError::new(
             format!("no department {code}; known: {known}"),
-            format!("没有部门 {code};现有:{known}"),
+            format!("没有部门 {code}；现有：{known}"),
         ));
     }
     let cal = s.store.calendar()?;
@@ -47,7 +48,7 @@ pub fn report(s: &mut Session, a: ReportArgs) -> CliResult {
         std::fs::write(path, page).map_err(|e| {
             CliError::new(
                 format!("cannot write {}: {e}", path.display()),
-                format!("无法写入 {}:{e}", path.display()),
+                format!("无法写入 {}：{e}", path.display()),
             )
         })?;
         if !s.json {
@@ -65,77 +66,22 @@ pub fn report(s: &mut Session, a: ReportArgs) -> CliResult {
     s.say(&text)
 }
 
-/// A department as people read it: `RD 研发部`.
-pub fn dept_name(code: &str, departments: &[Department]) -> String {
-    match departments.iter().find(|d| d.code == code) {
-        Some(d) => format!("{code} {}", d.name),
-        None => code.to_string(),
-    }
-}
-
-pub fn priority_name(code: &str, lang: Lang) -> String {
-    crate::domain::Priority::parse(code).map_or(code.to_string(), |p| p.label(lang).to_string())
-}
-
-/// A share as `75%`, or "no data" when nothing was counted.
-pub fn pct(share: Option<f64>, lang: Lang) -> String {
-    match share {
-        Some(s) => format!("{:.0}%", s * 100.0),
-        None => no_data(lang).to_string(),
-    }
-}
-
-pub fn no_data(lang: Lang) -> &'static str {
-    lang.pick("no data", "无数据")
-}
-
-pub fn hours(h: Option<f64>) -> String {
-    h.map_or("—".to_string(), |h| format!("{:.1}", round1(h)))
-}
-
 /// A bar of `width` cells: `███████░░░`, or blanks when there is no value.
-pub fn bar(value: Option<f64>, max: f64, width: usize) -> String {
+fn bar(value: Option<f64>, width: usize) -> String {
     match value {
-        Some(v) if max > 0.0 => {
-            let full = ((v / max) * width as f64).round().clamp(0.0, width as f64) as usize;
+        Some(v) => {
+            let full = (v * width as f64).round().clamp(0.0, width as f64) as usize;
             format!("{}{}", "█".repeat(full), "░".repeat(width - full))
         }
-        _ => " ".repeat(width),
+        None => " ".repeat(width),
     }
 }
 
-/// Section titles, shared by the text, the page and the console.
-pub struct Titles;
+/// How wide the bars of the text output are.
+const BAR: usize = 10;
 
-impl Titles {
-    pub fn response_priority(lang: Lang) -> &'static str {
-        lang.pick("First response by priority", "首次响应(按优先级)")
-    }
-    pub fn response_dept(lang: Lang) -> &'static str {
-        lang.pick("First response by department (issues it is involved in)", "首次响应(按涉及部门)")
-    }
-    pub fn tasks(lang: Lang) -> &'static str {
-        lang.pick("Tasks by their deadline (by the task's department)", "任务按期完成(按任务所属部门)")
-    }
-    pub fn risks(lang: Lang) -> &'static str {
-        lang.pick("Risk alerts at least one working day ahead", "风险预警(至少提前一个工作日)")
-    }
-    pub fn resolution(lang: Lang) -> &'static str {
-        lang.pick("Resolution: registration to acceptance", "解决时长(登记至验收通过)")
-    }
-    pub fn open_load(lang: Lang) -> &'static str {
-        lang.pick("Open load now (age in working days)", "当前未结负荷(账龄按工作日)")
-    }
-    pub fn escalations(lang: Lang) -> &'static str {
-        lang.pick("Escalations", "升级")
-    }
-    pub fn minutes(lang: Lang) -> &'static str {
-        lang.pick("Minutes waiting for confirmation now", "当前待确认的会议纪要")
-    }
-    pub fn weekly(lang: Lang) -> &'static str {
-        lang.pick("Weekly trend", "每周趋势")
-    }
-}
+/// Free text (an escalation's reason) is cut to this many columns.
+const CELL_AT_MOST: usize = 60;
 
 /// The report's heading: period, filters, as of when, how many issues.
 pub fn heading(r: &Report, departments: &[Department], lang: Lang) -> String {
@@ -145,14 +91,14 @@ pub fn heading(r: &Report, departments: &[Department], lang: Lang) -> String {
     match lang {
         Lang::En => format!(
             "Report {} to {} (registration days; now figures as of {})  department: {dept}  priority: {priority}\n\
-             {} issues registered in the period",
+             {} issues registered in the period; h: working hours (weekends and holidays count nothing)",
             r.period.from,
             r.period.to,
             r.as_of.format("%Y-%m-%d %H:%M"),
             r.registered
         ),
         Lang::Zh => format!(
-            "报表 {} 至 {}(按登记日;当前数字截至 {})  部门:{dept}  优先级:{priority}\n期间登记问题 {} 个",
+            "报表 {} 至 {}（按登记日；当前数字截至 {}）  部门：{dept}  优先级：{priority}\n期间登记问题 {} 个；工时：只计工作日的小时数（周末和节假日不计）",
             r.period.from,
             r.period.to,
             r.as_of.format("%Y-%m-%d %H:%M"),
@@ -161,186 +107,77 @@ pub fn heading(r: &Report, departments: &[Department], lang: Lang) -> String {
     }
 }
 
-fn text(r: &Report, departments: &[Department], lang: Lang) -> String {
-    let t = |en, zh| lang.pick(en, zh);
-    let mut out = vec![heading(r, departments, lang)];
-    let mut section = |title: &str, body: String| out.push(format!("\n{title}\n{body}"));
-    let response_head = [
-        "",
-        t("met", "按时"),
-        t("late", "超时"),
-        t("missed", "未响应"),
-        t("pending", "待响应"),
-        t("met share", "按时率"),
-        t("median h", "中位(工时)"),
-        t("p90 h", "P90(工时)"),
-    ];
-    let response_row = |name: String, f: &crate::domain::report::ResponseFigures| {
-        vec![
-            name,
-            f.met.to_string(),
-            f.met_late.to_string(),
-            f.missed.to_string(),
-            f.pending.to_string(),
-            format!("{} {}", bar(f.met_share(), 1.0, 10), pct(f.met_share(), lang)),
-            hours(f.median_hours),
-            hours(f.p90_hours),
-        ]
-    };
-    let rows: Vec<_> =
-        r.first_response.by_priority.0.iter().map(|(p, f)| response_row(priority_name(p, lang), f)).collect();
-    section(Titles::response_priority(lang), table(&response_head, &rows, &[]));
-    let rows: Vec<_> =
-        r.first_response.by_dept.0.iter().map(|(d, f)| response_row(dept_name(d, departments), f)).collect();
-    section(Titles::response_dept(lang), table(&response_head, &rows, &[]));
-
-    let rows: Vec<_> = r
-        .tasks
-        .by_dept
-        .0
+/// One table as aligned text: names left, numbers right, with a bar before each number that has
+/// one (the number stays under its label).
+pub fn text_table(table: &Table) -> String {
+    let barred: Vec<bool> =
+        (0..table.columns.len()).map(|i| table.rows.iter().any(|row| row.cells[i].bar.is_some())).collect();
+    let texts: Vec<Vec<String>> = table
+        .rows
         .iter()
-        .map(|(d, f)| {
-            vec![
-                dept_name(d, departments),
-                f.on_time.to_string(),
-                f.late.to_string(),
-                format!("{} {}", bar(f.on_time_share(), 1.0, 10), pct(f.on_time_share(), lang)),
-                f.overdue_now.to_string(),
-            ]
+        .map(|row| {
+            row.cells.iter().map(|c| truncate(&sanitize_line(&c.text), CELL_AT_MOST).into_owned()).collect()
         })
         .collect();
-    let head = [
-        "",
-        t("on time", "按期"),
-        t("late", "逾期完成"),
-        t("on-time share", "按期率"),
-        t("overdue now", "当前逾期"),
-    ];
-    section(Titles::tasks(lang), table(&head, &rows, &[]));
-
-    let rows: Vec<_> = r
-        .risk_alerts
-        .by_dept
-        .0
-        .iter()
-        .map(|(d, f)| {
-            vec![
-                dept_name(d, departments),
-                f.timely.to_string(),
-                f.late.to_string(),
-                format!("{} {}", bar(f.timely_share(), 1.0, 10), pct(f.timely_share(), lang)),
-            ]
-        })
-        .collect();
-    let head = ["", t("timely", "及时"), t("late", "不及时"), t("timely share", "及时率")];
-    section(Titles::risks(lang), table(&head, &rows, &[]));
-
-    let rows: Vec<_> = r
-        .resolution
-        .by_priority
-        .0
-        .iter()
-        .map(|(p, f)| {
-            vec![
-                priority_name(p, lang),
-                f.accepted.to_string(),
-                hours(f.median_hours),
-                hours(f.p90_hours),
-                f.refusals.to_string(),
-            ]
-        })
-        .collect();
-    let head = [
-        "",
-        t("accepted", "已验收"),
-        t("median h", "中位(工时)"),
-        t("p90 h", "P90(工时)"),
-        t("refusals", "验收不通过"),
-    ];
-    section(Titles::resolution(lang), table(&head, &rows, &[]));
-
-    let max_open = r.open_load.by_dept.0.iter().map(|(_, l)| l.issues).max().unwrap_or(0);
-    let rows: Vec<_> = r
-        .open_load
-        .by_dept
-        .0
-        .iter()
-        .map(|(d, l)| {
-            vec![
-                dept_name(d, departments),
-                l.issues.to_string(),
-                l.tasks.to_string(),
-                l.overdue.to_string(),
-                l.age.le3.to_string(),
-                l.age.from4to10.to_string(),
-                l.age.gt10.to_string(),
-                bar(Some(f64::from(l.issues)), f64::from(max_open), 12),
-            ]
-        })
-        .collect();
-    let head = ["", t("issues", "问题"), t("tasks", "任务"), t("overdue", "逾期"), "≤3", "4–10", ">10", ""];
-    section(Titles::open_load(lang), table(&head, &rows, &[]));
-
-    let max_esc = r.escalations.by_dept.0.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    let mut body = table(
-        &["", t("escalated issues", "升级问题数"), ""],
-        &r.escalations
-            .by_dept
-            .0
-            .iter()
-            .map(|(d, n)| {
-                vec![
-                    dept_name(d, departments),
-                    n.to_string(),
-                    bar(Some(f64::from(*n)), f64::from(max_esc), 12),
-                ]
-            })
-            .collect::<Vec<_>>(),
-        &[],
-    );
-    if !r.escalations.by_reason.0.is_empty() {
-        let rows: Vec<_> =
-            r.escalations.by_reason.0.iter().map(|(reason, n)| vec![n.to_string(), reason.clone()]).collect();
-        body.push_str("\n\n");
-        body.push_str(&table(&[t("times", "次数"), t("reason", "原因")], &rows, &[8, 60]));
+    // The widest text of each column, then the column with its bars.
+    let mut inner: Vec<usize> = vec![0; table.columns.len()];
+    for row in &texts {
+        for (i, c) in row.iter().enumerate() {
+            inner[i] = inner[i].max(width(c));
+        }
     }
-    section(Titles::escalations(lang), body);
-
-    let rows: Vec<_> = r
-        .minutes_waiting
-        .by_dept
-        .0
+    let cells: Vec<Vec<String>> = table
+        .rows
         .iter()
-        .map(|(d, m)| {
-            vec![dept_name(d, departments), m.waiting.to_string(), hours(m.median_hours), hours(m.max_hours)]
+        .zip(&texts)
+        .map(|(row, texts)| {
+            texts
+                .iter()
+                .enumerate()
+                .map(|(i, text)| match barred[i] {
+                    true => format!("{} {}", bar(row.cells[i].bar, BAR), pad_left(text, inner[i])),
+                    false => text.clone(),
+                })
+                .collect()
         })
         .collect();
-    let head = ["", t("waiting", "待确认"), t("median h", "中位(工时)"), t("longest h", "最长(工时)")];
-    section(Titles::minutes(lang), table(&head, &rows, &[]));
+    let mut widths: Vec<usize> = table.columns.iter().map(|c| width(&c.label)).collect();
+    for row in &cells {
+        for (i, c) in row.iter().enumerate() {
+            widths[i] = widths[i].max(width(c));
+        }
+    }
+    let line = |texts: Vec<&str>| {
+        let parts: Vec<String> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| match table.columns[i].align {
+                Align::Left => pad(text, widths[i]),
+                Align::Right => pad_left(text, widths[i]),
+            })
+            .collect();
+        parts.join("  ").trim_end().to_string()
+    };
+    let mut out = vec![line(table.columns.iter().map(|c| c.label.as_str()).collect())];
+    out.extend(cells.iter().map(|row| line(row.iter().map(String::as_str).collect())));
+    out.join("\n")
+}
 
-    let max_week = r.weekly.iter().map(|w| w.registered.max(w.accepted)).max().unwrap_or(0);
-    let rows: Vec<_> = r
-        .weekly
-        .iter()
-        .map(|w| {
-            vec![
-                w.week.clone(),
-                w.registered.to_string(),
-                bar(Some(f64::from(w.registered)), f64::from(max_week), 10),
-                w.accepted.to_string(),
-                bar(Some(f64::from(w.accepted)), f64::from(max_week), 10),
-                pct(w.first_response_met_share, lang),
-            ]
-        })
-        .collect();
-    let head = ["", t("registered", "登记"), "", t("accepted", "验收"), "", t("response met", "按时响应率")];
-    section(Titles::weekly(lang), table(&head, &rows, &[]));
+/// The text output: the heading, then every table with its title (a table without rows is left
+/// out).
+pub(crate) fn text(r: &Report, departments: &[Department], lang: Lang) -> String {
+    let mut out = vec![heading(r, departments, lang)];
+    for table in Tables::new(r, departments, lang).all() {
+        if !table.rows.is_empty() {
+            out.push(format!("\n{}\n{}", table.title, text_table(&table)));
+        }
+    }
     if r.is_empty() {
         out.push(format!(
             "\n{}",
-            t(
+            lang.pick(
                 "No data: no issue was registered in this period and none is open.",
-                "无数据:此期间没有登记的问题,也没有未结的问题。"
+                "无数据：此期间没有登记的问题，也没有未结的问题。"
             )
         ));
     }
@@ -413,4 +250,155 @@ fn csv_rows(r: &Report) -> CliResult<Vec<u8>> {
         out.row(row.iter().map(String::as_str))?;
     }
     out.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::buffer::Buffer;
+
+    use super::super::report_html::{esc, page};
+    use super::*;
+    use crate::domain::report::table::Row;
+    use crate::domain::report::tests::{cal, departments, facts, now, scope};
+    use crate::domain::{Person, Role};
+    use crate::store::Store;
+    use crate::tui::app::App;
+    use crate::tui::reports::{Chart, Reports};
+    use crate::tui::view::{Theme, WIDE, draw};
+
+    /// What the terminal shows, a line a row, each wide character once.
+    fn lines(buffer: &Buffer) -> Vec<String> {
+        (0..buffer.area.height)
+            .map(|y| {
+                let mut line = String::new();
+                let mut x = 0;
+                while x < buffer.area.width {
+                    let symbol = buffer[(x, y)].symbol();
+                    line.push_str(symbol);
+                    x += width(symbol).max(1) as u16;
+                }
+                line
+            })
+            .collect()
+    }
+
+    /// Whether one of the lines holds the texts in this order.
+    fn has_row(lines: &[&str], texts: &[&str]) -> bool {
+        lines.iter().any(|line| {
+            let mut rest = *line;
+            texts.iter().all(|t| match rest.find(t) {
+                Some(at) => {
+                    rest = &rest[at + t.len()..];
+                    true
+                }
+                None => false,
+            })
+        })
+    }
+
+    /// A row's texts as a terminal may show them: a department by its code (which its full name
+    /// starts with).
+    fn texts(row: &Row) -> Vec<&str> {
+        row.cells.iter().map(|c| c.fitted(true)).collect()
+    }
+
+    /// The three renderers of `domain::report::table` on the hand-built dataset: every row of the
+    /// tables each shows, in both languages.
+    #[test]
+    fn the_text_the_page_and_the_console_show_the_same_rows() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let (f, s) = (facts(), scope());
+        let report = Report::compute(&f, &s, now(), &cal());
+        let depts = departments();
+        for lang in [Lang::En, Lang::Zh] {
+            let tables = Tables::new(&report, &depts, lang);
+            let all = tables.all();
+
+            // The text output: every row of every table on one line, in order.
+            let out = text(&report, &depts, lang);
+            let out: Vec<&str> = out.lines().collect();
+            for table in &all {
+                assert!(out.contains(&table.title.as_str()), "text: {}", table.title);
+                for row in &table.rows {
+                    let cells: Vec<&str> = row.cells.iter().map(|c| c.text.as_str()).collect();
+                    assert!(has_row(&out, &cells), "text, {}: {cells:?}\n{}", table.title, out.join("\n"));
+                }
+            }
+
+            // The page: every row of every table as a table row.
+            let html = page(&report, &depts, lang);
+            for table in &all {
+                for row in &table.rows {
+                    let mut want = String::from("<tr>");
+                    for (cell, column) in row.cells.iter().zip(&table.columns) {
+                        let class = if column.align == Align::Right { " class=\"num\"" } else { "" };
+                        want.push_str(&format!("<td{class}>{}</td>", esc(&cell.text)));
+                    }
+                    want.push_str("</tr>");
+                    assert!(html.contains(&want), "page, {}: {want}", table.title);
+                }
+            }
+
+            // The console: each figure's table under its chart, on a narrow and a wide screen;
+            // beside them on the wide one, the weeks, the reasons and the summary by priority.
+            let store = Store::open(&dir.path().join(format!("{lang:?}.db"))).expect("a database");
+            let me = Person {
+                login: "zhou".into(),
+                display_name: "周协调".into(),
+                dept: "QA".into(),
+                role: Role::Admin,
+            };
+            let mut app = App::new(store, me, lang, now()).expect("the console");
+            app.state.departments = depts.clone();
+            let reports = Reports {
+                weeks: 3,
+                scope: s.clone(),
+                facts: f.clone(),
+                report: report.clone(),
+                chart: 0,
+                selected: 0,
+                drill: None,
+            };
+            let beside = [tables.weekly(), tables.escalation_reasons(), tables.by_priority()];
+            for (index, chart) in Chart::all().into_iter().enumerate() {
+                app.state.reports = Some(Reports { chart: index, ..reports.clone() });
+                for (w, h) in [(80, 24), (160, 45)] {
+                    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("a test terminal");
+                    terminal
+                        .draw(|frame| draw(frame, &app.state, &Theme::monochrome()))
+                        .expect("the view draws");
+                    let screen = lines(terminal.backend().buffer());
+                    let screen: Vec<&str> = screen.iter().map(String::as_str).collect();
+                    let mut shown: Vec<Table> = Vec::new();
+                    match chart {
+                        Chart::Figure(figure) => shown.push(tables.figure(figure)),
+                        Chart::Weekly if w >= WIDE => shown.push(tables.response_by_dept()),
+                        Chart::Weekly => shown.push(tables.by_priority()),
+                    }
+                    if w >= WIDE {
+                        shown.extend(beside.iter().cloned());
+                    }
+                    for table in &shown {
+                        for row in &table.rows {
+                            let cells = texts(row);
+                            assert!(
+                                has_row(&screen, &cells),
+                                "console {w}×{h} {chart:?}, {}: {cells:?}\n{}",
+                                table.title,
+                                screen.join("\n")
+                            );
+                        }
+                    }
+                }
+            }
+            // The figures a console table shows by priority are the text's and the page's.
+            for row in &tables.by_priority().rows {
+                for cell in &row.cells {
+                    assert!(out.iter().any(|line| line.contains(&cell.text)), "{}", cell.text);
+                }
+            }
+        }
+    }
 }

@@ -3,14 +3,16 @@
 //! plotters' SVG backend: two small functions instead of a plotting crate and its build time; the
 //! labels stay `<text>` in the reader's own fonts, so Chinese is sharp, selectable and
 //! printable; and the bars carry their numbers, which the tables repeat. No script, nothing
-//! fetched; the page prints on A4.
+//! fetched; the page prints on A4. The tables are `domain::report::table`'s, as the text output
+//! and the console show them; this file only escapes them.
 use std::fmt::Write;
 
 use crate::domain::Department;
-use crate::domain::report::{Report, ResponseFigures};
+use crate::domain::report::table::{Align, Table, Tables, dept_name, hours_text, no_data, priority_name};
+use crate::domain::report::{Kept, Report, ResponseFigures};
 use crate::i18n::Lang;
 
-use super::report::{Titles, dept_name, heading, hours, no_data, pct, priority_name};
+use super::report::heading;
 
 const GREEN: &str = "#2e7d32";
 const AMBER: &str = "#f9a825";
@@ -34,6 +36,11 @@ pub fn esc(text: &str) -> String {
         }
     }
     out
+}
+
+/// A count as a whole number, hours to one decimal (a sum of floats is never shown raw).
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 { format!("{v:.0}") } else { hours_text(Some(v)) }
 }
 
 /// Horizontal stacked bars: one row per label, one segment per series, each with its count.
@@ -79,13 +86,19 @@ fn stacked(rows: &[(String, Vec<f64>)], series: &[(&str, &str)], lang: Lang) -> 
                     y + 2.0
                 );
                 if w >= 18.0 {
-                    let _ =
-                        write!(svg, r#"<text x="{:.1}" y="{}" class="v">{v}</text>"#, x + w / 2.0, y + 14.0);
+                    let _ = write!(
+                        svg,
+                        r#"<text x="{:.1}" y="{}" class="v">{}</text>"#,
+                        x + w / 2.0,
+                        y + 14.0,
+                        number(*v)
+                    );
                 }
             }
             x += w;
         }
-        let _ = write!(svg, r#"<text x="{:.1}" y="{}" class="l">{total}</text>"#, x + 4.0, y + 14.0);
+        let _ =
+            write!(svg, r#"<text x="{:.1}" y="{}" class="l">{}</text>"#, x + 4.0, y + 14.0, number(total));
     }
     svg.push_str("</svg>");
     svg
@@ -107,7 +120,7 @@ fn trend(r: &Report, lang: Lang) -> String {
     let legend = [
         (lang.pick("registered", "登记"), BLUE),
         (lang.pick("accepted", "验收"), GREEN),
-        (lang.pick("response met % (right)", "按时响应率(右轴)"), AMBER),
+        (lang.pick("response met % (right)", "按时响应率（右轴）"), AMBER),
     ];
     let mut lx = left;
     for (name, color) in legend {
@@ -163,17 +176,26 @@ fn trend(r: &Report, lang: Lang) -> String {
     svg
 }
 
-fn table(head: &[&str], rows: &[Vec<String>]) -> String {
+/// One table: the labels as a header row, numbers in right-aligned cells. Bars are left to the
+/// charts.
+fn table(t: &Table) -> String {
     let mut out = String::from("<table><thead><tr>");
-    for h in head {
-        let _ = write!(out, "<th>{}</th>", esc(h));
+    for c in &t.columns {
+        let class = match c.align {
+            Align::Left => "",
+            Align::Right => " class=\"num\"",
+        };
+        let _ = write!(out, "<th{class}>{}</th>", esc(&c.label));
     }
     out.push_str("</tr></thead><tbody>");
-    for row in rows {
+    for row in &t.rows {
         out.push_str("<tr>");
-        for (i, c) in row.iter().enumerate() {
-            let class = if i == 0 { "" } else { " class=\"num\"" };
-            let _ = write!(out, "<td{class}>{}</td>", esc(c));
+        for (cell, column) in row.cells.iter().zip(&t.columns) {
+            let class = match column.align {
+                Align::Left => "",
+                Align::Right => " class=\"num\"",
+            };
+            let _ = write!(out, "<td{class}>{}</td>", esc(&cell.text));
         }
         out.push_str("</tr>");
     }
@@ -181,55 +203,26 @@ fn table(head: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-fn response_rows(
-    entries: &[(String, ResponseFigures)],
-    name: impl Fn(&str) -> String,
-    lang: Lang,
-) -> Vec<Vec<String>> {
-    entries
-        .iter()
-        .map(|(k, f)| {
-            vec![
-                name(k),
-                f.met.to_string(),
-                f.met_late.to_string(),
-                f.missed.to_string(),
-                f.pending.to_string(),
-                pct(f.met_share(), lang),
-                hours(f.median_hours),
-                hours(f.p90_hours),
-            ]
-        })
-        .collect()
-}
-
 pub fn page(r: &Report, departments: &[Department], lang: Lang) -> String {
     let t = |en, zh| lang.pick(en, zh);
     let dn = |d: &str| dept_name(d, departments);
+    let pn = |p: &str| priority_name(p, lang);
+    let tables = Tables::new(r, departments, lang);
     let mut body = String::new();
-    let mut section = |title: &str, chart: Option<String>, tables: String| {
-        let _ = write!(body, "<section><h2>{}</h2>", esc(title));
-        if let Some(svg) = chart {
-            let _ = write!(body, "<figure>{svg}</figure>");
+    // A section: the first table's title, the chart, then the tables that have rows.
+    let mut section = |chart: String, tables: &[Table]| {
+        let title = tables.first().map_or("", |t| t.title.as_str());
+        let _ = write!(body, "<section><h2>{}</h2><figure>{chart}</figure>", esc(title));
+        for t in tables.iter().filter(|t| !t.rows.is_empty()) {
+            body.push_str(&table(t));
         }
-        body.push_str(&tables);
         body.push_str("</section>\n");
     };
     let kept = [
-        (t("met", "按时"), GREEN),
-        (t("met late", "超时响应"), AMBER),
-        (t("missed", "未响应"), RED),
-        (t("pending", "待响应"), GREY),
-    ];
-    let response_head = [
-        "",
-        t("met", "按时"),
-        t("met late", "超时"),
-        t("missed", "未响应"),
-        t("pending", "待响应"),
-        t("met share", "按时率"),
-        t("median (working h)", "中位(工时)"),
-        t("p90 (working h)", "P90(工时)"),
+        (Kept::Met.label(lang), GREEN),
+        (Kept::MetLate.label(lang), AMBER),
+        (Kept::Missed.label(lang), RED),
+        (Kept::Pending.label(lang), GREY),
     ];
     let bars = |entries: &[(String, ResponseFigures)], name: &dyn Fn(&str) -> String| {
         entries
@@ -239,215 +232,82 @@ pub fn page(r: &Report, departments: &[Department], lang: Lang) -> String {
             })
             .collect::<Vec<_>>()
     };
-    let pn = |p: &str| priority_name(p, lang);
-    let by_p = &r.first_response.by_priority.0;
     section(
-        Titles::response_priority(lang),
-        Some(stacked(&bars(by_p, &pn), &kept, lang)),
-        table(&response_head, &response_rows(by_p, pn, lang)),
+        stacked(&bars(&r.first_response.by_priority.0, &pn), &kept, lang),
+        &[tables.response_by_priority()],
     );
-    let by_d = &r.first_response.by_dept.0;
-    section(
-        Titles::response_dept(lang),
-        Some(stacked(&bars(by_d, &dn), &kept, lang)),
-        table(&response_head, &response_rows(by_d, dn, lang)),
-    );
-    let tasks = &r.tasks.by_dept.0;
-    section(
-        Titles::tasks(lang),
-        Some(stacked(
-            &tasks
-                .iter()
-                .map(|(d, f)| {
-                    (dn(d), vec![f64::from(f.on_time), f64::from(f.late), f64::from(f.overdue_now)])
-                })
-                .collect::<Vec<_>>(),
-            &[
-                (t("on time", "按期"), GREEN),
-                (t("late", "逾期完成"), AMBER),
-                (t("overdue now", "当前逾期"), RED),
-            ],
-            lang,
-        )),
-        table(
-            &[
-                "",
-                t("on time", "按期"),
-                t("late", "逾期完成"),
-                t("on-time share", "按期率"),
-                t("overdue now", "当前逾期"),
-            ],
-            &tasks
-                .iter()
-                .map(|(d, f)| {
-                    vec![
-                        dn(d),
-                        f.on_time.to_string(),
-                        f.late.to_string(),
-                        pct(f.on_time_share(), lang),
-                        f.overdue_now.to_string(),
-                    ]
-                })
-                .collect::<Vec<_>>(),
-        ),
-    );
-    let risks = &r.risk_alerts.by_dept.0;
-    section(
-        Titles::risks(lang),
-        Some(stacked(
-            &risks
-                .iter()
-                .map(|(d, f)| (dn(d), vec![f64::from(f.timely), f64::from(f.late)]))
-                .collect::<Vec<_>>(),
-            &[(t("timely", "及时"), GREEN), (t("late", "不及时"), RED)],
-            lang,
-        )),
-        table(
-            &["", t("timely", "及时"), t("late", "不及时"), t("timely share", "及时率")],
-            &risks
-                .iter()
-                .map(|(d, f)| {
-                    vec![dn(d), f.timely.to_string(), f.late.to_string(), pct(f.timely_share(), lang)]
-                })
-                .collect::<Vec<_>>(),
-        ),
-    );
-    let res = &r.resolution.by_priority.0;
-    section(
-        Titles::resolution(lang),
-        Some(stacked(
-            &res.iter()
-                .map(|(p, f)| {
-                    let median = f.median_hours.unwrap_or(0.0);
-                    (pn(p), vec![median, (f.p90_hours.unwrap_or(0.0) - median).max(0.0)])
-                })
-                .collect::<Vec<_>>(),
-            &[(t("median (working h)", "中位(工时)"), BLUE), (t("to p90", "至P90"), TEAL)],
-            lang,
-        )),
-        table(
-            &[
-                "",
-                t("accepted", "已验收"),
-                t("median (working h)", "中位(工时)"),
-                t("p90 (working h)", "P90(工时)"),
-                t("refusals", "验收不通过"),
-            ],
-            &res.iter()
-                .map(|(p, f)| {
-                    vec![
-                        pn(p),
-                        f.accepted.to_string(),
-                        hours(f.median_hours),
-                        hours(f.p90_hours),
-                        f.refusals.to_string(),
-                    ]
-                })
-                .collect::<Vec<_>>(),
-        ),
-    );
-    let load = &r.open_load.by_dept.0;
-    section(
-        Titles::open_load(lang),
-        Some(stacked(
-            &load
-                .iter()
-                .map(|(d, l)| {
-                    (dn(d), vec![f64::from(l.age.le3), f64::from(l.age.from4to10), f64::from(l.age.gt10)])
-                })
-                .collect::<Vec<_>>(),
-            &[
-                (t("≤3 wd", "≤3 工作日"), GREEN),
-                (t("4–10 wd", "4–10 工作日"), AMBER),
-                (t(">10 wd", ">10 工作日"), RED),
-            ],
-            lang,
-        )),
-        table(
-            &["", t("issues", "问题"), t("tasks", "任务"), t("overdue", "逾期"), "≤3", "4–10", ">10"],
-            &load
-                .iter()
-                .map(|(d, l)| {
-                    vec![
-                        dn(d),
-                        l.issues.to_string(),
-                        l.tasks.to_string(),
-                        l.overdue.to_string(),
-                        l.age.le3.to_string(),
-                        l.age.from4to10.to_string(),
-                        l.age.gt10.to_string(),
-                    ]
-                })
-                .collect::<Vec<_>>(),
-        ),
-    );
-    let esc_d = &r.escalations.by_dept.0;
-    let mut tables = table(
-        &["", t("escalated issues", "升级问题数")],
-        &esc_d.iter().map(|(d, n)| vec![dn(d), n.to_string()]).collect::<Vec<_>>(),
-    );
-    tables.push_str(&table(
-        &[t("reason", "升级原因"), t("times", "次数")],
-        &r.escalations
-            .by_reason
+    section(stacked(&bars(&r.first_response.by_dept.0, &dn), &kept, lang), &[tables.response_by_dept()]);
+    let chart = stacked(
+        &r.tasks
+            .by_dept
             .0
             .iter()
-            .map(|(reason, n)| vec![reason.clone(), n.to_string()])
+            .map(|(d, f)| (dn(d), vec![f64::from(f.on_time), f64::from(f.late), f64::from(f.overdue_now)]))
             .collect::<Vec<_>>(),
-    ));
-    section(
-        Titles::escalations(lang),
-        Some(stacked(
-            &esc_d.iter().map(|(d, n)| (dn(d), vec![f64::from(*n)])).collect::<Vec<_>>(),
-            &[(t("escalated", "升级"), RED)],
-            lang,
-        )),
-        tables,
+        &[(t("on time", "按期"), GREEN), (t("late", "逾期完成"), AMBER), (t("overdue now", "当前逾期"), RED)],
+        lang,
     );
-    let minutes = &r.minutes_waiting.by_dept.0;
-    section(
-        Titles::minutes(lang),
-        Some(stacked(
-            &minutes.iter().map(|(d, m)| (dn(d), vec![f64::from(m.waiting)])).collect::<Vec<_>>(),
-            &[(t("waiting", "待确认"), AMBER)],
-            lang,
-        )),
-        table(
-            &[
-                "",
-                t("waiting", "待确认"),
-                t("median (working h)", "中位(工时)"),
-                t("longest (working h)", "最长(工时)"),
-            ],
-            &minutes
-                .iter()
-                .map(|(d, m)| vec![dn(d), m.waiting.to_string(), hours(m.median_hours), hours(m.max_hours)])
-                .collect::<Vec<_>>(),
-        ),
+    section(chart, &[tables.tasks()]);
+    let chart = stacked(
+        &r.risk_alerts
+            .by_dept
+            .0
+            .iter()
+            .map(|(d, f)| (dn(d), vec![f64::from(f.timely), f64::from(f.late)]))
+            .collect::<Vec<_>>(),
+        &[(t("timely", "及时"), GREEN), (t("late", "不及时"), RED)],
+        lang,
     );
-    section(
-        Titles::weekly(lang),
-        Some(trend(r, lang)),
-        table(
-            &[
-                t("week", "周"),
-                t("registered", "登记"),
-                t("accepted", "验收"),
-                t("response met", "按时响应率"),
-            ],
-            &r.weekly
-                .iter()
-                .map(|w| {
-                    vec![
-                        w.week.clone(),
-                        w.registered.to_string(),
-                        w.accepted.to_string(),
-                        pct(w.first_response_met_share, lang),
-                    ]
-                })
-                .collect::<Vec<_>>(),
-        ),
+    section(chart, &[tables.risk_alerts()]);
+    let chart = stacked(
+        &r.resolution
+            .by_priority
+            .0
+            .iter()
+            .map(|(p, f)| {
+                let median = f.median_hours.unwrap_or(0.0);
+                (pn(p), vec![median, (f.p90_hours.unwrap_or(0.0) - median).max(0.0)])
+            })
+            .collect::<Vec<_>>(),
+        &[(t("median (working h)", "中位（工时）"), BLUE), (t("to p90", "至P90"), TEAL)],
+        lang,
     );
+    section(chart, &[tables.resolution()]);
+    let chart = stacked(
+        &r.open_load
+            .by_dept
+            .0
+            .iter()
+            .map(|(d, l)| {
+                (dn(d), vec![f64::from(l.age.le3), f64::from(l.age.from4to10), f64::from(l.age.gt10)])
+            })
+            .collect::<Vec<_>>(),
+        &[
+            (t("≤3 wd", "≤3 工作日"), GREEN),
+            (t("4–10 wd", "4–10 工作日"), AMBER),
+            (t(">10 wd", ">10 工作日"), RED),
+        ],
+        lang,
+    );
+    section(chart, &[tables.open_load()]);
+    let chart = stacked(
+        &r.escalations.by_dept.0.iter().map(|(d, n)| (dn(d), vec![f64::from(*n)])).collect::<Vec<_>>(),
+        &[(t("escalated", "升级"), RED)],
+        lang,
+    );
+    section(chart, &[tables.escalations(), tables.escalation_reasons()]);
+    let chart = stacked(
+        &r.minutes_waiting
+            .by_dept
+            .0
+            .iter()
+            .map(|(d, m)| (dn(d), vec![f64::from(m.waiting)]))
+            .collect::<Vec<_>>(),
+        &[(t("waiting", "待确认"), AMBER)],
+        lang,
+    );
+    section(chart, &[tables.minutes()]);
+    section(trend(r, lang), &[tables.weekly()]);
     let title = t("liaison report", "多部门协作报表");
     // Two spaces separate the parts on a terminal; a page collapses them.
     let head = heading(r, departments, lang).replace("  ", " · ").replace('\n', "<br>");
@@ -476,7 +336,8 @@ svg text.v {{ fill: #fff; text-anchor: middle; font-size: 10px; }}
 svg text.n {{ fill: #888; }}
 table {{ border-collapse: collapse; margin: 4pt 0; font-size: 9.5pt; }}
 th, td {{ border: 1px solid #ccc; padding: 1pt 6pt; }}
-th {{ background: #f2f2f2; font-weight: normal; }}
+th {{ background: #f2f2f2; font-weight: normal; text-align: left; }}
+th.num {{ text-align: right; }}
 td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 p.empty {{ font-size: 12pt; color: #c62828; }}
 </style>

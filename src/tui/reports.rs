@@ -9,6 +9,7 @@ use chrono::Duration;
 
 use super::app::{App, Pane};
 use super::keymap::Action;
+use crate::domain::report::table::{Tables, Trace};
 use crate::domain::report::{Behind, Facts, Figure, Report, Scope, behind};
 use crate::store::{IssueSummary, Store};
 
@@ -287,7 +288,7 @@ impl App {
                 self.state.message = Some(
                     self.state
                         .lang
-                        .pick("Reports: Esc goes back to the lists.", "报表视图:按 Esc 返回问题列表。")
+                        .pick("Reports: Esc goes back to the lists.", "报表视图：按 Esc 返回问题列表。")
                         .to_string(),
                 );
             }
@@ -299,13 +300,17 @@ impl App {
     fn open_drill(&mut self) {
         let lang = self.state.lang;
         let Some(r) = self.state.reports.as_ref() else { return };
-        let dept = r.departments().get(r.selected).map(|d| d.to_string());
-        let figure = match r.chart() {
-            Chart::Figure(f) => f,
+        let Trace { figure, dept } = match r.chart() {
+            // The selected row of the figure's table, as the view shows it.
+            Chart::Figure(f) => Tables::new(&r.report, &self.state.departments, lang)
+                .figure(f)
+                .rows
+                .get(r.selected)
+                .and_then(|row| row.drill.clone())
+                .unwrap_or(Trace { figure: f, dept: None }),
             // The weekly trend: the first responses of the period, all departments.
-            Chart::Weekly => Figure::FirstResponse,
+            Chart::Weekly => Trace { figure: Figure::FirstResponse, dept: None },
         };
-        let dept = if r.chart() == Chart::Weekly { None } else { dept };
         let found: Vec<Behind> =
             behind(&r.facts, &r.scope, figure, dept.as_deref(), self.state.now, &self.state.calendar);
         let total = found.len();

@@ -121,7 +121,7 @@ pub fn behind(
                         rank,
                         t.issue,
                         format!("{} {en} ({due})", t.dept),
-                        format!("{} {zh}({due})", t.dept),
+                        format!("{} {zh}（{due}）", t.dept),
                     );
                 }
             }
@@ -149,7 +149,7 @@ pub fn behind(
                     if issue.status.is_open() && priority_ok(issue) && involves(issue) {
                         let days = cal.working_days_between(issue.proposed_at.date(), now.date());
                         let overdue = overdue_issue(facts, i, &tasks_of, now);
-                        let (en, zh) = if overdue { ("overdue, ", "已逾期,") } else { ("", "") };
+                        let (en, zh) = if overdue { ("overdue, ", "已逾期，") } else { ("", "") };
                         push(
                             u8::from(!overdue),
                             i,

@@ -1,6 +1,7 @@
 //! Reports: how well the departments keep the template's promises. Every figure is defined here,
 //! once, over plain facts the store reads (`store::report`); the caller passes "now" and the
-//! calendar. The command line, the HTML page and the console's Reports view all show `Report`.
+//! calendar. The command line, the HTML page and the console's Reports view all show `Report`,
+//! through the same tables (`table`): each of them only lays the rows out.
 //!
 //! Definitions (README "Reports" says the same in prose):
 //! - **Working hours** between two instants: the clock time between them that falls on working
@@ -17,8 +18,10 @@
 
 mod behind;
 mod figures;
+pub mod table;
+/// The hand-built dataset, also used by the renderers' tests.
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;

@@ -14,7 +14,7 @@ fn t(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("a time")
 }
 
-fn cal() -> Calendar {
+pub(crate) fn cal() -> Calendar {
     let mut days: Vec<CalendarDay> =
         (1..=7).map(|d| CalendarDay::holiday(day(&format!("2026-10-0{d}")), "国庆节")).collect();
     days.push(CalendarDay::workday(day("2026-10-10"), "国庆节调休"));
@@ -111,7 +111,7 @@ fn weeks_and_default_period() {
 
 /// The dataset: departments MKT (no issue at all), QA, RD; period 2026-09-28..10-16, now
 /// Friday 2026-10-16 12:00.
-pub(super) fn facts() -> Facts {
+pub(crate) fn facts() -> Facts {
     let issue =
         |id: i64, priority, status, proposed: &str, due: &str, first: Option<&str>, depts: &[&str]| {
             IssueFact {
@@ -192,11 +192,11 @@ pub(super) fn facts() -> Facts {
     Facts { departments: vec!["MKT".into(), "QA".into(), "RD".into()], issues, tasks, risks, minutes }
 }
 
-pub(super) fn now() -> NaiveDateTime {
+pub(crate) fn now() -> NaiveDateTime {
     t("2026-10-16 12:00")
 }
 
-pub(super) fn scope() -> Scope {
+pub(crate) fn scope() -> Scope {
     Scope { from: day("2026-09-28"), to: day("2026-10-16"), dept: None, priority: None }
 }
 
@@ -356,5 +356,86 @@ fn behind_names_the_issues_of_a_number_worst_first() {
     let r = Report::compute(&f, &s, n, &c);
     for (dept, load) in &r.open_load.by_dept.0 {
         assert_eq!(numbers(Figure::OpenLoad, Some(dept)).len() as u32, load.issues, "{dept}");
+    }
+}
+
+/// The dataset's departments with their names.
+pub(crate) fn departments() -> Vec<crate::domain::Department> {
+    [("MKT", "市场部"), ("QA", "测试部"), ("RD", "研发部")]
+        .iter()
+        .map(|(code, name)| crate::domain::Department {
+            code: code.to_string(),
+            name: name.to_string(),
+            head: None,
+        })
+        .collect()
+}
+
+#[test]
+fn tables_have_a_cell_per_column_and_rows_traced_to_their_issues() {
+    use super::table::{Tables, Trace};
+    let (f, s, n, c) = (facts(), scope(), now(), cal());
+    let r = Report::compute(&f, &s, n, &c);
+    let depts = departments();
+    for lang in [Lang::En, Lang::Zh] {
+        let tables = Tables::new(&r, &depts, lang);
+        for table in tables.all().into_iter().chain([tables.by_priority()]) {
+            for row in &table.rows {
+                assert_eq!(row.cells.len(), table.columns.len(), "{}: {row:?}", table.title);
+            }
+        }
+        for figure in Figure::ALL {
+            let table = tables.figure(figure);
+            let codes: Vec<_> = table.rows.iter().filter_map(|row| row.cells[0].short.clone()).collect();
+            assert_eq!(codes, ["MKT", "QA", "RD"], "{figure:?}: a row per department, named by its code");
+            for (row, code) in table.rows.iter().zip(&codes) {
+                let want = Trace { figure, dept: Some(code.clone()) };
+                assert_eq!(row.drill.as_ref(), Some(&want));
+            }
+        }
+        // The numbers of a count figure are the issues behind its rows.
+        for row in &tables.open_load().rows {
+            let trace = row.drill.as_ref().expect("traced");
+            let found = behind(&f, &s, trace.figure, trace.dept.as_deref(), n, &c);
+            assert_eq!(found.len().to_string(), row.cells[1].text, "{trace:?}");
+        }
+        // How numbers read: shares, hours, nothing counted.
+        let response = tables.response_by_dept();
+        let cells = |code: &str| -> Vec<String> {
+            let row = response.rows.iter().find(|row| row.cells[0].short.as_deref() == Some(code));
+            row.expect("a row").cells.iter().map(|c| c.text.clone()).collect()
+        };
+        let none = lang.pick("no data", "无数据");
+        assert_eq!(cells("MKT"), ["MKT 市场部", "0", "0", "0", "0", none, "—", "—"]);
+        assert_eq!(cells("RD"), ["RD 研发部", "1", "1", "0", "1", "50%", "4.0", "6.0"]);
+        assert_eq!(response.rows[2].cells[5].bar, Some(0.5), "a share's bar is the share");
+    }
+}
+
+#[test]
+fn chinese_in_the_tables_uses_full_width_punctuation() {
+    use super::table::Tables;
+    let r = Report::compute(&facts(), &scope(), now(), &cal());
+    let depts = departments();
+    let tables = Tables::new(&r, &depts, Lang::Zh);
+    let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let mut texts = Vec::new();
+    for table in tables.all().into_iter().chain([tables.by_priority()]) {
+        texts.push(table.title.clone());
+        for column in &table.columns {
+            texts.extend([column.label.clone()].into_iter().chain(column.short.clone()));
+        }
+        for row in &table.rows {
+            texts.extend(row.cells.iter().map(|c| c.text.clone()));
+        }
+    }
+    for figure in Figure::ALL {
+        texts.push(figure.label(Lang::Zh).to_string());
+        for b in behind(&facts(), &scope(), figure, None, now(), &cal()) {
+            texts.push(b.note.zh);
+        }
+    }
+    for text in texts.iter().filter(|t| t.chars().any(cjk)) {
+        assert!(!text.contains([',', ':', ';', '(', ')', '?', '!']), "ASCII punctuation in {text:?}");
     }
 }

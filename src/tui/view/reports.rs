@@ -1,7 +1,8 @@
 //! The Reports view: a bar chart per department for one figure, its table beside or below, the
 //! weekly trends as sparklines, and the issues behind a number over it. Narrow screens show one
 //! chart at a time (Tab switches); from 120 columns the trends and the figures by priority stand
-//! beside the chart.
+//! beside the chart. The tables are `domain::report::table`'s, as the text output and the HTML page
+//! show them; this view only fits them to its panes.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -9,9 +10,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline};
 
 use super::{Theme, WIDE, centre, clear_under, pane_block};
-use crate::domain::report::{Figure, Report, ResponseFigures};
+use crate::domain::Department;
+use crate::domain::report::table::{Align, Row, Table, Tables, no_data, share_text};
+use crate::domain::report::{Figure, Report};
 use crate::domain::text::{pad, pad_left, sanitize_line, truncate, width};
-use crate::domain::{Department, Priority};
 use crate::i18n::Lang;
 use crate::tui::app::State;
 use crate::tui::reports::{Chart, Reports};
@@ -49,7 +51,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, r: &Reports, theme: &T
         let used = (2 * n.max(1) - 1 + 2) + (n + 3) + 1;
         let [figure, reasons] =
             Layout::vertical([Constraint::Length(used.min(left.height)), Constraint::Min(0)]).areas(left);
-        draw_figure(frame, figure, state, r, chart, theme);
+        draw_figure(frame, figure, state, r, chart, true, theme);
         draw_reasons(frame, reasons, &r.report, lang, theme);
         let [trend, priorities, weeks] =
             Layout::vertical([Constraint::Percentage(45), Constraint::Length(7), Constraint::Min(3)])
@@ -65,13 +67,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, r: &Reports, theme: &T
                 draw_trend(frame, trend, &r.report, lang, theme, true);
                 draw_priorities(frame, priorities, &r.report, lang, theme);
             }
-            chart => draw_figure(frame, area, state, r, chart, theme),
+            chart => draw_figure(frame, area, state, r, chart, false, theme),
         }
     }
     if r.report.is_empty() {
         let text = lang.pick(
             "No data: no issue was registered in this period and none is open. [ ] change the period.",
-            "无数据:此期间没有登记的问题,也没有未结的问题。按 [ ] 切换期间。",
+            "无数据：此期间没有登记的问题，也没有未结的问题。按 [ ] 切换期间。",
         );
         let w = (width(text) as u16 + 4).min(area.width);
         let popup = centre(area, w, 3);
@@ -93,8 +95,8 @@ pub fn draw_pending(frame: &mut Frame, area: Rect, state: &State, theme: &Theme)
 /// One department's bar: its value, the text on the bar, and "no data".
 fn bar_of(report: &Report, figure: Figure, index: usize, lang: Lang) -> (u64, String) {
     let share = |s: Option<f64>, n: u32| match s {
-        Some(s) => ((s * 100.0).round() as u64, format!("{:.0}% ({n})", s * 100.0)),
-        None => (0, lang.pick("no data", "无数据").to_string()),
+        Some(s) => ((s * 100.0).round() as u64, format!("{} ({n})", share_text(Some(s), lang))),
+        None => (0, no_data(lang).to_string()),
     };
     let count = |n: u32| (u64::from(n), n.to_string());
     match figure {
@@ -127,7 +129,17 @@ fn dept_label(code: &str, departments: &[Department], wide: bool) -> String {
     }
 }
 
-fn draw_figure(frame: &mut Frame, area: Rect, state: &State, r: &Reports, chart: Chart, theme: &Theme) {
+/// A figure's chart by department and its table under it; `reasons_beside` when the escalations'
+/// reasons have a pane of their own.
+fn draw_figure(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    r: &Reports,
+    chart: Chart,
+    reasons_beside: bool,
+    theme: &Theme,
+) {
     let lang = state.lang;
     let Chart::Figure(figure) = chart else { return };
     let depts = r.departments();
@@ -168,12 +180,16 @@ fn draw_figure(frame: &mut Frame, area: Rect, state: &State, r: &Reports, chart:
         barchart = barchart.max(max);
     }
     frame.render_widget(barchart, top);
-    let (head, rows) = figure_table(&r.report, figure, &state.departments, lang, wide);
-    let mut lines =
-        table_lines(&head, &rows, Some(r.selected), bottom.width.saturating_sub(2) as usize, theme);
-    if figure == Figure::Escalations {
-        for (reason, n) in r.report.escalations.by_reason.0.iter().take(5) {
-            lines.push(Line::raw(format!("{n:>4}  {}", sanitize_line(reason))));
+    let tables = Tables::new(&r.report, &state.departments, lang);
+    let table = tables.figure(figure);
+    let room = bottom.width.saturating_sub(2) as usize;
+    let mut lines = table_lines(&table, &table.rows, Some(r.selected), room, theme);
+    if figure == Figure::Escalations && !reasons_beside {
+        // The reasons have no pane of their own on a narrow screen: the first few, under the table.
+        let reasons = tables.escalation_reasons();
+        let shown = &reasons.rows[..reasons.rows.len().min(5)];
+        if !shown.is_empty() {
+            lines.extend(table_lines(&reasons, shown, None, room, theme));
         }
     }
     let title = lang.pick(
@@ -184,161 +200,50 @@ fn draw_figure(frame: &mut Frame, area: Rect, state: &State, r: &Reports, chart:
     frame.render_widget(Paragraph::new(lines).block(block), bottom);
 }
 
-fn hours(h: Option<f64>) -> String {
-    h.map_or("—".into(), |h| format!("{h:.1}"))
-}
-
-fn pct(s: Option<f64>, lang: Lang) -> String {
-    s.map_or(lang.pick("no data", "无数据").to_string(), |s| format!("{:.0}%", s * 100.0))
-}
-
-fn figure_table(
-    report: &Report,
-    figure: Figure,
-    departments: &[Department],
-    lang: Lang,
-    wide: bool,
-) -> (Vec<String>, Vec<Vec<String>>) {
-    let t = |en: &str, zh: &str| lang.pick(en, zh).to_string();
-    let name = |d: &str| dept_label(d, departments, wide);
-    match figure {
-        Figure::FirstResponse => (
-            vec![
-                String::new(),
-                t("met", "按时"),
-                t("late", "超时"),
-                t("missed", "未响应"),
-                t("pend.", "待响应"),
-                t("share", "按时率"),
-                t("med h", "中位"),
-                t("p90 h", "P90"),
-            ],
-            report.first_response.by_dept.0.iter().map(|(d, f)| response_row(name(d), f, lang)).collect(),
-        ),
-        Figure::Tasks => (
-            vec![
-                String::new(),
-                t("on time", "按期"),
-                t("late", "逾期完成"),
-                t("share", "按期率"),
-                t("overdue now", "当前逾期"),
-            ],
-            report
-                .tasks
-                .by_dept
-                .0
-                .iter()
-                .map(|(d, f)| {
-                    vec![
-                        name(d),
-                        f.on_time.to_string(),
-                        f.late.to_string(),
-                        pct(f.on_time_share(), lang),
-                        f.overdue_now.to_string(),
-                    ]
-                })
-                .collect(),
-        ),
-        Figure::RiskAlerts => (
-            vec![String::new(), t("timely", "及时"), t("late", "不及时"), t("share", "及时率")],
-            report
-                .risk_alerts
-                .by_dept
-                .0
-                .iter()
-                .map(|(d, f)| {
-                    vec![name(d), f.timely.to_string(), f.late.to_string(), pct(f.timely_share(), lang)]
-                })
-                .collect(),
-        ),
-        Figure::OpenLoad => (
-            vec![
-                String::new(),
-                t("issues", "问题"),
-                t("tasks", "任务"),
-                t("overdue", "逾期"),
-                "≤3".into(),
-                "4–10".into(),
-                ">10".into(),
-            ],
-            report
-                .open_load
-                .by_dept
-                .0
-                .iter()
-                .map(|(d, l)| {
-                    vec![
-                        name(d),
-                        l.issues.to_string(),
-                        l.tasks.to_string(),
-                        l.overdue.to_string(),
-                        l.age.le3.to_string(),
-                        l.age.from4to10.to_string(),
-                        l.age.gt10.to_string(),
-                    ]
-                })
-                .collect(),
-        ),
-        Figure::Escalations => (
-            vec![String::new(), t("escalated", "升级问题")],
-            report.escalations.by_dept.0.iter().map(|(d, n)| vec![name(d), n.to_string()]).collect(),
-        ),
-        Figure::Minutes => (
-            vec![
-                String::new(),
-                t("waiting", "待确认"),
-                t("median h", "中位工时"),
-                t("longest h", "最长工时"),
-            ],
-            report
-                .minutes_waiting
-                .by_dept
-                .0
-                .iter()
-                .map(|(d, m)| vec![name(d), m.waiting.to_string(), hours(m.median_hours), hours(m.max_hours)])
-                .collect(),
-        ),
-    }
-}
-
-fn response_row(name: String, f: &ResponseFigures, lang: Lang) -> Vec<String> {
-    vec![
-        name,
-        f.met.to_string(),
-        f.met_late.to_string(),
-        f.missed.to_string(),
-        f.pending.to_string(),
-        pct(f.met_share(), lang),
-        hours(f.median_hours),
-        hours(f.p90_hours),
-    ]
-}
-
-/// Aligned rows: the first column left, the numbers right; the selected row highlighted.
+/// A table's lines: the labels, then a line a row (the selected one highlighted), names left and
+/// numbers right. Full labels and names when they fit in `room`, else the short ones.
 fn table_lines<'a>(
-    head: &[String],
-    rows: &[Vec<String>],
+    table: &Table,
+    rows: &[Row],
     selected: Option<usize>,
     room: usize,
     theme: &Theme,
 ) -> Vec<Line<'a>> {
-    let mut widths: Vec<usize> = head.iter().map(|h| width(h)).collect();
-    for row in rows {
-        for (i, c) in row.iter().enumerate() {
-            widths[i] = widths[i].max(width(c));
+    let layout = |short_labels: bool, short_names: bool| {
+        let head: Vec<String> = table.columns.iter().map(|c| c.fitted(short_labels).to_string()).collect();
+        let body: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| row.cells.iter().map(|c| sanitize_line(c.fitted(short_names)).into_owned()).collect())
+            .collect();
+        let mut widths: Vec<usize> = head.iter().map(|h| width(h)).collect();
+        for row in &body {
+            for (i, c) in row.iter().enumerate() {
+                widths[i] = widths[i].max(width(c));
+            }
         }
-    }
+        (head, body, widths)
+    };
+    let fits = |widths: &[usize]| widths.iter().sum::<usize>() + widths.len().saturating_sub(1) <= room;
+    let (head, body, widths) = [(false, false), (true, false)]
+        .into_iter()
+        .map(|(labels, names)| layout(labels, names))
+        .find(|(_, _, widths)| fits(widths))
+        .unwrap_or_else(|| layout(true, true));
     let line = |cells: &[String]| {
         let text = cells
             .iter()
-            .enumerate()
-            .map(|(i, c)| if i == 0 { pad(c, widths[0]) } else { pad_left(c, widths[i]) })
+            .zip(&table.columns)
+            .zip(&widths)
+            .map(|((c, column), w)| match column.align {
+                Align::Left => pad(c, *w),
+                Align::Right => pad_left(c, *w),
+            })
             .collect::<Vec<_>>()
             .join(" ");
         truncate(&text, room).into_owned()
     };
-    let mut lines = vec![Line::styled(line(head), theme.label)];
-    for (i, row) in rows.iter().enumerate() {
+    let mut lines = vec![Line::styled(line(&head), theme.label)];
+    for (i, row) in body.iter().enumerate() {
         let style = if Some(i) == selected { theme.selected } else { theme.base };
         lines.push(Line::styled(line(row), style));
     }
@@ -362,8 +267,8 @@ fn draw_trend(frame: &mut Frame, area: Rect, report: &Report, lang: Lang, theme:
     let series: [(String, Vec<Option<u64>>, Option<u64>); 3] = [
         (
             format!(
-                "{} {}",
-                lang.pick("registered, last week:", "登记,最近一周:"),
+                "{}{}",
+                lang.pick("registered, last week: ", "登记，最近一周："),
                 last(shown.last().map(|w| w.registered.to_string()))
             ),
             shown.iter().map(|w| Some(u64::from(w.registered))).collect(),
@@ -371,8 +276,8 @@ fn draw_trend(frame: &mut Frame, area: Rect, report: &Report, lang: Lang, theme:
         ),
         (
             format!(
-                "{} {}",
-                lang.pick("accepted, last week:", "验收,最近一周:"),
+                "{}{}",
+                lang.pick("accepted, last week: ", "验收，最近一周："),
                 last(shown.last().map(|w| w.accepted.to_string()))
             ),
             shown.iter().map(|w| Some(u64::from(w.accepted))).collect(),
@@ -380,9 +285,9 @@ fn draw_trend(frame: &mut Frame, area: Rect, report: &Report, lang: Lang, theme:
         ),
         (
             format!(
-                "{} {}",
-                lang.pick("first response met, last week:", "按时响应率,最近一周:"),
-                shown.last().map_or("—".into(), |w| pct(w.first_response_met_share, lang))
+                "{}{}",
+                lang.pick("first response met, last week: ", "按时响应率，最近一周："),
+                shown.last().map_or("—".into(), |w| share_text(w.first_response_met_share, lang))
             ),
             shown.iter().map(|w| w.first_response_met_share.map(|s| (s * 100.0).round() as u64)).collect(),
             Some(100),
@@ -400,91 +305,49 @@ fn draw_trend(frame: &mut Frame, area: Rect, report: &Report, lang: Lang, theme:
         frame.render_widget(sparkline, spark);
     }
     if shown.is_empty() {
-        frame.render_widget(Paragraph::new(lang.pick("no data", "无数据")).style(theme.hint), inner);
+        frame.render_widget(Paragraph::new(no_data(lang)).style(theme.hint), inner);
     }
 }
 
 fn draw_priorities(frame: &mut Frame, area: Rect, report: &Report, lang: Lang, theme: &Theme) {
-    let t = |en: &str, zh: &str| lang.pick(en, zh).to_string();
-    let title = format!(" {} ", lang.pick("By priority: response · resolution", "按优先级:响应 · 解决"));
-    let head = vec![
-        String::new(),
-        t("met", "按时"),
-        t("late", "超时"),
-        t("missed", "未响应"),
-        t("share", "按时率"),
-        t("med h", "中位"),
-        t("resolved med h", "解决中位"),
-        t("refused", "拒收"),
-    ];
-    let rows: Vec<Vec<String>> = Priority::ALL
-        .iter()
-        .map(|p| {
-            let f = report.first_response.by_priority.get(p.code()).cloned().unwrap_or_default();
-            let res = report.resolution.by_priority.get(p.code()).cloned().unwrap_or_default();
-            vec![
-                p.label(lang).to_string(),
-                f.met.to_string(),
-                f.met_late.to_string(),
-                f.missed.to_string(),
-                pct(f.met_share(), lang),
-                hours(f.median_hours),
-                hours(res.median_hours),
-                res.refusals.to_string(),
-            ]
-        })
-        .collect();
-    let mut lines = table_lines(&head, &rows, None, area.width.saturating_sub(2) as usize, theme);
+    let table = Tables::new(report, &[], lang).by_priority();
+    let mut lines = table_lines(&table, &table.rows, None, area.width.saturating_sub(2) as usize, theme);
     lines.push(Line::styled(
-        format!("{} {}", lang.pick("Issues registered in the period:", "期间登记问题:"), report.registered),
+        format!("{}{}", lang.pick("Issues registered in the period: ", "期间登记问题："), report.registered),
         theme.hint,
     ));
-    frame.render_widget(Paragraph::new(lines).block(pane_block(title, false, theme)), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(pane_block(format!(" {} ", table.title), false, theme)),
+        area,
+    );
 }
 
 fn draw_reasons(frame: &mut Frame, area: Rect, report: &Report, lang: Lang, theme: &Theme) {
     if area.height < 3 {
         return;
     }
-    let title = format!(" {} ", lang.pick("Escalations: reasons", "升级原因"));
-    let mut lines: Vec<Line> = report
-        .escalations
-        .by_reason
-        .0
-        .iter()
-        .map(|(reason, n)| Line::raw(format!("{n:>5}  {}", sanitize_line(reason))))
-        .collect();
-    if lines.is_empty() {
-        lines.push(Line::styled(lang.pick("no escalation in the period", "期间没有升级"), theme.hint));
-    }
-    frame.render_widget(Paragraph::new(lines).block(pane_block(title, false, theme)), area);
+    let table = Tables::new(report, &[], lang).escalation_reasons();
+    let lines = if table.rows.is_empty() {
+        vec![Line::styled(lang.pick("no escalation in the period", "期间没有升级"), theme.hint)]
+    } else {
+        table_lines(&table, &table.rows, None, area.width.saturating_sub(2) as usize, theme)
+    };
+    frame.render_widget(
+        Paragraph::new(lines).block(pane_block(format!(" {} ", table.title), false, theme)),
+        area,
+    );
 }
 
+/// The weekly table, the most recent weeks that fit.
 fn draw_weeks(frame: &mut Frame, area: Rect, report: &Report, lang: Lang, theme: &Theme) {
     if area.height < 4 {
         return;
     }
-    let t = |en: &str, zh: &str| lang.pick(en, zh).to_string();
-    let head = vec![
-        t("week", "周"),
-        t("registered", "登记"),
-        t("accepted", "验收"),
-        t("response met", "按时响应率"),
-    ];
+    let table = Tables::new(report, &[], lang).weekly();
     let room = area.height.saturating_sub(3) as usize;
-    let weeks = &report.weekly[report.weekly.len().saturating_sub(room)..];
-    let rows: Vec<Vec<String>> = weeks
-        .iter()
-        .map(|w| {
-            vec![
-                w.week.clone(),
-                w.registered.to_string(),
-                w.accepted.to_string(),
-                pct(w.first_response_met_share, lang),
-            ]
-        })
-        .collect();
-    let lines = table_lines(&head, &rows, None, area.width.saturating_sub(2) as usize, theme);
+    let rows = &table.rows[table.rows.len().saturating_sub(room)..];
+    let lines = table_lines(&table, rows, None, area.width.saturating_sub(2) as usize, theme);
+    // The pane beside the trend's sparklines: "Weeks", not the table's "Weekly trend" again.
     let title = format!(" {} ", lang.pick("Weeks", "各周"));
     frame.render_widget(Paragraph::new(lines).block(pane_block(title, false, theme)), area);
 }
