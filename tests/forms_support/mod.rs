@@ -157,7 +157,6 @@ pub fn screen(app: &mut App) -> String {
     lines(&draw(app, 100, 34)).join("\n")
 }
 
-
 /// 张三 edits the description while 李四 changes it from another program.
 pub fn conflict_setup(team: &Team, number: &str) -> App {
     let colleague = person("liuqi", "刘七", "MKT", Role::Member);
@@ -184,4 +183,3 @@ pub fn issue_draft(i: &Issue) -> IssueDraft {
         departments: i.departments.clone(),
     }
 }
-

@@ -127,7 +127,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, state: &State, theme: &T
         }
         None => {}
     }
-    if let Some(at) = cursor {
+    if let Some(at) = cursor.filter(|_| state.help.is_none()) {
         // The terminal's own cursor at the insertion point: an input method's candidate window
         // follows it.
         frame.set_cursor_position(at);

@@ -145,7 +145,9 @@ fn draw_palette(frame: &mut Frame, area: Rect, palette: &Palette, state: &State,
     let footer = Rect { y: inner.bottom().saturating_sub(1), height: 1, ..inner };
     frame.render_widget(Line::styled(fit(&hints, inner.width as usize), theme.hint), footer);
     let x = inner.x as usize + 2 + palette.input.cursor_width();
-    frame.set_cursor_position((x.min(inner.right().saturating_sub(1) as usize) as u16, inner.y));
+    if state.help.is_none() {
+        frame.set_cursor_position((x.min(inner.right().saturating_sub(1) as usize) as u16, inner.y));
+    }
 }
 
 /// A pane's frame: highlighted when it has the focus.
@@ -193,7 +195,7 @@ fn draw_header(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         second.push(Span::styled(prompt, theme.search));
     }
     frame.render_widget(Paragraph::new(vec![Line::from(views), Line::from(second)]), area);
-    if state.searching() {
+    if state.searching() && state.help.is_none() {
         // The terminal's own cursor sits where the next character goes, so an input method's
         // candidate window appears there.
         let used: usize = if area.width < WIDE {
