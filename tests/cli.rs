@@ -835,6 +835,36 @@ fn refused_empty_text() {
 }
 
 #[test]
+fn refused_titles_past_the_limit() {
+    let (f, _, n) = one_issue();
+    let long = "积".repeat(81);
+    let add = |title: &str| {
+        vec![
+            "--as".to_string(),
+            "li".into(),
+            "add".into(),
+            "--title".into(),
+            title.into(),
+            "--background".into(),
+            "背景足够长的说明文字".into(),
+            "--request".into(),
+            "请研发部三天内处理".into(),
+            "--dept".into(),
+            "RD".into(),
+        ]
+    };
+    let args = add(&long);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    f.refused(&args, &["Title is too long: 81 characters, at most 80"]);
+    f.refused(&["--as", "li", "edit", &n, "--title", &long], &["at most 80"]);
+    let deadline = date(now().date() + Duration::days(14));
+    let task = ["--as", "wang", "task", "add", &n, "--dept", "RD", "--title", &long, "--owner", "wang"];
+    f.refused(&[&task[..], &["--deadline", &deadline]].concat(), &["at most 80"]);
+    let args = add(&"积".repeat(80));
+    f.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+}
+
+#[test]
 fn refused_illegal_transitions_name_the_state_and_the_moves() {
     let (f, _, n) = one_issue();
     let line = f.refused(&["--as", "li", "accept", &n], &["cannot accept", "in progress", "allowed now:"]);
