@@ -698,10 +698,10 @@ fn list_and_alerts_fit_a_narrow_terminal() {
         assert_eq!(too_wide(&out, 60), Vec::<String>::new(), "list --lang {lang} at 60 columns:\n{out}");
         one_line_per_row(&out, &numbers, &format!("list --lang {lang}"));
         assert!(out.contains('…'), "the long titles are cut with an ellipsis:\n{out}");
-        // The console's short forms, not cut words.
-        let short_status = if lang == "en" { "Working" } else { "进行中" };
+        // The console's short forms (the start of the record's own word), not words cut short.
+        let short_status = if lang == "en" { "In prog." } else { "进行中" };
         assert!(out.contains(short_status) && !out.contains("In progress"), "{out}");
-        assert!(!out.contains("In prog") && !out.contains("Awaiting acc"), "{out}");
+        assert!(!out.contains("In prog…") && !out.contains("Awaiting acc"), "{out}");
 
         let out = f.ok_env(&["--lang", lang, "alerts"], &narrow);
         assert_eq!(too_wide(&out, 60), Vec::<String>::new(), "alerts --lang {lang} at 60 columns:\n{out}");
@@ -1062,6 +1062,36 @@ fn refused_empty_text() {
     f.refused(&["--as", "li", "edit", &n, "--title", " \t "], &["Title"]);
     f.refused(&["--as", "li", "comment", &n, "   "], &["must not be empty"]);
     f.refused(&["--as", "li", "escalate", &n, "--reason", " ", "--to", "分管副总"], &["reason"]);
+}
+
+#[test]
+fn refused_titles_past_the_limit() {
+    let (f, _, n) = one_issue();
+    let long = "积".repeat(81);
+    let add = |title: &str| {
+        vec![
+            "--as".to_string(),
+            "li".into(),
+            "add".into(),
+            "--title".into(),
+            title.into(),
+            "--background".into(),
+            "背景足够长的说明文字".into(),
+            "--request".into(),
+            "请研发部三天内处理".into(),
+            "--dept".into(),
+            "RD".into(),
+        ]
+    };
+    let args = add(&long);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    f.refused(&args, &["Title is too long: 81 characters, at most 80"]);
+    f.refused(&["--as", "li", "edit", &n, "--title", &long], &["at most 80"]);
+    let deadline = date(now().date() + Duration::days(14));
+    let task = ["--as", "wang", "task", "add", &n, "--dept", "RD", "--title", &long, "--owner", "wang"];
+    f.refused(&[&task[..], &["--deadline", &deadline]].concat(), &["at most 80"]);
+    let args = add(&"积".repeat(80));
+    f.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
 }
 
 #[test]

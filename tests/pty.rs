@@ -490,24 +490,28 @@ fn assert_rows_are(rows: &[Row], expected: &[(String, String)], what: &str, scre
     }
 }
 
-/// The issue number the detail pane shows (the line `问题编号: …` or `Number: …`).
+/// The issue number the detail pane shows (the line `问题编号：…` or `Number: …`).
 fn detail_number(screen: &str, label: &str) -> Option<String> {
-    let marker = format!("{label}: ");
+    let markers = [format!("{label}: "), format!("{label}：")];
     screen.lines().find_map(|line| {
-        let rest = &line[line.find(&marker)? + marker.len()..];
+        let (at, marker) = markers.iter().find_map(|m| Some((line.find(m.as_str())?, m)))?;
+        let rest = &line[at + marker.len()..];
         let number = rest.split(|c: char| c.is_whitespace() || c == '│').next()?;
         is_number(number).then(|| number.to_string())
     })
 }
 
-/// The list pane's title: (view label, selected position, total), from `┌ 问题列表 · 全部 1/36 ──`.
+/// The list pane's title: (view label, selected position, total), from
+/// `┌ 问题列表 · 全部 · 按时限排序 1/36 ──` (the order it is sorted in is left out).
 fn list_title(screen: &str, pane: &str) -> Option<(String, usize, usize)> {
     let prefix = format!("┌ {pane} · ");
     let line = screen.lines().find(|l| l.contains(&prefix))?;
     let title = line[line.find(&prefix)? + prefix.len()..].split('─').next()?;
-    let mut words: Vec<&str> = title.split_whitespace().collect();
-    let (at, total) = words.pop()?.split_once('/')?;
-    Some((words.join(" "), at.parse().ok()?, total.parse().ok()?))
+    let (words, position) = title.trim().rsplit_once(' ')?;
+    let (at, total) = position.split_once('/')?;
+    let mut parts: Vec<&str> = words.split(" · ").collect();
+    parts.pop(); // the sort
+    Some((parts.join(" · "), at.parse().ok()?, total.parse().ok()?))
 }
 
 /// How many panes (framed boxes) the screen shows.

@@ -725,8 +725,8 @@ fn the_console_keeps_the_group_and_the_open_database_to_itself() {
     let m = std::fs::metadata(&draft).expect("the draft");
     assert_eq!((m.uid(), m.gid(), m.mode() & 0o777), (b_uid, b_gid, 0o600), "{}", draft.display());
 
-    // Ctrl-E: the editor runs without the group, and none of the console's files are open in it.
-    tmux.keys(&["C-e"]);
+    // Ctrl-G: the editor runs without the group, and none of the console's files are open in it.
+    tmux.keys(&["C-g"]);
     tmux.wait_text("编辑器写的");
     let noted = std::fs::read_to_string(&ids).expect("the editor wrote its ids");
     let (groups, rest) = noted.split_once("ids").expect("groups, then ids");

@@ -6,6 +6,7 @@
 //! and English, and a check that the request names a deliverable or a time or quantity — tuned
 //! so that the template's own examples pass clean.
 
+use super::text::{MAX_TITLE_CHARS, char_count};
 use crate::i18n::Lang;
 
 /// A required field is empty (after trimming), or no department is involved.
@@ -16,6 +17,8 @@ pub const CODE_VAGUE: &str = "vague";
 pub const CODE_NO_DELIVERABLE: &str = "no_deliverable";
 /// The background is shorter than [`MIN_BACKGROUND_CHARS`].
 pub const CODE_SHORT_BACKGROUND: &str = "short_background";
+/// The title is longer than [`MAX_TITLE_CHARS`](super::text::MAX_TITLE_CHARS).
+pub const CODE_TOO_LONG: &str = "too_long";
 
 /// A background with fewer non-space characters than this (a Chinese character counts as one)
 /// gets a warning.
@@ -72,11 +75,14 @@ pub struct Finding {
     pub phrase: Option<String>,
     /// The byte range of the phrase in that field's text.
     pub span: Option<(usize, usize)>,
+    /// How many characters the field holds, when that is what is wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chars: Option<usize>,
 }
 
 impl Finding {
     fn new(field: Field, severity: Severity, code: &'static str) -> Finding {
-        Finding { field, severity, code, phrase: None, span: None }
+        Finding { field, severity, code, phrase: None, span: None, chars: None }
     }
 
     pub fn is_error(&self) -> bool {
@@ -100,6 +106,13 @@ impl Finding {
             }
             (CODE_NO_DELIVERABLE, _, Lang::Zh) => {
                 format!("「{label}」未写明交付内容，也没有时间或数量")
+            }
+            (CODE_TOO_LONG, _, Lang::En) => format!(
+                "{label} is too long: {} characters, at most {MAX_TITLE_CHARS}",
+                self.chars.unwrap_or(0)
+            ),
+            (CODE_TOO_LONG, _, Lang::Zh) => {
+                format!("「{label}」过长：{} 个字，最多 {MAX_TITLE_CHARS} 个字", self.chars.unwrap_or(0))
             }
             (CODE_SHORT_BACKGROUND, _, Lang::En) => format!("{label} is very short"),
             (CODE_SHORT_BACKGROUND, _, Lang::Zh) => format!("「{label}」过于简短"),
@@ -137,6 +150,13 @@ impl Finding {
                 lang.pick("name the deliverable and a date or amount", "写明交付物和时间或数量"),
                 Some(REQUEST_EXAMPLE),
             ),
+            (CODE_TOO_LONG, _) => (
+                lang.pick(
+                    "say the matter in one short line; the details go in the background",
+                    "用一句话概括事项，细节写在背景中",
+                ),
+                None,
+            ),
             (CODE_SHORT_BACKGROUND, _) => (
                 lang.pick(
                     "give the cause and the context: what happened, since when, who is affected",
@@ -164,6 +184,12 @@ pub fn lint(title: &str, background: &str, request: &str, departments: &[String]
         texts.iter().filter(|(_, text)| blank(text)).map(|&(field, _)| required(field)).collect();
     if departments.iter().all(|d| blank(d)) {
         findings.push(required(Field::Departments));
+    }
+    if char_count(title) > MAX_TITLE_CHARS {
+        // The title comes first among the errors.
+        let mut long = Finding::new(Field::Title, Severity::Error, CODE_TOO_LONG);
+        long.chars = Some(char_count(title));
+        findings.insert(0, long);
     }
     for (field, text) in texts {
         findings.extend(vague_findings(field, text));
@@ -427,6 +453,18 @@ mod tests {
     fn summary<'a>(findings: &'a [Finding]) -> Vec<(Field, &'a str, Option<&'a str>)> {
         let summarize = |f: &'a Finding| (f.field, f.code, f.phrase.as_deref());
         findings.iter().map(summarize).collect()
+    }
+
+    #[test]
+    fn a_title_longer_than_the_limit_is_an_error() {
+        let at_most = "积".repeat(MAX_TITLE_CHARS);
+        let depts = ["RD".to_string()];
+        assert!(!has_errors(&lint(&at_most, BACKGROUND, REQUEST, &depts)));
+        let over = format!("{at_most}分");
+        let findings = lint(&over, BACKGROUND, REQUEST, &depts);
+        assert_eq!(summary(&findings), [(Field::Title, CODE_TOO_LONG, None)]);
+        assert_eq!(findings[0].message(Lang::En), "Title is too long: 81 characters, at most 80");
+        assert_eq!(findings[0].message(Lang::Zh), "「标题」过长：81 个字，最多 80 个字");
     }
 
     #[test]

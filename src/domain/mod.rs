@@ -9,6 +9,7 @@ pub mod channel;
 pub mod deadline;
 pub mod lint;
 pub mod model;
+pub mod names;
 pub mod notify;
 pub mod number;
 pub mod permission;

@@ -121,12 +121,13 @@ vocabulary! {
 }
 
 impl Status {
-    /// A label that fits a narrow list column.
+    /// A label that fits a narrow list column (8 columns at most): the label itself, or the
+    /// start of it, so that the list and the record use the same words.
     pub fn short(self, lang: Lang) -> &'static str {
         match self {
-            Status::Registered => lang.pick("New", "已登记"),
-            Status::InProgress => lang.pick("Working", "进行中"),
-            Status::AwaitingAcceptance => lang.pick("To accept", "待验收"),
+            Status::Registered => lang.pick("Regist.", "已登记"),
+            Status::InProgress => lang.pick("In prog.", "进行中"),
+            Status::AwaitingAcceptance => lang.pick("Awaiting", "待验收"),
             Status::Resolved => lang.pick("Resolved", "已解决"),
             Status::Archived => lang.pick("Archived", "已归档"),
         }
@@ -648,6 +649,31 @@ pub mod local_time {
         match t {
             Some(t) => s.serialize_str(&rfc3339(t)),
             None => s.serialize_none(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The list's short labels are the record's words, cut: a reader never meets two names for
+    /// one stage or priority.
+    #[test]
+    fn short_labels_are_the_labels_cut_short() {
+        let cut = |short: &str, label: &str| {
+            short == label || label.to_lowercase().starts_with(&short.trim_end_matches('.').to_lowercase())
+        };
+        for lang in [Lang::En, Lang::Zh] {
+            for s in Status::ALL {
+                let (short, label) = (s.short(lang), s.label(lang));
+                assert!(cut(short, label), "{s:?}: {short:?} is not {label:?} cut short");
+                assert!(crate::domain::text::width(short) <= 8, "{short:?} fits the list's column");
+            }
+            for p in Priority::ALL {
+                let (short, label) = (p.short(lang), p.label(lang));
+                assert!(cut(short, label), "{p:?}: {short:?} is not {label:?} cut short");
+            }
         }
     }
 }

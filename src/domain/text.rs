@@ -16,6 +16,28 @@ pub const TAB_STOP: usize = 4;
 /// Ends a truncated text.
 pub const ELLIPSIS: char = '…';
 
+/// The most characters a title may hold, an issue's or a task's: one line in a list.
+pub const MAX_TITLE_CHARS: usize = 80;
+
+/// Characters as limits count them: after trimming, each char one (a Chinese character is one
+/// character, though two columns wide).
+pub fn char_count(text: &str) -> usize {
+    text.trim().chars().count()
+}
+
+/// Whether `text` keeps within `max` characters; if not, what to tell the person, naming the
+/// field by its (English, Chinese) label.
+pub fn check_length(text: &str, max: usize, label: (&str, &str)) -> Result<(), crate::i18n::Bilingual> {
+    let n = char_count(text);
+    if n <= max {
+        return Ok(());
+    }
+    Err(crate::i18n::Bilingual::new(
+        format!("{} is too long: {n} characters, at most {max}", label.0),
+        format!("「{}」过长：{n} 个字，最多 {max} 个字", label.1),
+    ))
+}
+
 /// Whether a terminal could act on `c` instead of showing it: C0 controls other than '\n' and
 /// '\t', DEL, C1 controls and the bidirectional controls.
 pub fn is_control(c: char) -> bool {
@@ -293,6 +315,17 @@ mod tests {
         for &(input, expected) in cases {
             assert_eq!(f(input), expected, "input {input:?}");
         }
+    }
+
+    #[test]
+    fn lengths_count_characters_not_columns() {
+        assert_eq!(char_count("  积分兑换 API  "), 8);
+        let at_most = "积".repeat(MAX_TITLE_CHARS);
+        assert!(check_length(&at_most, MAX_TITLE_CHARS, ("Title", "标题")).is_ok());
+        let over = format!("{at_most}分");
+        let refusal = check_length(&over, MAX_TITLE_CHARS, ("Title", "标题")).expect_err("too long");
+        assert_eq!(refusal.en, "Title is too long: 81 characters, at most 80");
+        assert_eq!(refusal.zh, "「标题」过长：81 个字，最多 80 个字");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use serde_json::json;
 use super::convert::{Instant, PERSON_COLUMNS, department_row, person_row};
 use super::{Store, StoreResult};
 use crate::domain::rules::violations;
+use crate::domain::text::{MAX_TITLE_CHARS, check_length};
 use crate::domain::*;
 use crate::i18n::{Bilingual, Lang};
 
@@ -165,6 +166,14 @@ fn plan(tx: &Transaction, batch: &ImportBatch, lang: Lang) -> StoreResult<(Vec<u
         }
         for v in violations(r, &people) {
             out.refused.push(refuse(v.rule, v.text));
+        }
+        // The limits every other way in keeps to.
+        let titles = std::iter::once((&i.title, ("Title", "标题")))
+            .chain(r.tasks.iter().map(|t| (&t.title, ("The task", "任务内容"))));
+        for (title, label) in titles {
+            if let Err(text) = check_length(title, MAX_TITLE_CHARS, label) {
+                out.refused.push(refuse("too_long", text));
+            }
         }
         if out.refused.last().is_none_or(|x| x.row != *row) {
             take.push(n);

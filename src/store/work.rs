@@ -276,6 +276,7 @@ impl Store {
     /// returns its number within the issue.
     pub fn add_task(&mut self, ctx: &Ctx, number: &str, t: &TaskInput) -> StoreResult<i64> {
         required(&t.title, "the task", "任务内容")?;
+        task_title_length(&t.title)?;
         let dept = t.dept.trim().to_ascii_uppercase();
         let act = Act::AddTask { dept: &dept, deadline: t.deadline, involve: t.involve };
         self.change(|tx| {
@@ -327,6 +328,7 @@ impl Store {
     ) -> StoreResult<Task> {
         if let Some(title) = &u.title {
             required(title, "the task", "任务内容")?;
+            task_title_length(title)?;
         }
         let change = TaskChange { deadline: u.deadline, state: u.state, percent: u.percent };
         self.change(|tx| {
@@ -601,6 +603,12 @@ fn required(text: &str, en: &str, zh: &str) -> StoreResult<()> {
         return Err(StoreError::invalid(format!("{en} must not be empty"), format!("{zh}不能为空")));
     }
     Ok(())
+}
+
+/// A task's title keeps within the limit of titles.
+fn task_title_length(title: &str) -> StoreResult<()> {
+    crate::domain::text::check_length(title, crate::domain::text::MAX_TITLE_CHARS, ("The task", "任务内容"))
+        .map_err(|b| StoreError::invalid(b.en, b.zh))
 }
 
 fn insert_comment(tx: &Transaction, ctx: &Ctx, issue_id: i64, body: &str) -> StoreResult<()> {

@@ -6,6 +6,7 @@ use super::picker::Item;
 use super::{Field, Form, Kind, Spec};
 use crate::domain::rules;
 use crate::domain::status::Action;
+use crate::domain::text::MAX_TITLE_CHARS;
 use crate::domain::when::Ahead;
 use crate::domain::*;
 use crate::i18n::Lang;
@@ -35,12 +36,14 @@ fn task_label(t: &Task, lang: Lang) -> String {
 
 /// The answers to minutes this person may give: their own pending ones, and (for coordinators)
 /// everyone's, on their behalf. Keys are `meeting:login`.
-fn answerable(record: &IssueRecord, me: &Person) -> Vec<(String, String)> {
+fn answerable(record: &IssueRecord, me: &Person, env: &Env) -> Vec<(String, String)> {
     let coordinator = me.role >= Role::Coordinator;
+    let names = crate::domain::names::Names::new(env.people, env.departments);
     let mut out = Vec::new();
     for m in &record.meetings {
         for p in m.pending().filter(|p| p.login == me.login || coordinator) {
-            let whose = if p.login == me.login { String::new() } else { format!(" · {}", p.login) };
+            let whose =
+                if p.login == me.login { String::new() } else { format!(" · {}", names.of(&p.login)) };
             let label =
                 format!("#{} v{} {}{whose} {}", m.seq, m.version, m.held_at.format("%m-%d %H:%M"), m.summary);
             out.push((format!("{}:{}", m.seq, p.login), label));
@@ -82,7 +85,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
         FormKind::Register | FormKind::Edit => {
             let mut fields = vec![
                 (
-                    line("title", "Title", "标题").required(),
+                    line("title", "Title", "标题").required().max_chars(MAX_TITLE_CHARS),
                     issue.map(|i| i.title.clone()).unwrap_or_default(),
                 ),
                 (
@@ -154,7 +157,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                 (
                     Spec::new(
                         "participants",
-                        "Participants (with their departments)",
+                        "Participants",
                         "参与部门/人",
                         Kind::Pick { items: people(env), multi: true, free: false },
                     )
@@ -176,7 +179,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
             ]
         }
         FormKind::Minutes => {
-            let meetings = record.map(|r| answerable(r, me)).unwrap_or_default();
+            let meetings = record.map(|r| answerable(r, me, env)).unwrap_or_default();
             let for_others = meetings.iter().any(|(key, _)| !key.ends_with(&format!(":{}", me.login)));
             let answers = vec![
                 ("confirm".to_string(), lang.pick("Confirm", "确认无误").to_string()),
@@ -291,7 +294,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                         ),
                     dept,
                 ),
-                (line("title", "What", "任务内容").required(), String::new()),
+                (line("title", "What", "任务内容").required().max_chars(MAX_TITLE_CHARS), String::new()),
                 (Spec::new("owner", "Owner", "负责人", pick_one(owners, false)).required(), me.login.clone()),
                 (
                     Spec::new("deadline", "Deadline", "截止日期", Kind::Date(Ahead::Future)).required().hint(
@@ -320,7 +323,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
                     task.map(|t| t.seq.to_string()).unwrap_or_default(),
                 ),
                 (
-                    line("title", "What", "任务内容").required(),
+                    line("title", "What", "任务内容").required().max_chars(MAX_TITLE_CHARS),
                     task.map(|t| t.title.clone()).unwrap_or_default(),
                 ),
                 (

@@ -48,15 +48,22 @@ pub struct Spec {
     pub kind: Kind,
     /// Shown under the label while the field is empty: an example or what empty means.
     pub hint: Option<(&'static str, &'static str)>,
+    /// The most characters the field takes: the form counts them as they are typed.
+    pub max_chars: Option<usize>,
 }
 
 impl Spec {
     pub fn new(id: &'static str, en: &'static str, zh: &'static str, kind: Kind) -> Spec {
-        Spec { id, label: (en, zh), required: false, kind, hint: None }
+        Spec { id, label: (en, zh), required: false, kind, hint: None, max_chars: None }
     }
 
     pub fn required(mut self) -> Spec {
         self.required = true;
+        self
+    }
+
+    pub fn max_chars(mut self, max: usize) -> Spec {
+        self.max_chars = Some(max);
         self
     }
 

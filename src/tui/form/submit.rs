@@ -72,7 +72,16 @@ pub fn notes(form: &Form, env: &Env) -> Vec<Note> {
     let mut notes = Vec::new();
     if matches!(form.kind, FormKind::Register | FormKind::Edit) {
         let draft = issue_draft(form);
+        let mut named_missing = false;
         for f in lint::lint(&draft.title, &draft.background, &draft.request, &draft.departments) {
+            if f.code == lint::CODE_REQUIRED {
+                // The fields left empty, all in one line: each field's hint says what it wants.
+                if let (false, Some(Problem::Field(_, text))) = (named_missing, missing(form, lang)) {
+                    notes.push(Note { level: Level::Error, text });
+                }
+                named_missing = true;
+                continue;
+            }
             let level = if f.is_error() { Level::Error } else { Level::Warning };
             notes.push(Note { level, text: format!("{} — {}", f.message(lang), f.suggestion(lang)) });
         }
@@ -82,15 +91,24 @@ pub fn notes(form: &Form, env: &Env) -> Vec<Note> {
         match (&field.spec.kind, date(form, field.spec.id, env)) {
             (Kind::Date(_), Some(Ok(when))) => {
                 let level = if env.calendar.is_working_day(when.date) { Level::Info } else { Level::Warning };
-                notes.push(Note { level, text: format!("{label}: {}", when.describe(env.calendar, lang)) });
+                notes.push(Note {
+                    level,
+                    text: format!("{label}{}{}", colon(lang), when.describe(env.calendar, lang)),
+                });
             }
             (Kind::Date(_), Some(Err(e))) => {
-                notes.push(Note { level: Level::Error, text: format!("{label}: {e}") })
+                notes.push(Note { level: Level::Error, text: format!("{label}{}{e}", colon(lang)) })
             }
             (Kind::Percent, _) if percent(field).is_err() => notes.push(Note {
                 level: Level::Error,
-                text: format!("{label}: {}", lang.pick("0 to 100", "0 到 100")),
+                text: format!("{label}{}{}", colon(lang), lang.pick("0 to 100", "0 到 100")),
             }),
+            // The description's lint above says it for the issue's title.
+            _ if !matches!(form.kind, FormKind::Register | FormKind::Edit) => {
+                if let Err(e) = too_long(field) {
+                    notes.push(Note { level: Level::Error, text: e.get(lang).to_string() });
+                }
+            }
             _ => {}
         }
     }
@@ -121,13 +139,18 @@ pub fn notes(form: &Form, env: &Env) -> Vec<Note> {
             if let Some(m) = env.record.and_then(|r| r.meetings.iter().find(|m| Some(m.seq) == seq)) {
                 notes.push(Note {
                     level: Level::Info,
-                    text: format!("{}: {}", lang.pick("Consensus", "达成共识"), m.consensus),
+                    text: format!("{}{}{}", lang.pick("Consensus", "达成共识"), colon(lang), m.consensus),
                 });
             }
         }
         _ => {}
     }
     notes
+}
+
+/// After a label: a colon, full-width in Chinese.
+fn colon(lang: Lang) -> &'static str {
+    lang.pick(": ", "：")
 }
 
 fn percent(field: &Field) -> Result<Option<u8>, ()> {
@@ -147,28 +170,60 @@ fn issue_draft(form: &Form) -> IssueDraft {
     }
 }
 
-/// The first problem with what is typed: a required field left empty, a date or percentage
-/// that cannot be read, an objection without its reason.
+/// Whether a field keeps within its most characters.
+fn too_long(field: &Field) -> Result<(), crate::i18n::Bilingual> {
+    match field.spec.max_chars {
+        Some(max) => crate::domain::text::check_length(&field.clean(), max, field.spec.label),
+        None => Ok(()),
+    }
+}
+
+/// The required fields left empty, all named at once: "Summary and Consensus are required".
+fn missing(form: &Form, lang: Lang) -> Option<Problem> {
+    let empty: Vec<usize> = (0..form.fields.len())
+        .filter(|i| {
+            let field = &form.fields[*i];
+            let empty_choice = matches!(&field.spec.kind, Kind::Choice(o) if o.is_empty());
+            field.spec.required && (field.is_empty() || empty_choice)
+        })
+        .collect();
+    let first = *empty.first()?;
+    let labels: Vec<&str> =
+        empty.iter().map(|i| lang.pick(form.fields[*i].spec.label.0, form.fields[*i].spec.label.1)).collect();
+    let text = match (lang, labels.as_slice()) {
+        (Lang::En, [one]) => format!("{one} is required"),
+        (Lang::En, [most @ .., last]) => format!("{} and {last} are required", most.join(", ")),
+        (Lang::Zh, _) => format!("请填写{}", labels.iter().map(|l| format!("「{l}」")).collect::<String>()),
+        (Lang::En, []) => String::new(),
+    };
+    Some(Problem::Field(first, text))
+}
+
+/// The first problem with what is typed: the required fields left empty (all of them named,
+/// the first focused), a date or percentage that cannot be read, a text too long, an objection
+/// without its reason.
 pub fn check(form: &Form, env: &Env) -> Result<(), Problem> {
     let lang = env.lang;
     let at = |id: &str| form.index_of(id).unwrap_or(0);
+    if let Some(problem) = missing(form, lang) {
+        return Err(problem);
+    }
     for (i, field) in form.fields.iter().enumerate() {
         let label = lang.pick(field.spec.label.0, field.spec.label.1);
-        let empty_choice = matches!(&field.spec.kind, Kind::Choice(o) if o.is_empty());
-        if field.spec.required && (field.is_empty() || empty_choice) {
-            let text = match lang {
-                Lang::En => format!("{label} is required"),
-                Lang::Zh => format!("请填写「{label}」"),
-            };
-            return Err(Problem::Field(i, text));
+        if let Err(e) = too_long(field) {
+            return Err(Problem::Field(i, e.get(lang).to_string()));
         }
         if let Some(Err(e)) = date(form, field.spec.id, env) {
-            return Err(Problem::Field(i, format!("{label}: {e}")));
+            return Err(Problem::Field(i, format!("{label}{}{e}", colon(lang))));
         }
         if matches!(field.spec.kind, Kind::Percent) && percent(field).is_err() {
             return Err(Problem::Field(
                 i,
-                format!("{label}: {}", lang.pick("a number from 0 to 100", "请填写 0 到 100 的数字")),
+                format!(
+                    "{label}{}{}",
+                    colon(lang),
+                    lang.pick("a number from 0 to 100", "请填写 0 到 100 的数字")
+                ),
             ));
         }
     }
@@ -305,8 +360,9 @@ pub fn submit(form: &Form, store: &mut Store, ctx: &Ctx, env: &Env) -> Result<Do
             };
             let seq = store.record_meeting(ctx, n, &input)?;
             done(format!(
-                "{n} {} #{seq}; {}",
+                "{n} {} #{seq}{}{}",
                 lang.pick("meeting recorded", "已记录会议"),
+                lang.pick("; ", "；"),
                 lang.pick("participants are asked to confirm the minutes", "已通知参会人确认纪要")
             ))
         }
@@ -365,8 +421,9 @@ pub fn submit(form: &Form, store: &mut Store, ctx: &Ctx, env: &Env) -> Result<Do
             let version = store.issue(n)?.version;
             let undo = Some(Undo::Task { number: number.clone(), version, seq: task.seq, before });
             done(format!(
-                "{n} #{}: {} {}% {}",
+                "{n} #{}{}{} {}% {}",
                 t.seq,
+                colon(lang),
                 t.state.label(lang),
                 t.percent,
                 lang.pick("(u undoes)", "（u 撤销）")
@@ -401,7 +458,7 @@ pub fn submit(form: &Form, store: &mut Store, ctx: &Ctx, env: &Env) -> Result<Do
                     "预警不及时：距截止不足1个工作日",
                 )
             };
-            done(format!("{n} {}: {verdict}", lang.pick("risk alert raised", "已发起风险预警")))
+            done(format!("{n} {}{}{verdict}", lang.pick("risk alert raised", "已发起风险预警"), colon(lang)))
         }
         FormKind::Escalate => {
             store.escalate(ctx, n, &form.text("reason"), &form.text("to"))?;

@@ -58,6 +58,20 @@ impl View {
             View::All => lang.pick("All", "全部"),
         }
     }
+
+    /// A word or two for the view bar when the full names do not fit.
+    pub fn short_label(self, lang: Lang) -> &'static str {
+        match self {
+            View::Inbox => lang.pick("Inbox", "待办"),
+            View::Open => lang.pick("Open", "未结"),
+            View::Department => lang.pick("Dept", "部门"),
+            View::Deadlines => lang.pick("Due", "时限"),
+            View::Escalated => lang.pick("Escal.", "升级"),
+            View::Awaiting => lang.pick("Accept", "验收"),
+            View::Archived => lang.pick("Arch.", "归档"),
+            View::All => lang.pick("All", "全部"),
+        }
+    }
 }
 
 /// One key, as typed.

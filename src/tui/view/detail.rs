@@ -6,7 +6,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::search::Terms;
 use super::{Theme, pane_block};
+use crate::domain::names::Names;
 use crate::domain::risk::{TaskFacts, task_flag};
 use crate::domain::text::{sanitize, sanitize_line, wrap};
 use crate::domain::*;
@@ -32,13 +34,22 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     frame.render_widget(paragraph.scroll((state.detail_scroll.min(max_scroll), 0)), inner);
 }
 
-/// Builds the pane's lines; long text wraps at `width` columns.
+/// Builds the pane's lines; long text wraps at `width` columns; the search terms are picked out.
 pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let lang = state.lang;
     let i = &r.issue;
-    let name = |login: &str| match state.people.iter().find(|p| p.login == login) {
-        Some(p) => sanitize_line(&p.display_name).into_owned(),
-        None => sanitize_line(login).into_owned(),
+    let names = Names::new(&state.people, &state.departments);
+    let name = |login: &str| names.of(login);
+    let terms = Terms::new(&state.query, theme);
+    // Chinese takes full-width punctuation.
+    let colon = lang.pick(": ", "：");
+    let aside = |text: &str| match lang {
+        crate::i18n::Lang::En => format!(" ({text})"),
+        crate::i18n::Lang::Zh => format!("（{text}）"),
+    };
+    // Text wrapped to the pane in a style, the search terms picked out.
+    let wrapped = |text: &str, indent: &str, style: Style| {
+        terms.wrapped(text, width.saturating_sub(crate::domain::text::width(indent)), indent, style)
     };
     let mut out: Vec<Line<'static>> = Vec::new();
     let heading = |out: &mut Vec<Line<'static>>, text: &str| {
@@ -48,22 +59,20 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
         out.push(Line::styled(format!("■ {text}"), theme.heading));
     };
     let field = |out: &mut Vec<Line<'static>>, label: &str, value: String, style: Style| {
-        let label = format!("{label}: ");
+        let label = format!("{label}{colon}");
         if crate::domain::text::width(&label) + crate::domain::text::width(&value) <= width {
-            out.push(Line::from(vec![Span::styled(label, theme.label), Span::styled(value, style)]));
+            let mut spans = vec![Span::styled(label, theme.label)];
+            spans.extend(terms.spans(&value, style));
+            out.push(Line::from(spans));
         } else {
             // Too long for the pane: the value wraps below its label.
             out.push(Line::styled(label, theme.label));
-            for l in wrap(&value, width.saturating_sub(2)) {
-                out.push(Line::styled(format!("  {l}"), style));
-            }
+            out.extend(wrapped(&value, "  ", style));
         }
     };
     let prose = |out: &mut Vec<Line<'static>>, label: &str, text: &str| {
-        out.push(Line::styled(format!("{label}:"), theme.label));
-        for l in wrap(&sanitize(text), width.saturating_sub(2)) {
-            out.push(Line::from(format!("  {l}")));
-        }
+        out.push(Line::styled(format!("{label}{}", colon.trim_end()), theme.label));
+        out.extend(wrapped(&sanitize(text), "  ", Style::new()));
     };
     let time = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
 
@@ -86,8 +95,13 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
     let state_now = i.response_state(state.now, &state.calendar);
     let rstyle = if state_now.is_breached() { theme.late } else { Style::new() };
     let mut response = match (&i.first_response_at, &i.first_response_by) {
-        (Some(at), Some(by)) => format!("{} {} ({})", time(*at), name(by), state_now.label(lang)),
-        _ => format!("{} {} ({})", lang.pick("due", "时限"), time(i.response_due_at), state_now.label(lang)),
+        (Some(at), Some(by)) => format!("{} {}{}", time(*at), name(by), aside(state_now.label(lang))),
+        _ => format!(
+            "{} {}{}",
+            lang.pick("due", "时限"),
+            time(i.response_due_at),
+            aside(state_now.label(lang))
+        ),
     };
     if let Some(why) = &i.response_waived {
         response.push_str(&format!(
@@ -125,7 +139,7 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
             theme.meeting,
         ));
         let mut who =
-            vec![Span::styled(format!("{}: ", lang.pick("Participants", "参与部门/人")), theme.label)];
+            vec![Span::styled(format!("{}{colon}", lang.pick("Participants", "参与部门/人")), theme.label)];
         for p in &m.participants {
             let (mark, style) = match p.confirmation {
                 Confirmation::Confirmed => ("✓", theme.done),
@@ -137,10 +151,8 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
         }
         out.push(Line::from(who));
         for p in m.objections() {
-            let text = format!("✗ {}: {}", name(&p.login), p.note.as_deref().unwrap_or(""));
-            for l in wrap(&sanitize(&text), width) {
-                out.push(Line::styled(l, theme.late));
-            }
+            let text = format!("✗ {}{colon}{}", name(&p.login), p.note.as_deref().unwrap_or(""));
+            out.extend(wrapped(&sanitize(&text), "", theme.late));
         }
         prose(&mut out, lang.pick("Summary", "沟通内容摘要"), &m.summary);
         if !m.disputes.trim().is_empty() {
@@ -175,16 +187,19 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
             None if !t.state.is_open() => theme.done,
             None => Style::new(),
         };
-        for l in wrap(&text, width) {
-            out.push(Line::styled(l, style));
-        }
+        out.extend(wrapped(&text, "", style));
     }
     for k in &r.risks {
         let timely = if k.timely { lang.pick("timely", "及时") } else { lang.pick("late", "不及时") };
-        let text = format!("⚠ #{} {}: {} → {} ({timely})", k.task_seq, time(k.raised_at), k.reason, k.plan);
-        for l in wrap(&sanitize(&text), width) {
-            out.push(Line::styled(l, theme.risk));
-        }
+        let text = format!(
+            "⚠ #{} {}{colon}{} → {}{}",
+            k.task_seq,
+            time(k.raised_at),
+            k.reason,
+            k.plan,
+            aside(timely)
+        );
+        out.extend(wrapped(&sanitize(&text), "", theme.risk));
     }
 
     for e in &i.escalations {
@@ -192,14 +207,19 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
             .closed
             .as_ref()
             .map(|c| {
-                format!(" · {} {} {}: {}", lang.pick("closed", "已解除"), time(c.at), name(&c.by), c.note)
+                format!(
+                    " · {} {} {}{colon}{}",
+                    lang.pick("closed", "已解除"),
+                    time(c.at),
+                    name(&c.by),
+                    c.note
+                )
             })
             .unwrap_or_default();
-        let text = format!("↑ #{} {} {} → {}: {}{closed}", e.seq, time(e.at), name(&e.by), e.to, e.reason);
+        let text =
+            format!("↑ #{} {} {} → {}{colon}{}{closed}", e.seq, time(e.at), name(&e.by), e.to, e.reason);
         let style = if e.closed.is_some() { theme.hint } else { theme.late };
-        for l in wrap(&sanitize(&text), width) {
-            out.push(Line::styled(l, style));
-        }
+        out.extend(wrapped(&sanitize(&text), "", style));
     }
 
     heading(&mut out, lang.pick("Resolution", "解决结果"));
@@ -218,7 +238,7 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
         } else {
             lang.pick("refused", "验收不通过")
         };
-        let reason = a.reason.as_deref().map(|x| format!(": {}", sanitize_line(x))).unwrap_or_default();
+        let reason = a.reason.as_deref().map(|x| format!("{colon}{}", sanitize_line(x))).unwrap_or_default();
         let proxy = a.proxy.as_ref().map(|x| x.suffix(|l| name(l).to_string(), lang)).unwrap_or_default();
         field(
             &mut out,

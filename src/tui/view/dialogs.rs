@@ -47,9 +47,8 @@ pub fn draw_conflict(frame: &mut Frame, area: Rect, conflict: &Conflict, state: 
         ),
         theme.urgent,
     )];
-    let name = |login: &str| {
-        state.people.iter().find(|p| p.login == login).map_or(login.to_string(), |p| p.display_name.clone())
-    };
+    let names = crate::domain::names::Names::new(&state.people, &state.departments);
+    let name = |login: &str| names.of(login);
     let keys = key_lines(state, Context::Conflict, room, theme);
     let shown = conflict.events.len().min((area.height as usize).saturating_sub(5 + keys.len())).max(1);
     for e in conflict.events.iter().rev().take(shown).rev() {

@@ -24,7 +24,12 @@ const PROSE_MAX: u16 = 6;
 pub fn draw(frame: &mut Frame, area: Rect, form: &Form, state: &State, theme: &Theme) {
     let lang = state.lang;
     let env = form_env(state);
-    let notes = submit::notes(form, &env);
+    let mut notes = submit::notes(form, &env);
+    // What the last key or Ctrl-S said (every required field left empty, a refusal) shows in
+    // the form itself: at a small size the form covers the status bar's long-message box.
+    if let Some(message) = state.message.as_ref().filter(|m| !notes.iter().any(|n| n.text == **m)) {
+        notes.insert(0, submit::Note { level: Level::Error, text: message.clone() });
+    }
     // As tall as the form wants (prose at its fullest, room for three notes), at most the screen.
     let inner_width = area.width.min(104).saturating_sub(2);
     let prose_count = form.fields.iter().filter(|f| f.spec.is_prose()).count() as u16;
@@ -44,14 +49,11 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, state: &State, theme: &T
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
 
-    let label_width = form
-        .fields
-        .iter()
-        .map(|f| width(&f.spec.label(lang)))
-        .max()
-        .unwrap_or(8)
-        .min(inner.width as usize / 3) as u16
-        + 2;
+    // The labels' column: the mark, the longest label with its counter, a space.
+    let label_width =
+        form.fields.iter().map(|f| label_room(f, lang)).max().unwrap_or(8).min(inner.width as usize / 3)
+            as u16
+            + 2;
     let preamble: Vec<Line> =
         form.preamble.iter().map(|p| Line::styled(sanitize_line(p).into_owned(), theme.hint)).collect();
     let preamble_rows = wrapped_rows(&form.preamble, inner.width).min(4);
@@ -77,9 +79,8 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, state: &State, theme: &T
         let focused = i == form.focus;
         let [label_area, value_area] =
             Layout::horizontal([Constraint::Length(label_width), Constraint::Min(1)]).areas(rect);
-        let label = truncate(&field.spec.label(lang), label_width as usize - 2).into_owned();
-        let (mark, style) = if focused { ("▸", theme.tab_active) } else { (" ", theme.label) };
-        frame.render_widget(Paragraph::new(Line::styled(format!("{mark}{label}"), style)), label_area);
+        let label = label_lines(field, label_width as usize - 2, rect.height as usize, focused, lang, theme);
+        frame.render_widget(Paragraph::new(label), label_area);
         // A bar beside the value shows how far each field reaches.
         let bar =
             vec![Line::styled("│", if focused { theme.focus } else { theme.border }); rect.height as usize];
@@ -132,6 +133,62 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, state: &State, theme: &T
         // follows it.
         frame.set_cursor_position(at);
     }
+}
+
+/// The characters typed against the most the field takes: `23/80`, padded on the left to the
+/// width of the full count so that the column does not move as one types.
+fn counter(field: &Field) -> Option<String> {
+    let max = field.spec.max_chars?;
+    let count = format!("{}/{max}", crate::domain::text::char_count(&field.value()));
+    Some(crate::domain::text::pad_left(&count, width(&count).max(width(&format!("{max}/{max}")))))
+}
+
+/// The columns a field's label wants: its name, the required mark, and its counter.
+fn label_room(field: &Field, lang: crate::i18n::Lang) -> usize {
+    width(&field.spec.label(lang)) + counter(field).map_or(0, |c| width(&c) + 1)
+}
+
+/// A field's label in `room` columns after the focus mark: the name with its required `*`,
+/// which is never cut off (a long name wraps over the field's rows, or is shortened before the
+/// star), and the counter at the right, a warning near the limit and an error past it.
+fn label_lines(
+    field: &Field,
+    room: usize,
+    rows: usize,
+    focused: bool,
+    lang: crate::i18n::Lang,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let (mark, style) = if focused { ("▸", theme.tab_active) } else { (" ", theme.label) };
+    let name = lang.pick(field.spec.label.0, field.spec.label.1);
+    let star = if field.spec.required { " *" } else { "" };
+    let counter = counter(field);
+    let name_room = room.saturating_sub(counter.as_ref().map_or(0, |c| width(c) + 1));
+    let whole = format!("{name}{star}");
+    let wrapped = crate::domain::text::wrap(&whole, name_room.max(1));
+    let mut names = if width(&whole) <= name_room {
+        vec![whole]
+    } else if wrapped.len() <= rows {
+        wrapped
+    } else {
+        vec![format!("{}{star}", truncate(name, name_room.saturating_sub(width(star))))]
+    };
+    let first = names.remove(0);
+    let mut spans = vec![Span::styled(format!("{mark}{}", pad(&first, name_room)), style)];
+    if let (Some(c), Some(max)) = (counter, field.spec.max_chars) {
+        let n = crate::domain::text::char_count(&field.value());
+        let level = if n > max {
+            theme.late
+        } else if n * 10 >= max * 9 {
+            theme.urgent
+        } else {
+            theme.hint
+        };
+        spans.push(Span::styled(format!(" {c}"), style.patch(level)));
+    }
+    let mut lines = vec![Line::from(spans)];
+    lines.extend(names.into_iter().map(|n| Line::styled(format!(" {n}"), theme.label)));
+    lines
 }
 
 /// How many rows each prose field gets: the focused one more when room is short.

@@ -3,35 +3,28 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
+use super::search::Terms;
 use super::{Theme, pane_block};
 use crate::domain::deadline::countdown;
 use crate::domain::text::{sanitize_line, truncate};
 use crate::domain::*;
+use crate::store::SortKey;
 use crate::tui::app::{Pane, State};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let lang = state.lang;
-    let position =
-        if state.total > 0 { format!(" {}/{} ", state.selected + 1, state.total) } else { " ".into() };
-    let mut title = format!(" {} · {}", Pane::List.label(lang), state.view.label(lang));
-    if state.view == crate::tui::keymap::View::Department || state.dept_filter.is_some() {
-        title.push_str(&format!(" · {}", state.view_dept()));
-    }
-    if let Some(p) = state.priority_filter {
-        title.push_str(&format!(" · {}", p.label(lang)));
-    }
-    title.push_str(&position);
-    let block = pane_block(title, state.focus == Pane::List, theme);
+    let block =
+        pane_block(title(state, area.width.saturating_sub(2) as usize), state.focus == Pane::List, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if state.rows.is_empty() {
         let text = if !state.has_issues {
             lang.pick(
                 "No issue has been registered yet.\n\nRegister one:  liaison add --title … --background … --request … --dept RD\nExample data:  liaison demo --issues 200\n\n? shows the keys, q quits.",
-                "还没有登记任何问题。\n\n登记问题:liaison add --title … --background … --request … --dept RD\n示例数据:liaison demo --issues 200\n\n? 查看按键,q 退出。",
+                "还没有登记任何问题。\n\n登记问题：liaison add --title … --background … --request … --dept RD\n示例数据：liaison demo --issues 200\n\n? 查看按键，q 退出。",
             )
         } else if state.query.trim().is_empty() {
             lang.pick(
@@ -72,6 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         ]
         .map(|h| Cell::from(h).style(theme.label)),
     );
+    let terms = Terms::new(&state.query, theme);
     let mut rows = Vec::new();
     for (i, r) in slice.enumerate() {
         let absolute = first + i;
@@ -109,7 +103,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             cell(&status, widths_fixed[2]).style(status_style),
             cell(&due_text, widths_fixed[3]).style(due_style),
             cell(&fourth, widths_fixed[4]).style(if inbox { theme.urgent } else { Style::new() }),
-            Cell::from(highlight(&sanitize_line(&r.title), &state.query, title_width, theme)),
+            Cell::from(terms.line(&truncate(&sanitize_line(&r.title), title_width), Style::new())),
         ]);
         rows.push(if absolute == state.selected { row.style(theme.selected) } else { row });
     }
@@ -122,6 +116,40 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Constraint::Min(8),
     ];
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), inner);
+}
+
+/// The pane's title: the list, its narrowing and its order, and where the selection is, e.g.
+/// ` Issues · My inbox · by deadline 3/27 `. Shorter names when the pane is narrow.
+fn title(state: &State, room: usize) -> String {
+    let lang = state.lang;
+    let position =
+        if state.total > 0 { format!(" {}/{} ", state.selected + 1, state.total) } else { " ".into() };
+    let mut narrowing = String::new();
+    if state.view == crate::tui::keymap::View::Department || state.dept_filter.is_some() {
+        narrowing.push_str(&format!(" · {}", sanitize_line(state.view_dept())));
+    }
+    if let Some(p) = state.priority_filter {
+        narrowing.push_str(&format!(" · {}", p.label(lang)));
+    }
+    let sort = sort_label(state.sort, lang);
+    let pane = Pane::List.label(lang);
+    let candidates = [
+        format!(" {pane} · {}{narrowing} · {sort}{position}", state.view.label(lang)),
+        format!(" {pane} · {}{narrowing} · {sort}{position}", state.view.short_label(lang)),
+        format!(" {}{narrowing} · {sort}{position}", state.view.short_label(lang)),
+    ];
+    let fits = |t: &&String| crate::domain::text::width(t) <= room;
+    candidates.iter().find(fits).unwrap_or(&candidates[2]).clone()
+}
+
+/// The order of the list as its title says it.
+pub fn sort_label(sort: SortKey, lang: crate::i18n::Lang) -> &'static str {
+    match sort {
+        SortKey::Deadline => lang.pick("by deadline", "按时限排序"),
+        SortKey::Priority => lang.pick("by priority", "按优先级排序"),
+        SortKey::Updated => lang.pick("by last change", "按更新时间排序"),
+        SortKey::Number => lang.pick("by number", "按编号排序"),
+    }
 }
 
 fn visible_rows(inner: Rect) -> usize {
@@ -164,42 +192,4 @@ fn waits(r: &crate::store::IssueSummary, lang: crate::i18n::Lang) -> String {
         words.push(format!("{}{}", lang.pick("task×", "任务×"), r.my_tasks_due));
     }
     words.join(" ")
-}
-
-/// The title cut to its column, with the search terms picked out.
-fn highlight(text: &str, query: &str, max: usize, theme: &Theme) -> Line<'static> {
-    let text = truncate(text, max).into_owned();
-    let terms: Vec<&str> = query.split_whitespace().filter(|t| !t.is_empty()).collect();
-    if terms.is_empty() {
-        return Line::from(text);
-    }
-    let lower = text.to_lowercase();
-    let mut marks = vec![false; text.len()];
-    for term in terms {
-        let term = term.to_lowercase();
-        // Lowercasing can change byte lengths outside ASCII; only mark where it did not.
-        if lower.len() != text.len() {
-            break;
-        }
-        let mut from = 0;
-        while let Some(pos) = lower[from..].find(&term) {
-            let start = from + pos;
-            marks[start..start + term.len()].iter_mut().for_each(|m| *m = true);
-            from = start + term.len().max(1);
-        }
-    }
-    let mut spans = Vec::new();
-    let mut current = String::new();
-    let mut marked = false;
-    for (i, c) in text.char_indices() {
-        if marks[i] != marked && !current.is_empty() {
-            let style = if marked { theme.search } else { Style::new() };
-            spans.push(Span::styled(std::mem::take(&mut current), style));
-        }
-        marked = marks[i];
-        current.push(c);
-    }
-    let style = if marked { theme.search } else { Style::new() };
-    spans.push(Span::styled(current, style));
-    Line::from(spans)
 }

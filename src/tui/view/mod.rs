@@ -6,6 +6,7 @@ mod form;
 mod help;
 mod list;
 mod reports;
+mod search;
 mod theme;
 mod timeline;
 
@@ -158,23 +159,20 @@ pub fn pane_block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> 
 
 fn draw_header(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let lang = state.lang;
-    // Every view with its number key; when that does not fit, only the current one is named.
-    let full: usize = View::ALL.iter().map(|v| width(v.label(lang)) + 4).sum();
-    let compact = full > area.width as usize;
-    let mut views = Vec::new();
-    for view in View::ALL {
-        let label = if compact && view != state.view {
-            format!(" {} ", view.key())
-        } else {
-            format!(" {} {} ", view.key(), view.label(lang))
-        };
-        let active = view == state.view && state.reports.is_none() && state.reports_pending.is_none();
-        views.push(Span::styled(label, if active { theme.tab_active } else { theme.tab }));
-    }
+    let in_reports = state.reports.is_some() || state.reports_pending.is_some();
+    let reports_tab = in_reports
+        .then(|| format!(" {} {} ", state.keymap.first_key(Action::Reports), Action::Reports.describe(lang)));
+    let room = (area.width as usize).saturating_sub(reports_tab.as_deref().map_or(0, width));
+    let mut views: Vec<Span> = view_tabs(state.view, lang, room)
+        .into_iter()
+        .map(|(view, label)| {
+            let active = view == state.view && !in_reports;
+            Span::styled(label, if active { theme.tab_active } else { theme.tab })
+        })
+        .collect();
     let mut second = Vec::new();
-    if state.reports.is_some() || state.reports_pending.is_some() {
-        let key = state.keymap.first_key(Action::Reports);
-        views.push(Span::styled(format!(" {key} {} ", Action::Reports.describe(lang)), theme.tab_active));
+    if let Some(tab) = reports_tab {
+        views.push(Span::styled(tab, theme.tab_active));
         let mut line = state.reports.as_ref().map(|r| reports::header_line(r, lang)).unwrap_or_default();
         if state.reports_pending.is_some() {
             line.push_str(lang.pick("  (computing…)", "  (计算中…)"));
@@ -211,6 +209,41 @@ fn draw_header(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         let x = area.x as usize + used + 1 + state.query.cursor_width();
         frame.set_cursor_position((x.min(area.right().saturating_sub(1) as usize) as u16, area.y + 1));
     }
+}
+
+/// The view bar's tabs, each with its number key: every view by its full name when they all
+/// fit in `room` columns; else the current one in full and the others by their short names;
+/// else all short; else the current one short and the others by their key alone.
+fn view_tabs(current: View, lang: crate::i18n::Lang, room: usize) -> Vec<(View, String)> {
+    let tab = |view: View, name: Option<&str>| match name {
+        Some(name) => format!(" {} {name} ", view.key()),
+        None => format!(" {} ", view.key()),
+    };
+    let full = |v: View| Some(v.label(lang));
+    let short = |v: View| Some(v.short_label(lang));
+    let levels: [&dyn Fn(View) -> Option<&'static str>; 4] =
+        [&full, &|v| if v == current { full(v) } else { short(v) }, &short, &|v| {
+            if v == current { short(v) } else { None }
+        }];
+    let tabs_at = |name: &dyn Fn(View) -> Option<&'static str>| -> Vec<(View, String)> {
+        View::ALL.iter().map(|v| (*v, tab(*v, name(*v)))).collect()
+    };
+    for name in &levels[..3] {
+        let mut tabs = tabs_at(*name);
+        let used = tabs.iter().map(|(_, t)| width(t)).sum::<usize>();
+        if used <= room {
+            return tabs;
+        }
+        // The last tab's closing space only matters when it is highlighted.
+        if let Some((view, last)) = tabs.last_mut()
+            && used == room + 1
+            && *view != current
+        {
+            last.pop();
+            return tabs;
+        }
+    }
+    tabs_at(levels[3])
 }
 
 fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {

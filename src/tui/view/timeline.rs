@@ -6,7 +6,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::search::Terms;
 use super::{Theme, pane_block};
+use crate::domain::names::Names;
 use crate::domain::text::{sanitize_line, truncate};
 use crate::domain::*;
 use crate::tui::app::{Pane, State};
@@ -19,10 +21,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let Some(record) = &state.record else {
         return;
     };
-    let name = |login: &str| match state.people.iter().find(|p| p.login == login) {
-        Some(p) => sanitize_line(&p.display_name).into_owned(),
-        None => sanitize_line(login).into_owned(),
-    };
+    let names = Names::new(&state.people, &state.departments);
+    let name = |login: &str| names.of(login);
+    let terms = Terms::new(&state.query, theme);
     let mut lines = Vec::new();
     for e in &record.events {
         let (mark, style) = match e.kind {
@@ -43,14 +44,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         let head = truncate(&head, (inner.width as usize).saturating_sub(2)).into_owned();
         // What others did since I last looked.
         let new = state.seen_upto.is_some_and(|seen| e.id > seen) && e.actor != state.me.login;
-        let mut spans = vec![Span::styled(format!("{mark} "), style), Span::styled(head, style)];
+        let mut spans = vec![Span::styled(format!("{mark} "), style)];
+        spans.extend(terms.spans(&head, style));
         if new {
             spans.push(Span::styled(format!(" {}", lang.pick("new", "新")), theme.urgent));
         }
         lines.push(Line::from(spans));
         if !detail.is_empty() {
             let room = (inner.width as usize).saturating_sub(4);
-            lines.push(Line::styled(format!("    {}", truncate(&sanitize_line(&detail), room)), theme.hint));
+            let mut spans = vec![Span::styled("    ", theme.hint)];
+            spans.extend(terms.spans(&truncate(&sanitize_line(&detail), room), theme.hint));
+            lines.push(Line::from(spans));
         }
     }
     // Newest at the bottom; by default the view follows the newest entries.
