@@ -256,7 +256,7 @@ fn measure(n: usize) {
     let down: Vec<Duration> = (0..500).map(|_| key(&mut app, &mut term, Action::Down)).collect();
     series("Down ×500 from the top of the inbox: median / p95 / max", down, 16.0);
     key(&mut app, &mut term, Action::Top);
-    let presses = (app.state.total as usize).div_ceil(20).min(1000);
+    let presses = (app.state.list.total as usize).div_ceil(20).min(1000);
     let pages: Vec<Duration> = (0..presses).map(|_| key(&mut app, &mut term, Action::PageDown)).collect();
     series("PageDown through the inbox (at most 1000 presses)", pages, 16.0);
     let mut every = Vec::new();
@@ -270,7 +270,7 @@ fn measure(n: usize) {
             times.push(started.elapsed());
         }
         every.extend(&times);
-        let hits = app.state.total;
+        let hits = app.state.list.total;
         let each: Vec<String> = times.iter().map(|t| format!("{:.0}", ms(*t))).collect();
         let (_, _, max) = stats(times);
         let cell = format!("{max:.1} ms (keys: {} ms; {hits} hits)", each.join(", "));
@@ -318,9 +318,9 @@ fn long_history(path: &Path, app: &mut App, term: &mut Term) {
         db.query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).expect("the longest history");
     drop(db);
     let place = place as usize;
-    app.state.sort = SortKey::Number;
+    app.state.list.sort = SortKey::Number;
     let neighbour = if place > 0 { place - 1 } else { 1 };
-    app.state.selected = neighbour;
+    app.state.list.selected = neighbour;
     app.reload(None);
     let mut times = Vec::new();
     for _ in 0..50 {
@@ -329,7 +329,7 @@ fn long_history(path: &Path, app: &mut App, term: &mut Term) {
         app.select(place);
         draw(term, app);
         times.push(started.elapsed());
-        assert_eq!(app.state.record.as_ref().map(|r| r.issue.number.as_str()), Some(number.as_str()));
+        assert_eq!(app.state.shown.record.as_ref().map(|r| r.issue.number.as_str()), Some(number.as_str()));
         app.select(neighbour);
     }
     series(&format!("Select the issue with the longest history ({events} events) + draw"), times, 16.0);
@@ -338,7 +338,7 @@ fn long_history(path: &Path, app: &mut App, term: &mut Term) {
 /// The store calls one reload makes (App::try_reload), each timed alone, median of 3; rows whose
 /// label starts with `·` go to the second table.
 fn breakdown(app: &mut App, term: &mut Term) {
-    app.state.sort = SortKey::Deadline;
+    app.state.list.sort = SortKey::Deadline;
     key(app, term, Action::View(View::Inbox.key()));
     let me = me();
     let open = vec![Status::Registered, Status::InProgress, Status::AwaitingAcceptance];
@@ -351,9 +351,9 @@ fn breakdown(app: &mut App, term: &mut Term) {
     let all = IssueFilter { viewer: Some(me.login.clone()), ..IssueFilter::default() };
     let window = |f: &IssueFilter, offset| IssueFilter { limit: Some(400), offset, ..f.clone() };
     let text = |f: &IssueFilter, t: &str| IssueFilter { text: Some(t.into()), ..f.clone() };
-    let number = app.state.record.as_ref().map(|r| r.issue.number.clone()).unwrap_or_default();
+    let number = app.state.shown.record.as_ref().map(|r| r.issue.number.clone()).unwrap_or_default();
     let t = now();
-    let mid_inbox = window(&inbox, app.state.total as u32 / 2);
+    let mid_inbox = window(&inbox, app.state.list.total as u32 / 2);
     let mid_all = window(&all, app.store.count(&all, t).expect("count") as u32 / 2);
     let store = &mut app.store;
     // Each call's median of 3, and what it returned (a count, or how many rows).

@@ -656,7 +656,7 @@ fn the_wal_stays_bounded_with_a_console_open() {
         }
     }
     app.tick(now);
-    assert_eq!(app.state.total, 300, "the console sees every registration");
+    assert_eq!(app.state.list.total, 300, "the console sees every registration");
     let size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
     eprintln!("the WAL: {size} bytes at the end, {largest} at most");
     assert!(size < 8 << 20, "the WAL grew to {size} bytes with a console open");

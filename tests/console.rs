@@ -26,8 +26,8 @@ use console_support::*;
 #[track_caller]
 fn assert_record_follows_selection(app: &App) {
     let s = &app.state;
-    let row = s.selected_row().unwrap_or_else(|| panic!("a selected row at {}", s.selected));
-    let record = s.record.as_ref().expect("the selected issue's record is loaded");
+    let row = s.selected_row().unwrap_or_else(|| panic!("a selected row at {}", s.list.selected));
+    let record = s.shown.record.as_ref().expect("the selected issue's record is loaded");
     assert_eq!(record.issue.number, row.number, "the record shown is the selected row's");
 }
 
@@ -37,13 +37,13 @@ fn selected_number(app: &App) -> String {
 
 /// Every row the console holds, by number.
 fn numbers(app: &App) -> Vec<String> {
-    app.state.rows.iter().map(|r| r.number.clone()).collect()
+    app.state.list.rows.iter().map(|r| r.number.clone()).collect()
 }
 
 /// The list of everything, from the store, as the All view asks for it.
 fn all_filter(app: &App, text: Option<&str>) -> IssueFilter {
     IssueFilter {
-        sort: app.state.sort,
+        sort: app.state.list.sort,
         viewer: Some(app.state.me.login.clone()),
         text: text.map(str::to_string),
         ..IssueFilter::default()
@@ -82,7 +82,7 @@ fn snapshot_views(lang: Lang, width: u16, height: u16) {
     let settings = settings();
     for (digit, name) in VIEWS {
         press(&mut app, &digit.to_string());
-        assert_eq!(app.state.view.key(), digit.to_digit(10).map_or(0, |d| d as u8));
+        assert_eq!(app.state.list.view.key(), digit.to_digit(10).map_or(0, |d| d as u8));
         let screen = screen_text(&mut app, width, height);
         let snapshot = format!("view_{name}_{width}x{height}_{}", lang_name(lang));
         settings.bind(|| insta::assert_snapshot!(snapshot, screen));
@@ -178,14 +178,18 @@ fn chinese_search_typed_char_by_char() {
     let fx = Fixture::demo();
     let mut app = fx.app(&fx.rd_member(), Lang::Zh);
     press(&mut app, "8");
-    let everything = app.state.total;
+    let everything = app.state.list.total;
     press(&mut app, "/");
     type_text(&mut app, "积");
-    assert_eq!(app.state.query, "积");
+    assert_eq!(app.state.list.query, "积");
     type_text(&mut app, "分");
-    assert_eq!(app.state.query, "积分");
+    assert_eq!(app.state.list.query, "积分");
     assert!(app.state.searching());
-    assert!(0 < app.state.total && app.state.total < everything, "{} of {everything}", app.state.total);
+    assert!(
+        0 < app.state.list.total && app.state.list.total < everything,
+        "{} of {everything}",
+        app.state.list.total
+    );
     for (w, h) in [(80, 24), (120, 40)] {
         // The terminal's cursor sits right after 积分, where an input method puts its window.
         let Drawn { screen, cursor, .. } = draw_all(&mut app, w, h);
@@ -206,8 +210,8 @@ fn search_that_matches_nothing() {
         press(&mut app, "8/");
         type_text(&mut app, "量子纠缠");
         send(&mut app, [key(KeyCode::Enter)]);
-        assert_eq!(app.state.total, 0);
-        assert!(app.state.rows.is_empty() && app.state.record.is_none());
+        assert_eq!(app.state.list.total, 0);
+        assert!(app.state.list.rows.is_empty() && app.state.shown.record.is_none());
         let screen = screen_text(&mut app, 80, 24);
         let name = format!("search_no_match_80x24_{}", lang_name(lang));
         settings().bind(|| insta::assert_snapshot!(name, screen));
@@ -220,7 +224,7 @@ fn empty_database_explains_how_to_add_issues() {
     for lang in [Lang::Zh, Lang::En] {
         let mut app = fx.app(&admin(), lang);
         assert!(!app.state.has_issues);
-        assert_eq!(app.state.total, 0);
+        assert_eq!(app.state.list.total, 0);
         for (w, h) in [(120, 40), (80, 24)] {
             let screen = screen_text(&mut app, w, h);
             assert!(screen.contains("liaison add"), "{screen}");
@@ -238,9 +242,9 @@ fn movement_keys_move_the_selection_and_load_its_record() {
     let fx = Fixture::demo();
     let mut app = fx.app(&fx.rd_member(), Lang::Zh);
     press(&mut app, "8");
-    let total = app.state.total as usize;
+    let total = app.state.list.total as usize;
     assert_eq!(total, ISSUES);
-    assert_eq!(app.state.selected, 0);
+    assert_eq!(app.state.list.selected, 0);
     assert_record_follows_selection(&app);
 
     let steps: Vec<(&str, crossterm::event::Event, usize)> = vec![
@@ -262,7 +266,7 @@ fn movement_keys_move_the_selection_and_load_its_record() {
     ];
     for (what, event, want) in steps {
         send(&mut app, [event]);
-        assert_eq!(app.state.selected, want, "after {what}");
+        assert_eq!(app.state.list.selected, want, "after {what}");
         assert_record_follows_selection(&app);
         assert_eq!(app.state.focus, Pane::List, "after {what}");
     }
@@ -304,7 +308,7 @@ fn enter_opens_the_detail_and_esc_returns_to_the_list() {
     assert!(screen[2].contains(&format!("详情 {number}")), "{}", screen[2]);
     // j scrolls the detail now, not the list.
     press(&mut app, "jj");
-    assert_eq!(app.state.detail_scroll, 2);
+    assert_eq!(app.state.shown.detail_scroll, 2);
     assert_eq!(selected_number(&app), number);
     send(&mut app, [key(KeyCode::Esc)]);
     assert_eq!(app.state.focus, Pane::List);
@@ -321,20 +325,20 @@ fn number_keys_switch_views_and_reset_the_selection() {
         press(&mut app, "G");
         press(&mut app, &digit.to_string());
         let view = View::from_key(digit.to_digit(10).map_or(0, |d| d as u8)).expect("a view");
-        assert_eq!(app.state.view, view);
-        assert_eq!(app.state.selected, 0, "view {view:?} starts at the top");
+        assert_eq!(app.state.list.view, view);
+        assert_eq!(app.state.list.selected, 0, "view {view:?} starts at the top");
         assert_eq!(app.state.focus, Pane::List);
-        if app.state.total > 0 {
+        if app.state.list.total > 0 {
             assert_record_follows_selection(&app);
         } else {
-            assert!(app.state.record.is_none());
+            assert!(app.state.shown.record.is_none());
         }
     }
     // Switching also brings the focus back to the list.
     press(&mut app, "8");
     send(&mut app, [key(KeyCode::Tab)]);
     press(&mut app, "2");
-    assert_eq!((app.state.view, app.state.focus), (View::Open, Pane::List));
+    assert_eq!((app.state.list.view, app.state.focus), (View::Open, Pane::List));
 }
 
 #[test]
@@ -346,14 +350,14 @@ fn s_cycles_the_sort_keys_and_keeps_the_selected_issue() {
     let mut seen = Vec::new();
     for want in [SortKey::Priority, SortKey::Updated, SortKey::Number, SortKey::Deadline] {
         press(&mut app, "s");
-        assert_eq!(app.state.sort, want);
+        assert_eq!(app.state.list.sort, want);
         assert_eq!(selected_number(&app), number, "the selection stays on {number} sorted by {want:?}");
         assert_record_follows_selection(&app);
         // The rows are in the store's order for that key.
         let from_store = app.store.list(&all_filter(&app, None), now()).expect("the list");
         let order: Vec<String> = from_store.iter().map(|r| r.number.clone()).collect();
         assert_eq!(numbers(&app), order, "sorted by {want:?}");
-        seen.push(app.state.selected);
+        seen.push(app.state.list.selected);
     }
     seen.dedup();
     assert!(seen.len() > 1, "the issue moves between sort orders: {seen:?}");
@@ -364,16 +368,16 @@ fn search_filters_as_you_type_and_esc_clears_it() {
     let fx = Fixture::demo();
     let mut app = fx.app(&fx.rd_member(), Lang::Zh);
     press(&mut app, "8");
-    let everything = app.state.total;
+    let everything = app.state.list.total;
     press(&mut app, "/");
     assert!(app.state.searching());
     let mut totals = Vec::new();
     for c in "兑换接口".chars() {
         type_text(&mut app, &c.to_string());
-        totals.push(app.state.total);
+        totals.push(app.state.list.total);
     }
-    assert_eq!(app.state.query, "兑换接口");
-    let narrowed = app.state.total;
+    assert_eq!(app.state.list.query, "兑换接口");
+    let narrowed = app.state.list.total;
     assert!(0 < narrowed && narrowed < everything, "{narrowed} of {everything}");
     assert!(totals.windows(2).all(|w| w[1] <= w[0]), "typing only narrows: {totals:?}");
 
@@ -382,7 +386,7 @@ fn search_filters_as_you_type_and_esc_clears_it() {
     let from_store: Vec<String> =
         app.store.list(&filter, now()).expect("the list").into_iter().map(|r| r.number).collect();
     assert_eq!(numbers(&app), from_store);
-    assert_eq!(app.state.total as usize, from_store.len());
+    assert_eq!(app.state.list.total as usize, from_store.len());
     for number in &from_store {
         let record = app.store.record(number).expect("the record");
         assert!(searchable(&record).contains("兑换接口"), "{number}: {}", record.issue.title);
@@ -391,29 +395,29 @@ fn search_filters_as_you_type_and_esc_clears_it() {
 
     // Backspace widens it again.
     send(&mut app, [key(KeyCode::Backspace), key(KeyCode::Backspace)]);
-    assert_eq!(app.state.query, "兑换");
-    assert!(app.state.total >= narrowed);
+    assert_eq!(app.state.list.query, "兑换");
+    assert!(app.state.list.total >= narrowed);
     let widened = app.store.count(&all_filter(&app, Some("兑换")), now()).expect("the count");
-    assert_eq!(app.state.total, widened);
+    assert_eq!(app.state.list.total, widened);
 
     // Enter keeps the search and leaves the search line; Esc in the list then clears it.
     send(&mut app, [key(KeyCode::Enter)]);
     assert!(!app.state.searching());
-    assert_eq!(app.state.query, "兑换");
+    assert_eq!(app.state.list.query, "兑换");
     press(&mut app, "j");
-    assert_eq!(app.state.selected, 1, "keys move the list again after Enter");
+    assert_eq!(app.state.list.selected, 1, "keys move the list again after Enter");
     send(&mut app, [key(KeyCode::Esc)]);
-    assert_eq!(app.state.query, "");
-    assert_eq!(app.state.total, everything);
+    assert_eq!(app.state.list.query, "");
+    assert_eq!(app.state.list.total, everything);
 
     // Esc while typing cancels the search at once.
     press(&mut app, "/");
     type_text(&mut app, "积分");
-    assert!(app.state.total < everything);
+    assert!(app.state.list.total < everything);
     send(&mut app, [key(KeyCode::Esc)]);
     assert!(!app.state.searching());
-    assert_eq!(app.state.query, "");
-    assert_eq!(app.state.total, everything);
+    assert_eq!(app.state.list.query, "");
+    assert_eq!(app.state.list.total, everything);
 }
 
 #[test]
@@ -428,7 +432,7 @@ fn help_opens_with_question_mark_scrolls_and_closes_with_the_keys_it_names() {
     // j scrolls the help, not the list behind it; a key the help does not bind does nothing.
     press(&mut app, "jx");
     assert_eq!(app.state.help.map(|h| h.scroll), Some(1));
-    assert_eq!(app.state.selected, 0);
+    assert_eq!(app.state.list.selected, 0);
     send(&mut app, [key(KeyCode::Esc)]);
     assert!(app.state.help.is_none());
     press(&mut app, "??");
@@ -484,17 +488,21 @@ fn filter_palette_narrows_to_a_department() {
     let fx = Fixture::demo();
     let mut app = fx.app(&fx.rd_member(), Lang::Zh);
     press(&mut app, "8");
-    let everything = app.state.total;
+    let everything = app.state.list.total;
     press(&mut app, "f");
     type_text(&mut app, "研发");
     send(&mut app, [key(KeyCode::Enter)]);
     assert!(app.state.palette().is_none());
-    assert_eq!(app.state.dept_filter.as_deref(), Some("RD"));
-    assert!(0 < app.state.total && app.state.total < everything, "{} of {everything}", app.state.total);
-    assert_eq!(app.state.selected, 0);
+    assert_eq!(app.state.list.dept_filter.as_deref(), Some("RD"));
+    assert!(
+        0 < app.state.list.total && app.state.list.total < everything,
+        "{} of {everything}",
+        app.state.list.total
+    );
+    assert_eq!(app.state.list.selected, 0);
     let screen = screen_lines(&mut app, 120, 40);
     assert!(screen[2].contains("RD"), "the list title names the department: {}", screen[2]);
-    for row in &app.state.rows {
+    for row in &app.state.list.rows {
         assert!(
             row.proposer_dept == "RD" || row.departments.iter().any(|d| d == "RD"),
             "{} involves RD: {} {:?}",
@@ -506,8 +514,8 @@ fn filter_palette_narrows_to_a_department() {
     // The filter palette's first entry clears it.
     press(&mut app, "f");
     send(&mut app, [key(KeyCode::Enter)]);
-    assert_eq!(app.state.dept_filter, None);
-    assert_eq!(app.state.total, everything);
+    assert_eq!(app.state.list.dept_filter, None);
+    assert_eq!(app.state.list.total, everything);
 }
 
 #[test]
@@ -537,6 +545,7 @@ fn a_click_selects_the_row_under_the_pointer() {
             let line = &screen[usize::from(y)];
             let number = app
                 .state
+                .list
                 .rows
                 .iter()
                 .map(|r| r.number.as_str())
@@ -548,9 +557,9 @@ fn a_click_selects_the_row_under_the_pointer() {
             assert_record_follows_selection(&app);
         }
         // A click on the header or the list's border selects nothing new.
-        let before = app.state.selected;
+        let before = app.state.list.selected;
         send(&mut app, [click(10, 3), click(10, 0)]);
-        assert_eq!(app.state.selected, before);
+        assert_eq!(app.state.list.selected, before);
     }
     // Wide: a click in the detail pane focuses it.
     let mut app = fx.app(&fx.rd_member(), Lang::Zh);
@@ -569,7 +578,7 @@ fn clicks_are_ignored_with_the_mouse_off() {
     press(&mut app, "8m");
     draw(&mut app, 80, 24);
     send(&mut app, [click(10, 8), mouse(MouseEventKind::ScrollDown, 10, 8)]);
-    assert_eq!(app.state.selected, 0);
+    assert_eq!(app.state.list.selected, 0);
 }
 
 #[test]
@@ -579,21 +588,21 @@ fn the_wheel_scrolls_the_pane_under_the_pointer() {
     press(&mut app, "8");
     draw(&mut app, 120, 40);
     send(&mut app, [mouse(MouseEventKind::ScrollDown, 10, 10)]);
-    assert_eq!(app.state.selected, 3);
+    assert_eq!(app.state.list.selected, 3);
     assert_record_follows_selection(&app);
     send(&mut app, [mouse(MouseEventKind::ScrollDown, 10, 10), mouse(MouseEventKind::ScrollUp, 10, 10)]);
-    assert_eq!(app.state.selected, 3);
+    assert_eq!(app.state.list.selected, 3);
     send(&mut app, [mouse(MouseEventKind::ScrollUp, 10, 10), mouse(MouseEventKind::ScrollUp, 10, 10)]);
-    assert_eq!(app.state.selected, 0, "the wheel stops at the top");
+    assert_eq!(app.state.list.selected, 0, "the wheel stops at the top");
     // Over the detail pane: the detail scrolls and takes the focus; the selection stays.
     send(&mut app, [mouse(MouseEventKind::ScrollDown, 80, 10)]);
     assert_eq!(app.state.focus, Pane::Detail);
-    assert_eq!(app.state.detail_scroll, 3);
-    assert_eq!(app.state.selected, 0);
+    assert_eq!(app.state.shown.detail_scroll, 3);
+    assert_eq!(app.state.list.selected, 0);
     // Over the timeline (below the detail at 120 columns): it takes the focus.
     send(&mut app, [mouse(MouseEventKind::ScrollUp, 100, 32)]);
     assert_eq!(app.state.focus, Pane::Timeline);
-    assert_eq!(app.state.selected, 0);
+    assert_eq!(app.state.list.selected, 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -605,11 +614,11 @@ fn another_persons_changes_appear_and_the_selection_stays() {
     let mut app = fx.app(&admin(), Lang::Zh);
     // All issues, newest first: a new issue goes in at the top and pushes the rest down.
     press(&mut app, "8sss");
-    assert_eq!(app.state.sort, SortKey::Number);
+    assert_eq!(app.state.list.sort, SortKey::Number);
     press(&mut app, "gjjjjj");
     let kept = selected_number(&app);
-    let before = app.state.total;
-    assert_eq!(app.state.selected, 5);
+    let before = app.state.list.total;
+    assert_eq!(app.state.list.selected, 5);
 
     let mut other = fx.store();
     let proposer = fx.member("MKT");
@@ -624,12 +633,12 @@ fn another_persons_changes_appear_and_the_selection_stays() {
     let (issue, _) = other.register(&ctx(&proposer, now()), &registration).expect("the issue registers");
 
     // Nothing moves until the console looks.
-    assert_eq!(app.state.total, before);
+    assert_eq!(app.state.list.total, before);
     app.tick(now());
-    assert_eq!(app.state.total, before + 1);
-    assert_eq!(app.state.rows[0].number, issue.number, "the new issue is at the top");
+    assert_eq!(app.state.list.total, before + 1);
+    assert_eq!(app.state.list.rows[0].number, issue.number, "the new issue is at the top");
     assert_eq!(selected_number(&app), kept, "the selection stays on {kept}");
-    assert_eq!(app.state.selected, 6);
+    assert_eq!(app.state.list.selected, 6);
     assert_record_follows_selection(&app);
     let screen = screen_lines(&mut app, 80, 24).join("\n");
     assert!(screen.contains(&issue.number), "{screen}");
@@ -639,18 +648,18 @@ fn another_persons_changes_appear_and_the_selection_stays() {
     // Someone acknowledges the issue the console has open: its row and record follow.
     press(&mut app, "g");
     assert_eq!(selected_number(&app), issue.number);
-    assert_eq!(app.state.rows[0].status, Status::Registered);
+    assert_eq!(app.state.list.rows[0].status, Status::Registered);
     let responder = fx.rd_member();
     other
         .acknowledge(&ctx(&responder, now()), &issue.number, Some("已收到,今天评估。"))
         .expect("acknowledged");
     app.tick(now());
     assert_eq!(selected_number(&app), issue.number);
-    assert_eq!(app.state.rows[0].status, Status::InProgress);
-    let record = app.state.record.as_ref().expect("the record");
+    assert_eq!(app.state.list.rows[0].status, Status::InProgress);
+    let record = app.state.shown.record.as_ref().expect("the record");
     assert_eq!(record.issue.status, Status::InProgress);
     assert_eq!(record.issue.first_response_by.as_deref(), Some(responder.login.as_str()));
-    assert!(app.state.rows[0].unseen, "someone else's change is new to me");
+    assert!(app.state.list.rows[0].unseen, "someone else's change is new to me");
 
     // A tick with nothing new changes nothing.
     let rows = numbers(&app);
@@ -690,7 +699,7 @@ fn every_screen(langs: &[Lang], problems: impl Fn(&Drawn) -> Vec<String>) -> Vec
             press(&mut app, "8");
             // Every issue selected once, with its detail and timeline at the top and at the end.
             for _ in 0..ISSUES {
-                let row = app.state.selected;
+                let row = app.state.list.selected;
                 check(&mut app, &format!("all, row {row}"));
                 send(&mut app, [key(KeyCode::Tab)]);
                 check(&mut app, &format!("all, row {row}, detail"));
@@ -703,7 +712,7 @@ fn every_screen(langs: &[Lang], problems: impl Fn(&Drawn) -> Vec<String>) -> Vec
                 send(&mut app, [key(KeyCode::Tab)]);
                 press(&mut app, "j");
             }
-            assert_eq!(app.state.selected, ISSUES - 1);
+            assert_eq!(app.state.list.selected, ISSUES - 1);
             press(&mut app, "?");
             check(&mut app, "help");
             send(&mut app, [key(KeyCode::Esc)]);
@@ -823,10 +832,11 @@ fn resting_on_an_unseen_issue_marks_it_read() {
     let fx = Fixture::demo();
     let me = fx.rd_member();
     let mut app = fx.app(&me, Lang::Zh);
-    assert_eq!(app.state.view, View::Inbox);
-    assert!(app.state.rows.len() >= 2, "the inbox has rows: {}", app.state.rows.len());
+    assert_eq!(app.state.list.view, View::Inbox);
+    assert!(app.state.list.rows.len() >= 2, "the inbox has rows: {}", app.state.list.rows.len());
     // Select an unseen row other than the first (which was selected on opening).
-    let target = app.state.rows.iter().skip(1).position(|r| r.unseen).map(|i| i + 1).expect("an unseen row");
+    let target =
+        app.state.list.rows.iter().skip(1).position(|r| r.unseen).map(|i| i + 1).expect("an unseen row");
     for _ in 0..target {
         press(&mut app, "j");
     }
@@ -851,7 +861,7 @@ fn resting_on_an_unseen_issue_marks_it_read() {
     let rows = store.list(&filter, now() + Duration::seconds(3)).expect("the list");
     let row = rows.iter().find(|r| r.number == number).expect("the issue is listed");
     assert!(!row.unseen, "the store agrees {number} is read");
-    let first = &app.state.rows[0].number;
+    let first = &app.state.list.rows[0].number;
     assert!(rows.iter().find(|r| &r.number == first).is_some_and(|r| r.unseen), "{first} was only passed");
     // For somebody else it is still new.
     let other = IssueFilter { viewer: Some(fx.member("QA").login), ..IssueFilter::default() };
@@ -918,7 +928,7 @@ fn hostile_text_never_reaches_the_screen() {
     for lang in [Lang::Zh, Lang::En] {
         let mut app = fx.app(&admin(), lang);
         press(&mut app, "8");
-        let total = app.state.total as usize;
+        let total = app.state.list.total as usize;
         for _ in 0..total {
             if app.state.selected_row().is_some_and(|r| r.number == number) {
                 break;
@@ -1002,13 +1012,18 @@ fn paging_through_a_long_search_result_shows_every_row_in_order() {
     let expected: Vec<String> =
         app.store.summaries(&ids, None, now()).expect("the rows").into_iter().map(|r| r.number).collect();
     assert!(expected.len() > 2 * app::FIRST_WINDOW as usize, "{} hits", expected.len());
-    assert_eq!(app.state.total as usize, expected.len());
-    assert!(app.state.rows.len() < expected.len(), "the first window holds part of the list");
+    assert_eq!(app.state.list.total as usize, expected.len());
+    assert!(app.state.list.rows.len() < expected.len(), "the first window holds part of the list");
     send(&mut app, [key(KeyCode::Enter)]);
     loop {
-        assert_eq!(selected_number(&app), expected[app.state.selected], "row {}", app.state.selected);
+        assert_eq!(
+            selected_number(&app),
+            expected[app.state.list.selected],
+            "row {}",
+            app.state.list.selected
+        );
         assert_record_follows_selection(&app);
-        if app.state.selected + 1 == expected.len() {
+        if app.state.list.selected + 1 == expected.len() {
             break;
         }
         send(&mut app, [key(KeyCode::PageDown)]);
@@ -1024,7 +1039,7 @@ fn a_search_follows_a_change_by_another_program() {
     let mut app = fx.app(&admin(), Lang::Zh);
     press(&mut app, "8/");
     type_text(&mut app, "灰度发");
-    assert_eq!(app.state.total, 0);
+    assert_eq!(app.state.list.total, 0);
     let number = app.store.list(&all_filter(&app, None), now()).expect("the list")[0].number.clone();
     fx.store().comment(&ctx(&admin(), now()), &number, "灰度发布方案已确认").expect("a comment");
     app.tick(now());

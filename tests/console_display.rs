@@ -84,7 +84,7 @@ fn every_view_is_named_in_the_view_bar_and_the_current_one_is_highlighted() {
         let mut app = fx.app(&fx.rd_member(), lang);
         for view in View::ALL {
             press(&mut app, &view.key().to_string());
-            assert_eq!(app.state.view, view);
+            assert_eq!(app.state.list.view, view);
             for (w, h) in SIZES {
                 let screen = draw(&mut app, w, h);
                 let bar = &lines(&screen)[0];
@@ -122,12 +122,12 @@ fn the_list_title_says_how_it_is_sorted() {
         for (i, sort) in
             [SortKey::Deadline, SortKey::Priority, SortKey::Updated, SortKey::Number].iter().enumerate()
         {
-            assert_eq!(app.state.sort, *sort);
+            assert_eq!(app.state.list.sort, *sort);
             for (w, h) in SIZES {
                 let title = &lines(&draw(&mut app, w, h))[2];
                 assert!(title.contains(words[i]), "{lang:?} {w}x{h} sorted {sort:?}: {title:?}");
                 assert!(
-                    title.contains(&format!("{}/{}", app.state.selected + 1, app.state.total)),
+                    title.contains(&format!("{}/{}", app.state.list.selected + 1, app.state.list.total)),
                     "{title:?}"
                 );
             }
@@ -142,7 +142,7 @@ fn a_stage_has_one_name_in_the_list_and_in_the_record() {
     let mut app = fx.app(&fx.rd_member(), Lang::En);
     press(&mut app, "8");
     let mut seen = Vec::new();
-    for _ in 0..app.state.total {
+    for _ in 0..app.state.list.total {
         let row = app.state.selected_row().cloned().expect("a selected row");
         if !seen.contains(&row.status) {
             seen.push(row.status);
@@ -186,7 +186,7 @@ fn the_search_is_picked_out_in_the_record_and_the_timeline() {
         press(&mut app, "8/");
         type_text(&mut app, "鲲鹏");
         send(&mut app, [key(KeyCode::Enter)]);
-        assert_eq!(app.state.total, 1, "only the new issue holds 鲲鹏");
+        assert_eq!(app.state.list.total, 1, "only the new issue holds 鲲鹏");
         // Wide: the three panes side by side; narrow: the detail, then the timeline.
         for (w, h, panes) in [(160, 45, vec![Pane::Detail]), (80, 24, vec![Pane::Detail, Pane::Timeline])] {
             for pane in panes {

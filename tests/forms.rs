@@ -618,7 +618,7 @@ fn an_issue_named_by_its_number_is_found_and_acted_on() {
     let palette = app.state.palette().expect("the issue finder");
     assert_eq!(palette.matches.len(), 1, "only one number ends so");
     send(&mut app, [key(KeyCode::Enter)]);
-    assert_eq!(app.state.record.as_ref().map(|r| r.issue.number.clone()), Some(other.clone()));
+    assert_eq!(app.state.shown.record.as_ref().map(|r| r.issue.number.clone()), Some(other.clone()));
     // A form opens on the issue found, not on the list's selection.
     press(&mut app, "c");
     type_text(&mut app, "找到了");
@@ -630,9 +630,9 @@ fn an_issue_named_by_its_number_is_found_and_acted_on() {
     type_text(&mut app, "积分兑换");
     assert_eq!(app.state.palette().map(|p| p.matches.len()), Some(2));
     send(&mut app, [key(KeyCode::Esc), key(KeyCode::Esc)]);
-    assert!(app.state.pinned.is_none());
+    assert!(app.state.shown.pinned.is_none());
     let row = app.state.selected_row().map(|r| r.number.clone());
-    assert_eq!(app.state.record.as_ref().map(|r| r.issue.number.clone()), row);
+    assert_eq!(app.state.shown.record.as_ref().map(|r| r.issue.number.clone()), row);
 }
 
 /// The registration form half filled, with the lint speaking and a picker open, and the
@@ -692,7 +692,7 @@ fn a_file_is_attached_by_typing_its_path_with_tab_completion() {
     assert_eq!(attached[0].name, "测试报告.pdf");
     assert_eq!(attached[0].note.as_deref(), Some("测试报告"));
     // The record's detail lists it, under its own heading.
-    assert_eq!(app.state.attachments.len(), 1);
+    assert_eq!(app.state.shown.attachments.len(), 1);
     let wide = lines(&draw(&mut app, 160, 45)).join("\n");
     assert!(wide.contains("■ 附件") && wide.contains("#1 测试报告.pdf"), "{wide}");
     // S saves it back into the directory liaison was started in, never over a file.

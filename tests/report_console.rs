@@ -96,7 +96,7 @@ fn keys_move_between_charts_and_departments_and_the_issues_behind_a_bar_are_its_
     send(&mut app, [key(crossterm::event::KeyCode::Enter)]);
     assert!(app.state.reports.is_none());
     assert_eq!(app.state.focus, Pane::Detail);
-    assert_eq!(app.state.record.as_ref().map(|r| r.issue.number.clone()), Some(chosen));
+    assert_eq!(app.state.shown.record.as_ref().map(|r| r.issue.number.clone()), Some(chosen));
 
     // The period: [ goes twelve weeks back, P makes it 26 weeks, Esc leaves.
     press(&mut app, "9");

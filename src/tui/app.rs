@@ -7,13 +7,13 @@ use super::draft;
 use super::form::Form;
 use super::form::submit::Undo;
 use super::keymap::{Action, Context, Keymap, View};
-use super::line::LineInput;
+use super::list::ListState;
 use super::overlay::{Dialog, FormSession, HelpView, Overlay};
 use super::palette::Palette;
 use crate::config::{ConsoleConfig, SavedFilter};
 use crate::domain::*;
 use crate::i18n::Lang;
-use crate::store::{IssueFilter, IssueSummary, ListCache, SortKey, Store, StoreError};
+use crate::store::{IssueSummary, ListCache, SortKey, Store, StoreError};
 
 /// How many list rows are loaded around the selection: the list never loads the whole table.
 pub const WINDOW: u32 = 400;
@@ -51,30 +51,9 @@ impl Pane {
     }
 }
 
-/// Everything the screen shows, loaded in the update step.
-pub struct State {
-    pub lang: Lang,
-    pub me: Person,
-    /// The admin running this console as `me` (`--as`), if any: recorded on every change.
-    pub on_behalf_of: Option<String>,
-    pub db: String,
-    pub now: NaiveDateTime,
-    pub calendar: Calendar,
-    pub people: Vec<Person>,
-    pub departments: Vec<Department>,
-    pub view: View,
-    pub sort: SortKey,
-    /// Narrowing chosen with `f` or the palette, on top of the view.
-    pub dept_filter: Option<String>,
-    pub priority_filter: Option<Priority>,
-    pub saved_filters: Vec<SavedFilter>,
-    pub focus: Pane,
-    /// Rows `window_start..window_start + rows.len()` of the current list.
-    pub rows: Vec<IssueSummary>,
-    pub window_start: u32,
-    pub total: i64,
-    /// Absolute index of the selected row in the list.
-    pub selected: usize,
+/// The record the detail and the timeline show, with what is read beside it.
+#[derive(Default)]
+pub struct Shown {
     pub record: Option<IssueRecord>,
     /// Who was told of the open record, when, and what failed (coordinators and admins only).
     pub notices: Vec<crate::store::OutboxEntry>,
@@ -87,8 +66,25 @@ pub struct State {
     pub seen_upto: Option<i64>,
     pub detail_scroll: u16,
     pub timeline_scroll: u16,
-    /// The search text (typed on the search line, kept when it closes).
-    pub query: LineInput,
+}
+
+/// Everything the screen shows, loaded in the update step.
+pub struct State {
+    pub lang: Lang,
+    pub me: Person,
+    /// The admin running this console as `me` (`--as`), if any: recorded on every change.
+    pub on_behalf_of: Option<String>,
+    pub db: String,
+    pub now: NaiveDateTime,
+    pub calendar: Calendar,
+    pub people: Vec<Person>,
+    pub departments: Vec<Department>,
+    pub saved_filters: Vec<SavedFilter>,
+    pub focus: Pane,
+    /// The list: which issues, in which order, the rows loaded and the selection.
+    pub list: ListState,
+    /// The record shown in the detail and the timeline.
+    pub shown: Shown,
     /// What stands over the panes and takes the keys.
     pub overlay: Option<Overlay>,
     /// The last change, while it can still be taken back.
@@ -184,13 +180,12 @@ impl State {
     }
 
     pub fn selected_row(&self) -> Option<&IssueSummary> {
-        let index = self.selected.checked_sub(self.window_start as usize)?;
-        self.rows.get(index)
+        self.list.selected_row()
     }
 
     /// The department the "by department" view shows.
     pub fn view_dept(&self) -> &str {
-        self.dept_filter.as_deref().unwrap_or(&self.me.dept)
+        self.list.dept_filter.as_deref().unwrap_or(&self.me.dept)
     }
 }
 
@@ -198,9 +193,9 @@ impl State {
 pub struct App {
     pub store: Store,
     pub state: State,
-    data_version: i64,
+    pub(super) data_version: i64,
     /// The issue the selection rests on, and since when: it counts as read after a moment.
-    resting: Option<(String, NaiveDateTime)>,
+    pub(super) resting: Option<(String, NaiveDateTime)>,
     /// Where this database's form drafts are kept.
     pub draft_path: std::path::PathBuf,
     /// Where `S` saves the record's attachments: the directory liaison was started in.
@@ -213,14 +208,14 @@ pub struct App {
     pub(super) draft_dirty: bool,
     pub(super) draft_saved: NaiveDateTime,
     /// The status bar's counts need loading (at start, and when the data changed).
-    counts_stale: bool,
+    pub(super) counts_stale: bool,
     /// Reloads asked for while input arrives in a burst, done once by `settle`.
-    defer: bool,
-    pending_reset: bool,
+    pub(super) defer: bool,
+    pub(super) pending_reset: bool,
     /// The whole list's ids in order, as of the last reload, when it is short enough.
-    ids: Option<Vec<i64>>,
+    pub(super) ids: Option<Vec<i64>>,
     /// The list without its search and recent searches within it, for search as you type.
-    cache: ListCache,
+    pub(super) cache: ListCache,
     /// The report being computed for the Reports view.
     pub(super) reports_job: Option<super::reports::Job>,
 }
@@ -258,24 +253,10 @@ impl App {
             departments: store.departments()?,
             me: actor.person,
             on_behalf_of: actor.on_behalf_of,
-            view: View::Inbox,
-            sort: SortKey::Deadline,
-            dept_filter: None,
-            priority_filter: None,
             saved_filters: config.filters,
             focus: Pane::List,
-            rows: Vec::new(),
-            window_start: 0,
-            total: 0,
-            selected: 0,
-            record: None,
-            notices: Vec::new(),
-            attachments: Vec::new(),
-            pinned: None,
-            seen_upto: None,
-            detail_scroll: 0,
-            timeline_scroll: 0,
-            query: LineInput::default(),
+            list: ListState { view: View::Inbox, sort: SortKey::Deadline, ..ListState::default() },
+            shown: Shown::default(),
             overlay: None,
             undo: None,
             effects: Vec::new(),
@@ -324,187 +305,6 @@ impl App {
         Ok(app)
     }
 
-    fn filter(&self) -> IssueFilter {
-        let s = &self.state;
-        let open = vec![Status::Registered, Status::InProgress, Status::AwaitingAcceptance];
-        let mut f = IssueFilter {
-            sort: s.sort,
-            dept: s.dept_filter.clone(),
-            priority: s.priority_filter,
-            viewer: Some(s.me.login.clone()),
-            ..IssueFilter::default()
-        };
-        match s.view {
-            View::Inbox => {
-                f.involving = Some((s.me.login.clone(), s.me.dept.clone()));
-                f.statuses = open;
-            }
-            View::Open => f.statuses = open,
-            View::Department => {
-                f.dept = Some(s.view_dept().to_string());
-                f.statuses = open;
-            }
-            View::Deadlines => {
-                f.overdue = true;
-                f.due_soon = true;
-            }
-            View::Escalated => f.escalated = true,
-            View::Awaiting => f.statuses = vec![Status::AwaitingAcceptance],
-            View::Archived => {
-                f.statuses = vec![Status::Archived];
-                f.sort = if s.sort == SortKey::Deadline { SortKey::Updated } else { s.sort };
-            }
-            View::All => {}
-        }
-        let query = s.query.trim();
-        if !query.is_empty() {
-            f.text = Some(query.to_string());
-        }
-        f
-    }
-
-    /// Loads the list window around the selection, the counts and the selected record. Keeps the
-    /// selection on the same issue when `keep` names one that is still in the list.
-    pub fn reload(&mut self, keep: Option<String>) {
-        self.reload_rows(keep, WINDOW);
-    }
-
-    /// After a change of my own: this connection's writes do not move `data_version`, so the
-    /// status bar's counts are marked stale here, and everything is loaded again.
-    pub(super) fn after_write(&mut self, keep: Option<String>) {
-        self.counts_stale = true;
-        self.reload(keep);
-    }
-
-    /// `reload`, loading `rows` rows around the selection.
-    fn reload_rows(&mut self, keep: Option<String>, rows: u32) {
-        if let Err(e) = self.try_reload(keep, rows) {
-            self.state.message = Some(e.message(self.state.lang));
-        }
-    }
-
-    fn try_reload(&mut self, keep: Option<String>, rows: u32) -> Result<(), StoreError> {
-        let now = self.state.now;
-        let filter = self.filter();
-        // One pass over the list gives both its count and its order. A search is answered from
-        // the list without it, kept in memory, however long.
-        let at_most = if filter.text.is_some() { u32::MAX - 1 } else { IDS_AT_MOST };
-        self.ids = self.store.matching_ids_cached(&filter, now, at_most, &mut self.cache)?;
-        self.state.total = match &self.ids {
-            Some(ids) => ids.len() as i64,
-            None => self.store.count(&filter, now)?,
-        };
-        let total = self.state.total.max(0) as usize;
-        self.state.selected = self.state.selected.min(total.saturating_sub(1));
-        self.load_window(&filter, true, rows)?;
-        if let Some(number) = keep
-            && self.state.selected_row().map(|r| r.number.as_str()) != Some(number.as_str())
-            && let Some(i) = self.state.rows.iter().position(|r| r.number == number)
-        {
-            self.state.selected = self.state.window_start as usize + i;
-        }
-        // The status bar's counts change only with the data, not with what the list shows.
-        if self.counts_stale {
-            self.load_counts()?;
-        }
-        self.load_record()
-    }
-
-    fn load_counts(&mut self) -> Result<(), StoreError> {
-        let now = self.state.now;
-        let me = &self.state.me;
-        let inbox = IssueFilter {
-            involving: Some((me.login.clone(), me.dept.clone())),
-            statuses: vec![Status::Registered, Status::InProgress, Status::AwaitingAcceptance],
-            ..IssueFilter::default()
-        };
-        // The inbox as the view shows it, unnarrowed, is the count itself.
-        let unnarrowed = self.state.query.trim().is_empty()
-            && self.state.dept_filter.is_none()
-            && self.state.priority_filter.is_none();
-        self.state.inbox_count = if self.state.view == View::Inbox && unnarrowed {
-            self.state.total
-        } else {
-            self.store.count(&inbox, now)?
-        };
-        self.state.alert_count = self.store.task_alert_count(now, Some(&self.state.me.dept))?;
-        self.state.has_issues = self.state.total > 0 || self.store.has_issues()?;
-        self.counts_stale = false;
-        Ok(())
-    }
-
-    /// While set, typing into the search line only notes that the list must be loaded again;
-    /// `settle` loads it once for the whole burst (an input method sends a word as many keys).
-    pub fn defer_reloads(&mut self, defer: bool) {
-        self.defer = defer;
-    }
-
-    /// Loads the list if typing asked for it while reloads were deferred.
-    pub fn settle(&mut self) {
-        if std::mem::take(&mut self.pending_reset) {
-            self.reset_list();
-        }
-    }
-
-    /// Loads `size` rows around the selection if it left the loaded window (or when forced).
-    fn load_window(&mut self, filter: &IssueFilter, force: bool, size: u32) -> Result<(), StoreError> {
-        let s = &self.state;
-        let inside =
-            s.selected >= s.window_start as usize && s.selected < s.window_start as usize + s.rows.len();
-        if inside && !force {
-            return Ok(());
-        }
-        let start = (s.selected as u32).saturating_sub(size / 2);
-        self.state.rows = match &self.ids {
-            Some(ids) => {
-                let from = (start as usize).min(ids.len());
-                let to = (from + size as usize).min(ids.len());
-                self.store.summaries(&ids[from..to], filter.viewer.as_deref(), self.state.now)?
-            }
-            None => {
-                let window = IssueFilter { limit: Some(size), offset: start, ..filter.clone() };
-                self.store.list(&window, self.state.now)?
-            }
-        };
-        self.state.window_start = start;
-        Ok(())
-    }
-
-    pub(super) fn load_record(&mut self) -> Result<(), StoreError> {
-        let number =
-            self.state.pinned.clone().or_else(|| self.state.selected_row().map(|r| r.number.clone()));
-        let same = self.state.record.as_ref().map(|r| &r.issue.number) == number.as_ref();
-        self.state.record = match &number {
-            Some(n) => Some(self.store.record(n)?),
-            None => None,
-        };
-        self.state.notices = match &number {
-            Some(n) if self.state.me.role >= crate::domain::Role::Coordinator => {
-                let filter = crate::store::OutboxFilter {
-                    issue: Some(n.clone()),
-                    limit: Some(50),
-                    ..Default::default()
-                };
-                self.store.outbox(&filter)?
-            }
-            _ => Vec::new(),
-        };
-        self.state.attachments = match &number {
-            Some(n) => self.store.attachments(n)?,
-            None => Vec::new(),
-        };
-        if !same {
-            self.state.detail_scroll = 0;
-            self.state.timeline_scroll = 0;
-            self.state.seen_upto = match &number {
-                Some(n) => self.store.seen_upto(&self.state.me.login, n)?,
-                None => None,
-            };
-            self.resting = number.map(|n| (n, self.state.now));
-        }
-        Ok(())
-    }
-
     /// Looks for changes by anyone (`PRAGMA data_version`, no transaction held) and reloads;
     /// marks the issue the selection rests on as read.
     pub fn tick(&mut self, now: NaiveDateTime) {
@@ -520,8 +320,9 @@ impl App {
             if self.state.selected_row().is_some_and(|r| r.unseen && r.number == number) {
                 match self.store.mark_seen(&self.state.me.login, &number) {
                     Ok(()) => {
-                        if let Some(i) = self.state.selected.checked_sub(self.state.window_start as usize)
-                            && let Some(row) = self.state.rows.get_mut(i)
+                        if let Some(i) =
+                            self.state.list.selected.checked_sub(self.state.list.window_start as usize)
+                            && let Some(row) = self.state.list.rows.get_mut(i)
                         {
                             row.unseen = false;
                         }
@@ -567,19 +368,19 @@ impl App {
             Action::NextPane => s.focus = cycle(s.focus, 1),
             Action::PrevPane => s.focus = cycle(s.focus, -1),
             Action::Open => {
-                if s.focus == Pane::List && s.record.is_some() {
+                if s.focus == Pane::List && s.shown.record.is_some() {
                     s.focus = Pane::Detail;
                 }
             }
             Action::Back => {
                 if s.focus != Pane::List {
                     s.focus = Pane::List;
-                    if s.pinned.take().is_some() {
+                    if s.shown.pinned.take().is_some() {
                         let keep = s.selected_row().map(|r| r.number.clone());
                         self.reload(keep);
                     }
-                } else if !s.query.is_empty() {
-                    s.query.clear();
+                } else if !s.list.query.is_empty() {
+                    s.list.query.clear();
                     self.reset_list();
                 }
             }
@@ -588,7 +389,7 @@ impl App {
                 s.focus = Pane::List;
             }
             Action::CycleSort => {
-                s.sort = match s.sort {
+                s.list.sort = match s.list.sort {
                     SortKey::Deadline => SortKey::Priority,
                     SortKey::Priority => SortKey::Updated,
                     SortKey::Updated => SortKey::Number,
@@ -613,7 +414,7 @@ impl App {
             Action::Actions => {
                 let kinds = super::editing::allowed_forms(s);
                 if kinds.is_empty() {
-                    s.message = Some(match &s.record {
+                    s.message = Some(match &s.shown.record {
                         Some(r) => format!(
                             "{} {}",
                             r.issue.number,
@@ -621,7 +422,7 @@ impl App {
                         ),
                         None => s.lang.pick("Select an issue first.", "请先选择一个问题。").to_string(),
                     });
-                } else if let Some(r) = &s.record {
+                } else if let Some(r) = &s.shown.record {
                     let title = format!("{} · {}", r.issue.number, s.lang.pick("actions", "操作"));
                     s.overlay = Some(Overlay::Palette(Palette::actions(title, &s.keymap, &kinds, s.lang)));
                 }
@@ -685,64 +486,11 @@ impl App {
                 self.reports_job = None;
                 let s = &mut self.state;
                 if let Some(view) = View::from_key(n) {
-                    s.view = view;
+                    s.list.view = view;
                     s.focus = Pane::List;
                     self.reset_list();
                 }
             }
-        }
-    }
-
-    /// The search text changed: the list follows every keystroke (once per burst of input).
-    pub(super) fn query_changed(&mut self) {
-        if self.defer {
-            self.pending_reset = true;
-        } else {
-            self.reset_list();
-        }
-    }
-
-    /// A click on a list row (its absolute index) selects it.
-    pub fn select(&mut self, index: usize) {
-        let delta = index as i64 - self.state.selected as i64;
-        self.state.focus = Pane::List;
-        self.scroll(delta);
-    }
-
-    /// The wheel scrolls whichever pane is focused.
-    pub fn wheel(&mut self, pane: Pane, delta: i64) {
-        self.state.focus = pane;
-        self.scroll(delta);
-    }
-
-    pub(super) fn reset_list(&mut self) {
-        self.state.pinned = None;
-        self.state.selected = 0;
-        self.state.window_start = 0;
-        self.state.rows.clear();
-        self.reload_rows(None, FIRST_WINDOW);
-    }
-
-    fn scroll(&mut self, delta: i64) {
-        let s = &mut self.state;
-        match s.focus {
-            Pane::List => {
-                s.pinned = None;
-                let last = s.total.max(1) - 1;
-                let next = (s.selected as i64).saturating_add(delta).clamp(0, last) as usize;
-                if next == s.selected {
-                    return;
-                }
-                s.selected = next;
-                let filter = self.filter();
-                let result = self.load_window(&filter, false, WINDOW).and_then(|()| self.load_record());
-                if let Err(e) = result {
-                    self.state.message = Some(e.message(self.state.lang));
-                }
-            }
-            Pane::Detail => s.detail_scroll = offset(s.detail_scroll, delta),
-            // The timeline is held from its newest end: down goes toward the newest entry.
-            Pane::Timeline => s.timeline_scroll = offset(s.timeline_scroll, -delta),
         }
     }
 }
@@ -761,6 +509,6 @@ fn cycle(pane: Pane, step: i32) -> Pane {
     Pane::ALL[(i + step).rem_euclid(Pane::ALL.len() as i32) as usize]
 }
 
-fn offset(value: u16, delta: i64) -> u16 {
+pub(super) fn offset(value: u16, delta: i64) -> u16 {
     (i64::from(value) + delta).clamp(0, i64::from(u16::MAX)) as u16
 }

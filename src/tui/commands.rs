@@ -23,23 +23,23 @@ impl App {
         match command {
             Command::Run(action) => self.handle(action),
             Command::Department(dept) => {
-                self.state.dept_filter = dept.clone();
+                self.state.list.dept_filter = dept.clone();
                 if dept.is_none() {
-                    self.state.priority_filter = None;
+                    self.state.list.priority_filter = None;
                 }
                 self.reset_list();
                 self.reload_reports();
             }
             Command::Priority(priority) => {
-                self.state.priority_filter = priority;
+                self.state.list.priority_filter = priority;
                 self.reset_list();
                 self.reload_reports();
             }
             Command::Goto(number) => {
-                self.state.pinned = Some(number);
+                self.state.shown.pinned = Some(number);
                 self.state.focus = Pane::Detail;
                 if let Err(e) = self.load_record() {
-                    self.state.pinned = None;
+                    self.state.shown.pinned = None;
                     self.state.message = Some(e.message(self.state.lang));
                 }
             }
@@ -50,15 +50,15 @@ impl App {
                 let s = &mut self.state;
                 if let Some(view) = saved.view.as_deref() {
                     match View::ALL.iter().find(|v| format!("{v:?}").eq_ignore_ascii_case(view)) {
-                        Some(v) => s.view = *v,
+                        Some(v) => s.list.view = *v,
                         None => {
                             s.message = Some(format!("{}: view `{view}`?", saved.name));
                         }
                     }
                 }
-                s.dept_filter = saved.dept.map(|d| d.trim().to_ascii_uppercase());
-                s.priority_filter = saved.priority.as_deref().and_then(Priority::parse);
-                s.query.set(&saved.text.unwrap_or_default());
+                s.list.dept_filter = saved.dept.map(|d| d.trim().to_ascii_uppercase());
+                s.list.priority_filter = saved.priority.as_deref().and_then(Priority::parse);
+                s.list.query.set(&saved.text.unwrap_or_default());
                 self.reset_list();
             }
         }

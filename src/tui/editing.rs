@@ -36,7 +36,7 @@ impl App {
     /// Opens an action's form on the selected issue (or the registration form), if the issue's
     /// stage and this person's role allow the action; otherwise says why and who can.
     pub fn open_form(&mut self, kind: FormKind) {
-        let record = if kind.on_issue() { self.state.record.clone() } else { None };
+        let record = if kind.on_issue() { self.state.shown.record.clone() } else { None };
         if let Err(why) = self.try_open(kind, record, None) {
             self.state.message = Some(why);
         }
@@ -431,7 +431,7 @@ impl App {
     /// the terminal on the user's side takes it, over SSH too).
     pub fn copy(&mut self, summary: bool) {
         let lang = self.state.lang;
-        let Some(r) = &self.state.record else {
+        let Some(r) = &self.state.shown.record else {
             self.state.message = Some(lang.pick("Select an issue first.", "请先选择一个问题。").into());
             return;
         };
@@ -456,11 +456,11 @@ impl App {
     /// control characters, never over an existing file.
     pub fn save_attachments(&mut self) {
         let lang = self.state.lang;
-        let Some(number) = self.state.record.as_ref().map(|r| r.issue.number.clone()) else {
+        let Some(number) = self.state.shown.record.as_ref().map(|r| r.issue.number.clone()) else {
             self.state.message = Some(lang.pick("Select an issue first.", "请先选择一个问题。").into());
             return;
         };
-        let ids: Vec<i64> = self.state.attachments.iter().map(|a| a.id).collect();
+        let ids: Vec<i64> = self.state.shown.attachments.iter().map(|a| a.id).collect();
         if ids.is_empty() {
             self.state.message = Some(lang.pick("No attachment to save.", "没有可保存的附件。").into());
             return;
@@ -535,7 +535,7 @@ impl App {
 
 /// The forms the selected issue lets this person open now (the status machine and permissions).
 pub fn allowed_forms(state: &State) -> Vec<FormKind> {
-    let Some(record) = state.record.as_ref() else { return Vec::new() };
+    let Some(record) = state.shown.record.as_ref() else { return Vec::new() };
     let env = env(state, Some(record));
     FormKind::ALL.into_iter().filter(|k| k.on_issue() && kinds::preflight(*k, &env).is_ok()).collect()
 }

@@ -54,7 +54,7 @@ impl App {
             Context::Form | Context::Picker => self.form_paste(text),
             Context::Search => {
                 let line = crate::domain::text::clean_input(text).replace('\n', " ");
-                self.state.query.insert_str(&line);
+                self.state.list.query.insert_str(&line);
                 self.query_changed();
             }
             Context::Palette => {
@@ -94,7 +94,7 @@ impl App {
             }
             Some(Action::Cancel) => {
                 self.state.overlay = None;
-                self.state.query.clear();
+                self.state.list.query.clear();
                 true
             }
             Some(Action::Down) => {
@@ -105,14 +105,14 @@ impl App {
                 self.handle(Action::Up);
                 false
             }
-            Some(edit) => self.state.query.apply(edit),
+            Some(edit) => self.state.list.query.apply(edit),
             None => match (typed_char(key), key.code) {
                 (Some(c), _) => {
-                    self.state.query.insert(c);
+                    self.state.list.query.insert(c);
                     true
                 }
-                (None, KeyCode::Backspace) => self.state.query.backspace(),
-                (None, KeyCode::Delete) => self.state.query.delete(),
+                (None, KeyCode::Backspace) => self.state.list.query.backspace(),
+                (None, KeyCode::Delete) => self.state.list.query.delete(),
                 _ => false,
             },
         };

@@ -12,6 +12,7 @@ pub mod form;
 mod input;
 pub mod keymap;
 pub mod line;
+pub mod list;
 pub mod overlay;
 pub mod palette;
 pub mod reports;

@@ -115,8 +115,8 @@ impl App {
     /// Starts reading the facts for `scope` (with the lists' filters). The view shows what it
     /// had, or "computing", until `poll_reports` brings the result.
     fn load_reports(&mut self, mut scope: Scope, weeks: i64, chart: usize, selected: usize, drill: bool) {
-        scope.dept = self.state.dept_filter.clone();
-        scope.priority = self.state.priority_filter;
+        scope.dept = self.state.list.dept_filter.clone();
+        scope.priority = self.state.list.priority_filter;
         let (send, result) = mpsc::channel();
         let path = self.store.path().to_path_buf();
         let (now, cal, lang) = (self.state.now, self.state.calendar.clone(), self.state.lang);
@@ -230,10 +230,10 @@ impl App {
                     if let Some((row, _)) = drill.rows.get(drill.selected) {
                         let number = row.number.clone();
                         self.state.reports = None;
-                        self.state.pinned = Some(number);
+                        self.state.shown.pinned = Some(number);
                         self.state.focus = Pane::Detail;
                         if let Err(e) = self.load_record() {
-                            self.state.pinned = None;
+                            self.state.shown.pinned = None;
                             self.state.message = Some(e.message(self.state.lang));
                         }
                     }

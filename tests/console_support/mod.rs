@@ -237,15 +237,15 @@ pub fn width_problems(buffer: &Buffer) -> Vec<String> {
 pub fn caption(app: &App) -> String {
     let s = &app.state;
     let selected = match s.selected_row() {
-        Some(row) => format!("{}/{} {}", s.selected + 1, s.total, row.number),
-        None => format!("none of {}", s.total),
+        Some(row) => format!("{}/{} {}", s.list.selected + 1, s.list.total, row.number),
+        None => format!("none of {}", s.list.total),
     };
     format!(
         "view {:?} · focus {:?} · sort {:?} · selected {selected} · query {:?}",
-        s.view,
+        s.list.view,
         s.focus,
-        s.sort,
-        s.query.as_str()
+        s.list.sort,
+        s.list.query.as_str()
     )
 }
 
@@ -275,6 +275,8 @@ pub fn screen_text(app: &mut App, width: u16, height: u16) -> String {
 pub fn settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.add_filter(r#"│ /[^"\n]*"#, "│ [DB]");
+    // Where an overlay leaves only the end of the database's temporary path.
+    settings.add_filter(r"\S*liaison\.db", "[DB]");
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
     settings

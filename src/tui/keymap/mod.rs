@@ -14,8 +14,9 @@ use crate::i18n::Lang;
 pub use action::{Action, Context};
 
 /// The lists the number keys switch between.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum View {
+    #[default]
     Inbox,
     Open,
     Department,

@@ -16,12 +16,12 @@ use crate::tui::app::{Pane, State};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let lang = state.lang;
-    let number = state.record.as_ref().map(|r| format!(" {}", r.issue.number)).unwrap_or_default();
+    let number = state.shown.record.as_ref().map(|r| format!(" {}", r.issue.number)).unwrap_or_default();
     let block =
         pane_block(format!(" {}{number} ", Pane::Detail.label(lang)), state.focus == Pane::Detail, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let Some(record) = &state.record else {
+    let Some(record) = &state.shown.record else {
         let text = lang.pick("Select an issue in the list.", "请在列表中选择一个问题。");
         frame.render_widget(Paragraph::new(Line::styled(text, theme.hint)), inner);
         return;
@@ -31,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     // of several styled pieces (participants), so scrolling may go a little past the end.
     let max_scroll = lines.len().saturating_sub(inner.height as usize / 2) as u16;
     let paragraph = Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false });
-    frame.render_widget(paragraph.scroll((state.detail_scroll.min(max_scroll), 0)), inner);
+    frame.render_widget(paragraph.scroll((state.shown.detail_scroll.min(max_scroll), 0)), inner);
 }
 
 /// Builds the pane's lines; long text wraps at `width` columns; the search terms are picked out.
@@ -40,7 +40,7 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
     let i = &r.issue;
     let names = Names::new(&state.people, &state.departments);
     let name = |login: &str| names.of(login);
-    let terms = Terms::new(&state.query, theme);
+    let terms = Terms::new(&state.list.query, theme);
     // Chinese takes full-width punctuation.
     let colon = lang.pick(": ", "：");
     let aside = |text: &str| match lang {
@@ -251,13 +251,13 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
         heading(&mut out, lang.pick("Archive and retrospective", "归档与复盘"));
         prose(&mut out, lang.pick("Retrospective", "复盘"), retro);
     }
-    if !state.notices.is_empty() {
+    if !state.shown.notices.is_empty() {
         heading(&mut out, lang.pick("Notifications", "通知记录"));
         notices(&mut out, state, theme, width);
     }
-    if !state.attachments.is_empty() {
+    if !state.shown.attachments.is_empty() {
         heading(&mut out, lang.pick("Attachments", "附件"));
-        for a in &state.attachments {
+        for a in &state.shown.attachments {
             let note = a.note.as_deref().map(|n| format!(" · {}", sanitize_line(n))).unwrap_or_default();
             let text = format!(
                 "{} · {} · {} {}{note}",
@@ -276,7 +276,7 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
 /// admins see this; the list is empty for others).
 fn notices(out: &mut Vec<Line<'static>>, state: &State, theme: &Theme, width: usize) {
     let lang = state.lang;
-    for n in &state.notices {
+    for n in &state.shown.notices {
         let to = match &n.recipient {
             Some(login) => login.clone(),
             None if n.mentions.is_empty() => n.channel.clone(),

@@ -20,13 +20,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         pane_block(title(state, area.width.saturating_sub(2) as usize), state.focus == Pane::List, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if state.rows.is_empty() {
+    if state.list.rows.is_empty() {
         let text = if !state.has_issues {
             lang.pick(
                 "No issue has been registered yet.\n\nRegister one:  liaison add --title … --background … --request … --dept RD\nExample data:  liaison demo --issues 200\n\n? shows the keys, q quits.",
                 "还没有登记任何问题。\n\n登记问题：liaison add --title … --background … --request … --dept RD\n示例数据：liaison demo --issues 200\n\n? 查看按键，q 退出。",
             )
-        } else if state.query.trim().is_empty() {
+        } else if state.list.query.trim().is_empty() {
             lang.pick(
                 "No issue here. Number keys switch lists; ? shows the keys.",
                 "此列表为空。数字键切换列表，? 查看按键。",
@@ -40,8 +40,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     }
     let visible = visible_rows(inner);
     let first = first_visible(inner, state);
-    let start = first.saturating_sub(state.window_start as usize);
-    let slice = state.rows.iter().skip(start).take(visible);
+    let start = first.saturating_sub(state.list.window_start as usize);
+    let slice = state.list.rows.iter().skip(start).take(visible);
 
     // Number, priority, status, deadline, departments; the title takes the rest.
     let widths_fixed: [u16; 5] = match inner.width {
@@ -53,7 +53,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let fixed: u16 = widths_fixed.iter().sum::<u16>() + 5;
     let title_width = inner.width.saturating_sub(fixed).max(8) as usize;
     // In my inbox the departments column tells what waits on me instead.
-    let inbox = state.view == crate::tui::keymap::View::Inbox;
+    let inbox = state.list.view == crate::tui::keymap::View::Inbox;
     let header = Row::new(
         [
             lang.pick("Number", "编号"),
@@ -65,7 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         ]
         .map(|h| Cell::from(h).style(theme.label)),
     );
-    let terms = Terms::new(&state.query, theme);
+    let terms = Terms::new(&state.list.query, theme);
     let mut rows = Vec::new();
     for (i, r) in slice.enumerate() {
         let absolute = first + i;
@@ -105,7 +105,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             cell(&fourth, widths_fixed[4]).style(if inbox { theme.urgent } else { Style::new() }),
             Cell::from(terms.line(&truncate(&sanitize_line(&r.title), title_width), Style::new())),
         ]);
-        rows.push(if absolute == state.selected { row.style(theme.selected) } else { row });
+        rows.push(if absolute == state.list.selected { row.style(theme.selected) } else { row });
     }
     let widths = [
         Constraint::Length(widths_fixed[0]),
@@ -122,21 +122,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 /// ` Issues · My inbox · by deadline 3/27 `. Shorter names when the pane is narrow.
 fn title(state: &State, room: usize) -> String {
     let lang = state.lang;
-    let position =
-        if state.total > 0 { format!(" {}/{} ", state.selected + 1, state.total) } else { " ".into() };
+    let position = if state.list.total > 0 {
+        format!(" {}/{} ", state.list.selected + 1, state.list.total)
+    } else {
+        " ".into()
+    };
     let mut narrowing = String::new();
-    if state.view == crate::tui::keymap::View::Department || state.dept_filter.is_some() {
+    if state.list.view == crate::tui::keymap::View::Department || state.list.dept_filter.is_some() {
         narrowing.push_str(&format!(" · {}", sanitize_line(state.view_dept())));
     }
-    if let Some(p) = state.priority_filter {
+    if let Some(p) = state.list.priority_filter {
         narrowing.push_str(&format!(" · {}", p.label(lang)));
     }
-    let sort = sort_label(state.sort, lang);
+    let sort = sort_label(state.list.sort, lang);
     let pane = Pane::List.label(lang);
     let candidates = [
-        format!(" {pane} · {}{narrowing} · {sort}{position}", state.view.label(lang)),
-        format!(" {pane} · {}{narrowing} · {sort}{position}", state.view.short_label(lang)),
-        format!(" {}{narrowing} · {sort}{position}", state.view.short_label(lang)),
+        format!(" {pane} · {}{narrowing} · {sort}{position}", state.list.view.label(lang)),
+        format!(" {pane} · {}{narrowing} · {sort}{position}", state.list.view.short_label(lang)),
+        format!(" {}{narrowing} · {sort}{position}", state.list.view.short_label(lang)),
     ];
     let fits = |t: &&String| crate::domain::text::width(t) <= room;
     candidates.iter().find(fits).unwrap_or(&candidates[2]).clone()
@@ -159,8 +162,8 @@ fn visible_rows(inner: Rect) -> usize {
 /// The first row on screen: the list scrolls to keep the selection in the middle.
 fn first_visible(inner: Rect, state: &State) -> usize {
     let visible = visible_rows(inner);
-    let total = state.total.max(0) as usize;
-    state.selected.saturating_sub(visible / 2).min(total.saturating_sub(visible))
+    let total = state.list.total.max(0) as usize;
+    state.list.selected.saturating_sub(visible / 2).min(total.saturating_sub(visible))
 }
 
 /// Which row (absolute index) is drawn at screen row `y` of the pane `area`.
@@ -176,7 +179,7 @@ pub fn row_at(area: Rect, state: &State, y: u16) -> Option<usize> {
         return None;
     }
     let index = first_visible(inner, state) + (y - first_row_y) as usize;
-    (index < state.total.max(0) as usize).then_some(index)
+    (index < state.list.total.max(0) as usize).then_some(index)
 }
 
 /// What waits on me in one issue, in a few words: minutes to confirm, acceptance, tasks due.

@@ -163,10 +163,10 @@ fn draw_header(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let reports_tab = in_reports
         .then(|| format!(" {} {} ", state.keymap.first_key(Action::Reports), Action::Reports.describe(lang)));
     let room = (area.width as usize).saturating_sub(reports_tab.as_deref().map_or(0, width));
-    let mut views: Vec<Span> = view_tabs(state.view, lang, room)
+    let mut views: Vec<Span> = view_tabs(state.list.view, lang, room)
         .into_iter()
         .map(|(view, label)| {
-            let active = view == state.view && !in_reports;
+            let active = view == state.list.view && !in_reports;
             Span::styled(label, if active { theme.tab_active } else { theme.tab })
         })
         .collect();
@@ -188,8 +188,8 @@ fn draw_header(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.hint,
         ));
     }
-    if state.searching() || !state.query.is_empty() {
-        let prompt = format!("/{}", sanitize_line(&state.query));
+    if state.searching() || !state.list.query.is_empty() {
+        let prompt = format!("/{}", sanitize_line(&state.list.query));
         second.push(Span::styled(prompt, theme.search));
     }
     frame.render_widget(Paragraph::new(vec![Line::from(views), Line::from(second)]), area);
@@ -206,7 +206,7 @@ fn draw_header(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         } else {
             0
         };
-        let x = area.x as usize + used + 1 + state.query.cursor_width();
+        let x = area.x as usize + used + 1 + state.list.query.cursor_width();
         frame.set_cursor_position((x.min(area.right().saturating_sub(1) as usize) as u16, area.y + 1));
     }
 }
@@ -292,7 +292,10 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Context::Main => {
             actions.iter().map(|a| format!("{} {}", state.keymap.first_key(*a), short(*a))).collect()
         }
-        other => state.keymap.hints(other, lang),
+        // The search line has no room of its own for its keys; every other overlay names its
+        // keys itself, in the words it uses (a form's submit key says 登记, 保存, 验收…).
+        Context::Search => state.keymap.hints(Context::Search, lang),
+        _ => Vec::new(),
     };
     let mut spans = vec![Span::styled(who, theme.status_me), Span::styled(counts, theme.status_counts)];
     let used = spans.iter().map(|s| width(&s.content)).sum::<usize>();
@@ -302,7 +305,8 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         None => {
             let db = format!(" {} ", state.db);
             // Whole hints only, as many as fit; the database's path after them if there is room.
-            let hints = format!(" {}", fit(&hints, rest.saturating_sub(1)));
+            let hints = fit(&hints, rest.saturating_sub(1));
+            let hints = if hints.is_empty() { hints } else { format!(" {hints}") };
             let with_db = format!("{hints}  │{db}");
             let text = if width(&with_db) <= rest { with_db } else { hints };
             Span::styled(text, theme.hint)

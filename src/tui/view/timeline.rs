@@ -18,12 +18,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let block = pane_block(format!(" {} ", Pane::Timeline.label(lang)), state.focus == Pane::Timeline, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let Some(record) = &state.record else {
+    let Some(record) = &state.shown.record else {
         return;
     };
     let names = Names::new(&state.people, &state.departments);
     let name = |login: &str| names.of(login);
-    let terms = Terms::new(&state.query, theme);
+    let terms = Terms::new(&state.list.query, theme);
     let mut lines = Vec::new();
     for e in &record.events {
         let (mark, style) = match e.kind {
@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         let head = format!("{} {} {}{proxy}", e.at.format("%m-%d %H:%M"), name(who), e.kind.label(lang));
         let head = truncate(&head, (inner.width as usize).saturating_sub(2)).into_owned();
         // What others did since I last looked.
-        let new = state.seen_upto.is_some_and(|seen| e.id > seen) && e.actor != state.me.login;
+        let new = state.shown.seen_upto.is_some_and(|seen| e.id > seen) && e.actor != state.me.login;
         let mut spans = vec![Span::styled(format!("{mark} "), style)];
         spans.extend(terms.spans(&head, style));
         if new {
@@ -60,7 +60,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     // Newest at the bottom; by default the view follows the newest entries.
     let height = inner.height as usize;
     let bottom = lines.len().saturating_sub(height);
-    let scroll = bottom.saturating_sub(state.timeline_scroll as usize);
+    let scroll = bottom.saturating_sub(state.shown.timeline_scroll as usize);
     frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), inner);
 }
 
