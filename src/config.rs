@@ -20,7 +20,7 @@ pub struct FileConfig {
     pub db: Option<PathBuf>,
     pub lang: Option<String>,
     /// The console's keys: action name → keys, e.g. `quit = ["q", "ctrl-c"]` for the main
-    /// screen, and a table per overlay: `[keys.form]` `submit = ["ctrl-enter"]`.
+    /// screen, and a table per overlay: `[keys.form]` `submit = ["ctrl-x"]`.
     #[serde(default, deserialize_with = "keys_table")]
     pub keys: BTreeMap<String, Vec<String>>,
     /// Named filters the console offers in its palette.

@@ -129,7 +129,10 @@ impl Palette {
         )];
         entries.extend(depts.iter().map(|d| {
             Entry::new(
-                format!("{dept}: {} ({})", d.name, d.code),
+                match lang {
+                    Lang::En => format!("{dept}: {} ({})", d.name, d.code),
+                    Lang::Zh => format!("{dept}：{}（{}）", d.name, d.code),
+                },
                 String::new(),
                 format!("department {}", d.code.to_lowercase()),
                 Command::Department(Some(d.code.clone())),
@@ -138,7 +141,7 @@ impl Palette {
         let prio = lang.pick("Priority", "优先级");
         entries.extend(Priority::ALL.iter().map(|p| {
             Entry::new(
-                format!("{prio}: {}", p.label(lang)),
+                format!("{prio}{}{}", lang.pick(": ", "："), p.label(lang)),
                 String::new(),
                 format!("priority {}", p.code()),
                 Command::Priority(Some(*p)),
@@ -147,7 +150,7 @@ impl Palette {
         let saved_label = lang.pick("Saved filter", "已存筛选");
         entries.extend(saved.iter().enumerate().map(|(i, f)| {
             Entry::new(
-                format!("{saved_label}: {}", f.name),
+                format!("{saved_label}{}{}", lang.pick(": ", "："), f.name),
                 String::new(),
                 "saved filter".into(),
                 Command::Saved(i),

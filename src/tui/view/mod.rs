@@ -386,3 +386,34 @@ pub fn clear_under(frame: &mut Frame, popup: Rect) {
     let right = (popup.right() + 1).min(screen.right());
     frame.render_widget(Clear, Rect { x, y: popup.y, width: right - x, height: popup.height });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::tui::keymap::Keymap;
+
+    /// A hint is shown whole or not at all, in every context, at every width.
+    #[test]
+    fn hints_are_never_cut() {
+        let keymap = Keymap::default();
+        for lang in [Lang::Zh, Lang::En] {
+            for context in Context::ALL {
+                let hints = keymap.hints(context, lang);
+                for room in 0..100 {
+                    let shown = fit(&hints, room);
+                    assert!(width(&shown) <= room, "{shown:?} in {room}");
+                    if shown.is_empty() {
+                        continue;
+                    }
+                    for part in shown.split("  ") {
+                        assert!(
+                            hints.iter().any(|h| h == part),
+                            "{context:?} {room}: {part:?} is not a whole hint"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
