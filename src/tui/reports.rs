@@ -285,12 +285,11 @@ impl App {
                 return false;
             }
             _ => {
-                self.state.message = Some(
-                    self.state
-                        .lang
-                        .pick("Reports: Esc goes back to the lists.", "报表视图：按 Esc 返回问题列表。")
-                        .to_string(),
-                );
+                let back = self.state.keymap.first_key(Action::Back);
+                self.state.message = Some(match self.state.lang {
+                    crate::i18n::Lang::En => format!("Reports: {back} goes back to the lists."),
+                    crate::i18n::Lang::Zh => format!("报表视图：按 {back} 返回问题列表。"),
+                });
             }
         }
         true

@@ -133,7 +133,7 @@ pub fn build(kind: FormKind, env: &Env) -> Form {
             (
                 Spec::new("path", "File", "文件", Kind::Path)
                     .required()
-                    .hint("A path; Tab completes it", "文件路径；Tab 补全"),
+                    .hint("A path; {next} completes it", "文件路径；{next} 补全"),
                 String::new(),
             ),
             (

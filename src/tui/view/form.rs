@@ -271,8 +271,7 @@ fn draw_value(
         _ => {
             if field.is_empty() {
                 // The hint stands in the empty field; the cursor waits at its start.
-                let hint = field.spec.hint.map(|(en, zh)| lang.pick(en, zh)).unwrap_or("");
-                let hint = truncate(hint, area.width as usize).into_owned();
+                let hint = truncate(&hint_text(field, state), area.width as usize).into_owned();
                 frame.render_widget(Paragraph::new(Line::styled(hint, theme.hint)), area);
                 return focused.then_some((area.x, area.y));
             }
@@ -289,9 +288,16 @@ fn draw_value(
     }
 }
 
+/// A field's hint in the user's language. A hint may name the key that moves on: `{next}`
+/// stands for it.
+fn hint_text(field: &Field, state: &State) -> String {
+    let next = state.keymap.first_key_in(Context::Form, Action::NextField);
+    field.spec.hint.map(|(en, zh)| state.lang.pick(en, zh)).unwrap_or("").replace("{next}", &next)
+}
+
 fn placeholder(field: &Field, state: &State, focused: bool) -> String {
     let lang = state.lang;
-    let hint = field.spec.hint.map(|(en, zh)| lang.pick(en, zh)).unwrap_or("");
+    let hint = hint_text(field, state);
     if focused {
         format!("{} {hint}", lang.pick("Enter or type to choose —", "按 Enter 或直接输入以选择 —"))
     } else {

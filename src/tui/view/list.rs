@@ -11,8 +11,10 @@ use super::{Theme, pane_block};
 use crate::domain::deadline::countdown;
 use crate::domain::text::{sanitize_line, truncate};
 use crate::domain::*;
+use crate::i18n::Lang;
 use crate::store::SortKey;
 use crate::tui::app::{Pane, State};
+use crate::tui::keymap::Action;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let lang = state.lang;
@@ -21,18 +23,27 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if state.list.rows.is_empty() {
+        let key = |a: Action| state.keymap.first_key(a);
+        let (help, quit, back) = (key(Action::Help), key(Action::Quit), key(Action::Back));
         let text = if !state.has_issues {
-            lang.pick(
-                "No issue has been registered yet.\n\nRegister one:  liaison add --title … --background … --request … --dept RD\nExample data:  liaison demo --issues 200\n\n? shows the keys, q quits.",
-                "还没有登记任何问题。\n\n登记问题：liaison add --title … --background … --request … --dept RD\n示例数据：liaison demo --issues 200\n\n? 查看按键，q 退出。",
-            )
+            match lang {
+                Lang::En => format!(
+                    "No issue has been registered yet.\n\nRegister one:  liaison add --title … --background … --request … --dept RD\nExample data:  liaison demo --issues 200\n\n{help} shows the keys, {quit} quits."
+                ),
+                Lang::Zh => format!(
+                    "还没有登记任何问题。\n\n登记问题：liaison add --title … --background … --request … --dept RD\n示例数据：liaison demo --issues 200\n\n{help} 查看按键，{quit} 退出。"
+                ),
+            }
         } else if state.list.query.trim().is_empty() {
-            lang.pick(
-                "No issue here. Number keys switch lists; ? shows the keys.",
-                "此列表为空。数字键切换列表，? 查看按键。",
-            )
+            match lang {
+                Lang::En => format!("No issue here. Number keys switch lists; {help} shows the keys."),
+                Lang::Zh => format!("此列表为空。数字键切换列表，{help} 查看按键。"),
+            }
         } else {
-            lang.pick("No issue matches the search. Esc clears it.", "没有匹配的问题。按 Esc 清除搜索。")
+            match lang {
+                Lang::En => format!("No issue matches the search. {back} clears it."),
+                Lang::Zh => format!("没有匹配的问题。按 {back} 清除搜索。"),
+            }
         };
         let lines: Vec<Line> = text.lines().map(|l| Line::styled(l.to_string(), theme.hint)).collect();
         frame.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }), inner);

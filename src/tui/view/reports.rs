@@ -16,6 +16,7 @@ use crate::domain::report::{Figure, Report};
 use crate::domain::text::{pad, pad_left, sanitize_line, truncate, width};
 use crate::i18n::Lang;
 use crate::tui::app::State;
+use crate::tui::keymap::Action;
 use crate::tui::reports::{Chart, Reports};
 
 /// The header's second line: period, filters, and which chart of how many.
@@ -87,7 +88,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, r: &Reports, theme: &T
 
 /// The view while its first figures are computed.
 pub fn draw_pending(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let text = state.lang.pick("Computing the report…  Esc goes back.", "正在计算报表…  按 Esc 返回。");
+    let back = state.keymap.first_key(Action::Back);
+    let text = match state.lang {
+        Lang::En => format!("Computing the report…  {back} goes back."),
+        Lang::Zh => format!("正在计算报表…  按 {back} 返回。"),
+    };
     let block = pane_block(format!(" {} ", state.lang.pick("Reports", "报表")), true, theme);
     frame.render_widget(Paragraph::new(Line::styled(text, theme.hint)).block(block), area);
 }
@@ -192,11 +197,12 @@ fn draw_figure(
             lines.extend(table_lines(&reasons, shown, None, room, theme));
         }
     }
-    let title = lang.pick(
-        " Figures · Enter: the issues behind the selected row ",
-        " 数据 · Enter 查看所选部门背后的问题 ",
-    );
-    let block = pane_block(title.to_string(), false, theme);
+    let open = state.keymap.first_key(Action::Open);
+    let title = match lang {
+        Lang::En => format!(" Figures · {open}: the issues behind the selected row "),
+        Lang::Zh => format!(" 数据 · {open} 查看所选部门背后的问题 "),
+    };
+    let block = pane_block(title, false, theme);
     frame.render_widget(Paragraph::new(lines).block(block), bottom);
 }
 
@@ -399,9 +405,11 @@ fn draw_drill(
             theme.hint,
         ));
     }
-    lines.push(Line::styled(
-        lang.pick("Enter opens the issue · Esc closes", "Enter 打开问题 · Esc 关闭"),
-        theme.hint,
-    ));
+    let (open, back) = (state.keymap.first_key(Action::Open), state.keymap.first_key(Action::Back));
+    let keys = match lang {
+        Lang::En => format!("{open} opens the issue · {back} closes"),
+        Lang::Zh => format!("{open} 打开问题 · {back} 关闭"),
+    };
+    lines.push(Line::styled(keys, theme.hint));
     frame.render_widget(Paragraph::new(lines), inner);
 }
