@@ -340,25 +340,12 @@ fn draw_hint(frame: &mut Frame, area: Rect, form: &Form, state: &State, theme: &
             }
         }
         hints.push(lang.pick("kept as a draft as you type", "输入内容随时存为草稿").to_string());
-        (fit_hints(&hints, area.width as usize), theme.hint)
+        (super::fit(&hints, area.width as usize, " · "), theme.hint)
     };
     frame.render_widget(
         Paragraph::new(Line::styled(truncate(&text, area.width as usize).into_owned(), style)),
         area,
     );
-}
-
-/// As many hints as fit, whole, in their order.
-fn fit_hints(hints: &[String], room: usize) -> String {
-    let mut text = String::new();
-    for hint in hints {
-        let next = if text.is_empty() { hint.clone() } else { format!("{text} · {hint}") };
-        if width(&next) > room {
-            break;
-        }
-        text = next;
-    }
-    text
 }
 
 /// The picker under (or over) its field; returns where the cursor goes (the end of the query).
@@ -389,7 +376,7 @@ fn draw_picker(
         ]
         .to_vec()
     };
-    let title = format!(" {} ", fit_hints(&hints, w.saturating_sub(4) as usize));
+    let title = format!(" {} ", super::fit(&hints, w.saturating_sub(4) as usize, " · "));
     let block = pane_block(title, true, theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);

@@ -144,7 +144,7 @@ fn draw_palette(frame: &mut Frame, area: Rect, palette: &Palette, state: &State,
         hints.insert(0, lang.pick("a listed key runs it", "按所列按键直接执行").to_string());
     }
     let footer = Rect { y: inner.bottom().saturating_sub(1), height: 1, ..inner };
-    frame.render_widget(Line::styled(fit(&hints, inner.width as usize), theme.hint), footer);
+    frame.render_widget(Line::styled(fit(&hints, inner.width as usize, "  "), theme.hint), footer);
     let x = inner.x as usize + 2 + palette.input.cursor_width();
     if state.help.is_none() {
         frame.set_cursor_position((x.min(inner.right().saturating_sub(1) as usize) as u16, inner.y));
@@ -305,7 +305,7 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         None => {
             let db = format!(" {} ", state.db);
             // Whole hints only, as many as fit; the database's path after them if there is room.
-            let hints = fit(&hints, rest.saturating_sub(1));
+            let hints = fit(&hints, rest.saturating_sub(1), "  ");
             let hints = if hints.is_empty() { hints } else { format!(" {hints}") };
             let with_db = format!("{hints}  │{db}");
             let text = if width(&with_db) <= rest { with_db } else { hints };
@@ -359,11 +359,11 @@ fn draw_long_message(frame: &mut Frame, area: Rect, status: Rect, state: &State,
     frame.render_widget(Paragraph::new(text).block(block), rect);
 }
 
-/// As many hints as fit whole in `room` columns, in their order, two spaces apart.
-fn fit(hints: &[String], room: usize) -> String {
+/// As many hints as fit whole in `room` columns, in their order, `between` them.
+fn fit(hints: &[String], room: usize, between: &str) -> String {
     let mut text = String::new();
     for hint in hints {
-        let next = if text.is_empty() { hint.clone() } else { format!("{text}  {hint}") };
+        let next = if text.is_empty() { hint.clone() } else { format!("{text}{between}{hint}") };
         if width(&next) > room {
             break;
         }
@@ -401,7 +401,7 @@ mod tests {
             for context in Context::ALL {
                 let hints = keymap.hints(context, lang);
                 for room in 0..100 {
-                    let shown = fit(&hints, room);
+                    let shown = fit(&hints, room, "  ");
                     assert!(width(&shown) <= room, "{shown:?} in {room}");
                     if shown.is_empty() {
                         continue;
