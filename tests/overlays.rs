@@ -195,3 +195,21 @@ fn every_refusal_is_whole_at_80x24() {
     }
     assert!(seen > 50, "refusals checked: {seen}");
 }
+
+/// What a form says as you type (a date it cannot read lists every form it can) is whole at
+/// 80×24, however long.
+#[test]
+fn a_forms_notes_are_whole_at_80x24() {
+    let team = Team::new();
+    team.busy_issue();
+    for lang in [Lang::Zh, Lang::En] {
+        let mut app = team.app_in(&team.zhangsan, lang);
+        press(&mut app, "M");
+        assert_eq!(app.state.form().map(|f| f.kind), Some(FormKind::Meeting), "{:?}", app.state.message);
+        type_text(&mut app, "昨天 25:00");
+        let rows = lines(&draw(&mut app, 80, 24));
+        let screen = flattened(&rows);
+        // The list of accepted forms ends with the last one, on screen.
+        assert!(screen.contains("+2wd10:00"), "{}", rows.join("\n"));
+    }
+}

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{Theme, pane_block};
-use crate::domain::text::{pad, sanitize_line, truncate, width};
+use crate::domain::text::{pad, sanitize_line, truncate, width, wrap};
 use crate::i18n::Lang;
 use crate::tui::app::State;
 use crate::tui::editing::form_env;
@@ -57,7 +57,20 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, state: &State, theme: &T
     let preamble: Vec<Line> =
         form.preamble.iter().map(|p| Line::styled(sanitize_line(p).into_owned(), theme.hint)).collect();
     let preamble_rows = wrapped_rows(&form.preamble, inner.width).min(4);
-    let note_rows = (notes.len() as u16).min(4);
+    // Every note whole, wrapped to the form's width: up to six rows, taken from prose fields.
+    let note_lines: Vec<Line> = notes
+        .iter()
+        .flat_map(|n| {
+            let (mark, style) = match n.level {
+                Level::Error => ("✗", theme.late),
+                Level::Warning => ("!", theme.urgent),
+                Level::Info => ("·", theme.hint),
+            };
+            let text = format!("{mark} {}", sanitize_line(&n.text));
+            wrap(&text, inner.width as usize).into_iter().map(move |l| Line::styled(l, style))
+        })
+        .collect();
+    let note_rows = (note_lines.len() as u16).min(6);
     let fixed: u16 = form.fields.iter().filter(|f| !f.spec.is_prose()).count() as u16;
     let prose: Vec<usize> = (0..form.fields.len()).filter(|i| form.fields[*i].spec.is_prose()).collect();
     let room = inner.height.saturating_sub(preamble_rows + fixed + note_rows + 1);
@@ -94,18 +107,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, state: &State, theme: &T
     }
 
     let notes_area = areas[form.fields.len() + 1];
-    let lines: Vec<Line> = notes
-        .iter()
-        .map(|n| {
-            let (mark, style) = match n.level {
-                Level::Error => ("✗", theme.late),
-                Level::Warning => ("!", theme.urgent),
-                Level::Info => ("·", theme.hint),
-            };
-            Line::styled(format!("{mark} {}", sanitize_line(&n.text)), style)
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), notes_area);
+    frame.render_widget(Paragraph::new(note_lines), notes_area);
     draw_hint(frame, areas[form.fields.len() + 2], form, state, theme);
 
     if let Some(picker) = &form.picker {
