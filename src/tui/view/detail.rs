@@ -116,7 +116,12 @@ pub fn lines(r: &IssueRecord, state: &State, theme: &Theme, width: usize) -> Vec
     prose(&mut out, lang.pick("Title", "标题"), &i.title);
     prose(&mut out, lang.pick("Background", "背景"), &i.background);
     prose(&mut out, lang.pick("Request", "具体诉求"), &i.request);
-    field(&mut out, lang.pick("Departments", "涉及部门"), i.departments.join(", "), Style::new());
+    field(
+        &mut out,
+        lang.pick("Departments", "涉及部门"),
+        i.departments.join(lang.pick(", ", "、")),
+        Style::new(),
+    );
 
     heading(&mut out, lang.pick("Communication", "沟通记录"));
     if r.meetings.is_empty() {

@@ -24,12 +24,14 @@ pub fn header_line(r: &Reports, lang: Lang) -> String {
     let all = lang.pick("all", "全部");
     let dept = r.scope.dept.as_deref().unwrap_or(all);
     let priority = r.scope.priority.map_or(all, |p| p.label(lang));
+    let weeks = match lang {
+        Lang::En => format!(" ({} wk)", r.weeks),
+        Lang::Zh => format!("（{}周）", r.weeks),
+    };
     format!(
-        " {}–{} ({}{}) · {} · {} · {}/{} {}",
+        " {}–{}{weeks} · {} · {} · {}/{} {}",
         r.scope.from,
         r.scope.to.format("%m-%d"),
-        r.weeks,
-        lang.pick(" wk", "周"),
         dept,
         priority,
         r.chart + 1,
