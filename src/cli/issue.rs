@@ -149,10 +149,11 @@ pub fn list(s: &mut Session, a: ListArgs) -> CliResult {
             lang.pick("Title", "标题"),
         ];
         let people = s.store.people()?;
+        let names = crate::domain::names::Names::new(&people, &[]);
         let mut out = csv::Writer::new();
         out.row(head)?;
         for r in &rows {
-            let proposer = render::name(&r.proposer, &people);
+            let proposer = names.with_login(&r.proposer);
             out.row([
                 r.number.as_str(),
                 r.priority.label(lang),
@@ -275,6 +276,7 @@ pub fn alerts(s: &mut Session, a: AlertsArgs) -> CliResult {
     }
     let lang = s.lang;
     let people = s.store.people()?;
+    let names = crate::domain::names::Names::new(&people, &[]);
     let this_year = s.now.year();
     let rows: Vec<Vec<Cell>> = alerts
         .iter()
@@ -291,7 +293,7 @@ pub fn alerts(s: &mut Session, a: AlertsArgs) -> CliResult {
                 format!("{} #{}", x.number, x.task.seq).into(),
                 Cell::with_short(deadline, short),
                 x.task.dept.as_str().into(),
-                render::name(&x.task.owner, &people).into(),
+                names.with_login(&x.task.owner).into(),
                 format!("{}%", x.task.percent).into(),
                 x.task.title.as_str().into(),
             ]

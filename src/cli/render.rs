@@ -59,18 +59,6 @@ pub fn person(login: &str, people: &[Person]) -> String {
     }
 }
 
-/// A person as a list shows them: the display name, with the login only where two people share
-/// the name (王艳 (wangyanops) beside 王艳 (wangyanrd)).
-pub fn name(login: &str, people: &[Person]) -> String {
-    match people.iter().find(|p| p.login == login) {
-        Some(p) if people.iter().filter(|q| q.display_name == p.display_name).count() > 1 => {
-            format!("{} ({})", sanitize_line(&p.display_name), sanitize_line(&p.login))
-        }
-        Some(p) => sanitize_line(&p.display_name).into_owned(),
-        None => sanitize_line(login).into_owned(),
-    }
-}
-
 /// The department's name and code, e.g. 研发部 (RD).
 pub fn dept(code: &str, depts: &[Department]) -> String {
     match depts.iter().find(|d| d.code == code) {

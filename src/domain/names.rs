@@ -56,6 +56,20 @@ impl<'a> Names<'a> {
     }
 }
 
+impl Names<'_> {
+    /// How a list on the command line shows a person: the name, with the login where two people
+    /// share the name: 王艳 (wangyanops) beside 王艳 (wangyanrd).
+    pub fn with_login(&self, login: &str) -> String {
+        match self.people.get(login) {
+            Some(p) if self.shared.contains(p.display_name.as_str()) => {
+                format!("{} ({})", sanitize_line(&p.display_name), sanitize_line(&p.login))
+            }
+            Some(p) => sanitize_line(&p.display_name).into_owned(),
+            None => sanitize_line(login).into_owned(),
+        }
+    }
+}
+
 /// One person's name as shown among `people` (for many names, build [`Names`] once).
 pub fn display_name(login: &str, people: &[Person], depts: &[Department]) -> String {
     Names::new(people, depts).of(login)

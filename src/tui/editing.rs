@@ -58,7 +58,7 @@ impl App {
             form.base_version = d.base_version;
             form.base_event = d.base_event;
         }
-        let session = FormSession { origin, ..FormSession::new(form, record) };
+        let session = FormSession::new(form, origin, record);
         self.state.overlay = Some(Overlay::Form(Box::new(session)));
         Ok(())
     }

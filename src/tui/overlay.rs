@@ -34,8 +34,8 @@ pub struct FormSession {
 }
 
 impl FormSession {
-    pub fn new(form: Form, record: Option<IssueRecord>) -> FormSession {
-        let origin = form.draft();
+    /// A form that opened as `origin` (before a draft's values went in, if any).
+    pub fn new(form: Form, origin: FormDraft, record: Option<IssueRecord>) -> FormSession {
         FormSession { form, origin, record, dialog: None, discard_armed: false }
     }
 

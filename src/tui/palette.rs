@@ -195,23 +195,21 @@ impl Palette {
     /// Deletes the character before the cursor; whether the input changed.
     pub fn backspace(&mut self) -> bool {
         let changed = self.input.backspace();
-        if changed {
-            self.refilter();
-        }
-        changed
+        self.refilter_if(changed)
     }
 
     pub fn delete(&mut self) -> bool {
         let changed = self.input.delete();
-        if changed {
-            self.refilter();
-        }
-        changed
+        self.refilter_if(changed)
     }
 
     /// A text-editing action on the input; whether it changed.
     pub fn edit(&mut self, action: Action) -> bool {
         let changed = self.input.apply(action);
+        self.refilter_if(changed)
+    }
+
+    fn refilter_if(&mut self, changed: bool) -> bool {
         if changed {
             self.refilter();
         }

@@ -368,20 +368,20 @@ impl Default for Keymap {
             (Key::ch('?'), Cancel),
             (Key::plain(F(1)), Cancel),
         ];
-        let mut bindings = Vec::new();
-        let mut add = |context: Context, table: &mut dyn Iterator<Item = (Key, Action)>| {
-            bindings.extend(table.map(|(key, action)| Binding { context, key, action }));
+        let of = |context: Context, table: Vec<(Key, Action)>| {
+            table.into_iter().map(move |(key, action)| Binding { context, key, action })
         };
-        add(Context::Main, &mut main.into_iter().chain(views).chain(reports));
-        add(Context::Form, &mut form.into_iter());
-        add(Context::Picker, &mut picker.into_iter());
-        add(Context::Palette, &mut palette.into_iter());
-        add(Context::Search, &mut search.into_iter());
-        add(Context::Line, &mut line.into_iter());
-        add(Context::Conflict, &mut conflict.into_iter());
-        add(Context::Confirm, &mut confirm.into_iter());
-        add(Context::Restore, &mut restore.into_iter());
-        add(Context::Help, &mut help.into_iter());
+        let bindings = of(Context::Main, main.into_iter().chain(views).chain(reports).collect())
+            .chain(of(Context::Form, form.to_vec()))
+            .chain(of(Context::Picker, picker.to_vec()))
+            .chain(of(Context::Palette, palette.to_vec()))
+            .chain(of(Context::Search, search.to_vec()))
+            .chain(of(Context::Line, line.to_vec()))
+            .chain(of(Context::Conflict, conflict.to_vec()))
+            .chain(of(Context::Confirm, confirm.to_vec()))
+            .chain(of(Context::Restore, restore.to_vec()))
+            .chain(of(Context::Help, help.to_vec()))
+            .collect();
         Keymap { bindings }
     }
 }
@@ -445,15 +445,17 @@ impl Keymap {
     /// The keys bound to an action in a context (text-editing keys included where text is
     /// typed), as shown to people: `j ↓`.
     pub fn keys_in(&self, context: Context, action: Action) -> Vec<String> {
-        let own = |c: Context| -> Vec<String> {
-            self.bindings
-                .iter()
-                .filter(|b| b.context == c && b.action == action)
-                .map(|b| b.key.name())
-                .collect()
-        };
-        let keys = own(context);
-        if keys.is_empty() && context.edits_text() { own(Context::Line) } else { keys }
+        let keys = self.own_keys(context, action);
+        if keys.is_empty() && context.edits_text() { self.own_keys(Context::Line, action) } else { keys }
+    }
+
+    /// The keys a context's own table binds to an action.
+    fn own_keys(&self, context: Context, action: Action) -> Vec<String> {
+        self.bindings
+            .iter()
+            .filter(|b| b.context == context && b.action == action)
+            .map(|b| b.key.name())
+            .collect()
     }
 
     /// The first key bound to an action in a context, for hints.
@@ -494,12 +496,7 @@ impl Keymap {
                     .actions()
                     .into_iter()
                     .filter_map(|a| {
-                        let keys = self
-                            .bindings
-                            .iter()
-                            .filter(|b| b.context == context && b.action == a)
-                            .map(|b| b.key.name())
-                            .collect::<Vec<_>>();
+                        let keys = self.own_keys(context, a);
                         (!keys.is_empty()).then(|| (keys.join(" "), a.describe_in(context, lang)))
                     })
                     .collect(),
