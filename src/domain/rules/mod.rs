@@ -10,172 +10,20 @@
 //! answers for one concrete act with its arguments (this task, this date, on whose behalf), and
 //! always asks `may` first, so the two cannot disagree.
 
+mod act;
 mod facts;
 mod invariants;
+mod refusals;
 
+pub use act::{Act, Ask, Outcome, Refusal, TaskChange};
 pub use facts::{counts_as_response, is_proposing_side, next_due, suggests_escalation, takes_tasks};
 pub use invariants::{Violation, violations};
-
-use chrono::{NaiveDate, NaiveDateTime};
+use refusals::*;
 
 use super::permission::{self, Scope};
 use super::status::{self, Action};
 use super::*;
 use crate::i18n::{Bilingual, Lang};
-
-/// Why an action is refused, and who could do it instead, in both languages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub action: Action,
-    pub why: Bilingual,
-    pub who_can: Option<Bilingual>,
-}
-
-impl Refusal {
-    fn new(action: Action, en: impl Into<String>, zh: impl Into<String>) -> Refusal {
-        Refusal { action, why: Bilingual::new(en, zh), who_can: None }
-    }
-
-    fn who(mut self, en: impl Into<String>, zh: impl Into<String>) -> Refusal {
-        self.who_can = Some(Bilingual::new(en, zh));
-        self
-    }
-
-    /// One sentence: what cannot be done, why, and who can.
-    pub fn message(&self, lang: Lang) -> String {
-        let who = self.who_can.as_ref().map(|w| w.get(lang).to_string());
-        match (lang, who) {
-            (Lang::En, Some(who)) => {
-                format!("cannot {}: {}; {who}", self.action.label(lang), self.why.get(lang))
-            }
-            (Lang::En, None) => format!("cannot {}: {}", self.action.label(lang), self.why.get(lang)),
-            (Lang::Zh, Some(who)) => {
-                format!("不能{}：{}；{who}", self.action.label(lang), self.why.get(lang))
-            }
-            (Lang::Zh, None) => format!("不能{}：{}", self.action.label(lang), self.why.get(lang)),
-        }
-    }
-}
-
-impl std::fmt::Display for Refusal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message(Lang::En))
-    }
-}
-
-impl std::error::Error for Refusal {}
-
-/// What an allowed action leads to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    /// The stage after the action.
-    pub status: Status,
-    /// The action is the issue's first response.
-    pub first_response: bool,
-    /// Something the person should know (their action does not count as the first response…).
-    pub note: Option<Bilingual>,
-}
-
-/// A change to a task, as far as the rules look at it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TaskChange {
-    pub deadline: Option<NaiveDate>,
-    pub state: Option<TaskState>,
-    pub percent: Option<u8>,
-}
-
-/// One concrete act, with the arguments the rules look at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Act<'a> {
-    EditDescription,
-    Acknowledge,
-    Comment,
-    RecordMeeting,
-    /// The recorder's new version of the minutes (the answer to an objection).
-    AmendMinutes {
-        meeting: i64,
-    },
-    /// `participant` confirms or objects; someone else may do it for them with a reason.
-    AnswerMinutes {
-        meeting: i64,
-        participant: &'a str,
-        proxy_reason: Option<&'a str>,
-    },
-    /// `involve`: add the department to the issue if it is not involved yet.
-    AddTask {
-        dept: &'a str,
-        deadline: NaiveDate,
-        involve: bool,
-    },
-    UpdateTask {
-        task: i64,
-        change: TaskChange,
-    },
-    CancelTask {
-        task: i64,
-    },
-    AddProgress {
-        task: Option<i64>,
-        percent: Option<u8>,
-    },
-    RaiseRisk {
-        task: i64,
-        new_deadline: Option<NaiveDate>,
-    },
-    Escalate,
-    CloseEscalation,
-    /// `waiver`: a coordinator's reason for a solution before any involved department responded.
-    Resolve {
-        waiver: Option<&'a str>,
-    },
-    Accept {
-        proxy_reason: Option<&'a str>,
-    },
-    Refuse {
-        proxy_reason: Option<&'a str>,
-    },
-    Archive,
-    Attach,
-    /// Taking back my own last change (`of`), made when the issue was at `version`.
-    Undo {
-        of: Action,
-        version: i64,
-    },
-}
-
-impl Act<'_> {
-    pub fn action(&self) -> Action {
-        match self {
-            Act::EditDescription => Action::EditDescription,
-            Act::Acknowledge => Action::Acknowledge,
-            Act::Comment => Action::Comment,
-            Act::RecordMeeting => Action::RecordMeeting,
-            Act::AmendMinutes { .. } => Action::AmendMinutes,
-            Act::AnswerMinutes { .. } => Action::AnswerMinutes,
-            Act::AddTask { .. } => Action::AddTask,
-            Act::UpdateTask { .. } => Action::UpdateTask,
-            Act::CancelTask { .. } => Action::CancelTask,
-            Act::AddProgress { .. } => Action::AddProgress,
-            Act::RaiseRisk { .. } => Action::RaiseRisk,
-            Act::Escalate => Action::Escalate,
-            Act::CloseEscalation => Action::CloseEscalation,
-            Act::Resolve { .. } => Action::Resolve,
-            Act::Accept { .. } => Action::Accept,
-            Act::Refuse { .. } => Action::Refuse,
-            Act::Archive => Action::Archive,
-            Act::Attach => Action::Attach,
-            Act::Undo { .. } => Action::Undo,
-        }
-    }
-}
-
-/// What the rules need besides the record: the person and the clock.
-#[derive(Clone, Copy)]
-pub struct Ask<'a> {
-    pub me: &'a Person,
-    pub now: NaiveDateTime,
-    pub cal: &'a Calendar,
-}
 
 const COORDINATORS: (&str, &str) = ("a coordinator or an admin can", "协调人或管理员可以操作");
 
@@ -576,85 +424,6 @@ fn proxy(action: Action, owner: &str, me: &Person, reason: Option<&str>) -> Resu
         ));
     }
     Ok(())
-}
-
-fn blank(text: Option<&str>) -> bool {
-    text.is_none_or(|t| t.trim().is_empty())
-}
-
-fn meeting_of(r: &IssueRecord, seq: i64, action: Action) -> Result<&Meeting, Refusal> {
-    r.meetings.iter().find(|m| m.seq == seq).ok_or_else(|| {
-        Refusal::new(action, format!("the issue has no meeting #{seq}"), format!("该问题没有会议 #{seq}"))
-            .who("`liaison show NUMBER` lists its meetings", "可用 `liaison show 编号` 查看会议")
-    })
-}
-
-fn task_of(r: &IssueRecord, seq: i64, action: Action) -> Result<&Task, Refusal> {
-    r.tasks.iter().find(|t| t.seq == seq).ok_or_else(|| {
-        Refusal::new(action, format!("the issue has no task #{seq}"), format!("该问题没有任务 #{seq}"))
-            .who("`liaison show NUMBER` lists its tasks", "可用 `liaison show 编号` 查看任务")
-    })
-}
-
-fn closed_task(action: Action, t: &Task) -> Refusal {
-    Refusal::new(
-        action,
-        format!("task #{} is {}", t.seq, t.state.label(Lang::En).to_lowercase()),
-        format!("任务 #{} {}", t.seq, t.state.label(Lang::Zh)),
-    )
-    .who("only open tasks take progress, risks and cancellation", "只有未完成的任务可以更新进度、预警或取消")
-}
-
-fn past_date(action: Action, date: NaiveDate, today: NaiveDate) -> Refusal {
-    Refusal::new(action, format!("{date} has already passed"), format!("{date} 已经过去"))
-        .who(format!("give a date from today ({today}) on"), format!("请填写今天（{today}）或之后的日期"))
-}
-
-fn percent_in_range(action: Action, percent: Option<u8>) -> Result<(), Refusal> {
-    match percent {
-        Some(p) if p > 100 => {
-            Err(Refusal::new(action, format!("{p}% is not a percentage"), format!("{p}% 不是有效进度"))
-                .who("give 0 to 100", "请填写 0 到 100"))
-        }
-        _ => Ok(()),
-    }
-}
-
-fn stage_refusal(status: Status, action: Action, allowed: &[Action]) -> Refusal {
-    let list = |lang: Lang| {
-        if allowed.is_empty() {
-            lang.pick("nothing: archived issues are read-only", "无：已归档的问题只读").to_string()
-        } else {
-            allowed.iter().map(|a| a.label(lang)).collect::<Vec<_>>().join(lang.pick(", ", "、"))
-        }
-    };
-    Refusal::new(
-        action,
-        format!("the issue is {}", status.label(Lang::En).to_lowercase()),
-        format!("问题当前状态为「{}」", status.label(Lang::Zh)),
-    )
-    .who(format!("allowed now: {}", list(Lang::En)), format!("现在可以：{}", list(Lang::Zh)))
-}
-
-fn denied(action: Action, d: permission::NotYours) -> Refusal {
-    Refusal { action, why: d.why, who_can: Some(d.who_can) }
-}
-
-fn scope<'a>(i: &'a Issue, target_dept: Option<&'a str>) -> Scope<'a> {
-    Scope { proposer_dept: &i.proposer_dept, involved: &i.departments, target_dept }
-}
-
-/// The involved departments other than the proposing one (or all, for an internal issue).
-fn others(i: &Issue) -> String {
-    let others: Vec<&str> =
-        i.departments.iter().filter(|d| **d != i.proposer_dept).map(String::as_str).collect();
-    if others.is_empty() { i.departments.join(", ") } else { others.join(", ") }
-}
-
-fn recorders(r: &IssueRecord) -> String {
-    let mut all: Vec<&str> = r.meetings.iter().map(|m| m.recorder.as_str()).collect();
-    all.dedup();
-    all.join(", ")
 }
 
 #[cfg(test)]
